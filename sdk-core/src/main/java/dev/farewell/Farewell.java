@@ -1,0 +1,483 @@
+package dev.farewell;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.farewell.internal.CaffeineSessionStore;
+import dev.farewell.internal.ReleaseDispatcher;
+import dev.farewell.spi.SessionRules;
+import dev.farewell.spi.SessionStore;
+import dev.farewell.spi.StoreContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+
+/**
+ * The Farewell engine: it takes the {@link Signal}s of pages and releases each session exactly
+ * once, soon after its last page exits or when its heartbeats stop.
+ *
+ * <pre>{@code
+ * Farewell farewell = Farewell.newBuilder()
+ *     .exitGrace(Duration.ofSeconds(3))
+ *     .onRelease(release -> seats.free(release.sessionKey()))
+ *     .build();
+ * farewell.track(sessionKey, Map.of("user", userId));   // when the page is served
+ * farewell.signal(signal);                             // for every beacon
+ * }</pre>
+ *
+ * <p>An engine is thread-safe; one instance serves a whole application. Release actions run on the
+ * engine's release executor, never on the caller's thread. Close it when the application stops.
+ */
+public final class Farewell implements AutoCloseable {
+
+  private static final Pattern PAGE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  private final SessionRules rules;
+  private final SessionStore store;
+  private final ReleaseDispatcher dispatcher;
+  private final Ticker ticker;
+  private final boolean releaseOnClose;
+  private final Duration shutdownTimeout;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private Farewell(Builder builder) {
+    this.rules =
+        new SessionRules(
+            builder.heartbeatInterval,
+            builder.heartbeatTimeout,
+            builder.hiddenTimeout,
+            builder.exitGrace,
+            builder.navigationGrace,
+            builder.openTimeout,
+            builder.tombstoneTtl,
+            builder.maximumTombstones,
+            builder.maximumSessions,
+            builder.maximumPagesPerSession);
+    this.ticker = builder.ticker;
+    this.releaseOnClose = builder.releaseOnClose;
+    this.shutdownTimeout = builder.shutdownTimeout;
+    this.dispatcher =
+        new ReleaseDispatcher(
+            builder.releaseExecutor,
+            List.copyOf(builder.actions),
+            builder.failureListener,
+            builder.maximumPendingReleases);
+    this.store = (builder.store == null) ? new CaffeineSessionStore() : builder.store;
+    store.start(new Context(rules, ticker, dispatcher));
+  }
+
+  /** Returns a builder with the defaults described on each of its setters. */
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /**
+   * Applies a page's signal.
+   *
+   * <p>A signal for a session the engine does not know starts tracking it (a page that outlived an
+   * engine restart keeps its session), except {@code EXIT}, which starts nothing.
+   *
+   * @return the session's state after the signal; {@code CLOSED} once the engine is closed
+   * @throws NullPointerException if {@code signal} is null
+   * @throws IllegalArgumentException if the page id is longer than 64 characters or has characters
+   *     other than {@code [A-Za-z0-9_-]}
+   */
+  public SignalResult signal(Signal signal) {
+    requireNonNull(signal, "signal");
+    if (!PAGE_ID.matcher(signal.pageId()).matches()) {
+      throw new IllegalArgumentException(
+          "pageId must be 1 to 64 characters of [A-Za-z0-9_-], was " + signal.pageId().length()
+              + " characters");
+    }
+    if (closed.get()) {
+      return SignalResult.closed();
+    }
+    return store.apply(signal);
+  }
+
+  /**
+   * Starts tracking a session, or refreshes it, when the application serves a page of it (the
+   * moment it issues the page's token). Refreshing cancels a pending exit grace: the user is on a
+   * new page. A session whose first page never signals is released with {@code TIMEOUT} after the
+   * open timeout.
+   *
+   * @param sessionKey the application's key; not a secret (pages carry it)
+   * @param attributes handed to the release actions (an SSO ticket, a user id); replaces the
+   *     attributes of an earlier call when not empty
+   * @return {@code LIVE}, {@code FULL} when the engine holds its maximum of sessions, or {@code
+   *     CLOSED}
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code sessionKey} is empty
+   */
+  public SignalResult track(String sessionKey, Map<String, String> attributes) {
+    requireNonNull(sessionKey, "sessionKey");
+    requireNonNull(attributes, "attributes");
+    if (sessionKey.isEmpty()) {
+      throw new IllegalArgumentException("sessionKey must not be empty");
+    }
+    if (closed.get()) {
+      return SignalResult.closed();
+    }
+    return store.track(sessionKey, Map.copyOf(attributes));
+  }
+
+  /** Same as {@link #track(String, Map)} with no attributes. */
+  public SignalResult track(String sessionKey) {
+    return track(sessionKey, Map.of());
+  }
+
+  /**
+   * Releases a session now with {@link ReleaseReason#EXPLICIT} (a logout). Idempotent.
+   *
+   * @return true if this call released it; false if it was not live (unknown or already released)
+   * @throws NullPointerException if {@code sessionKey} is null
+   */
+  public boolean release(String sessionKey) {
+    requireNonNull(sessionKey, "sessionKey");
+    return store.release(sessionKey, ReleaseReason.EXPLICIT);
+  }
+
+  /** Returns a picture of a live session, or empty if none is live under the key. */
+  public Optional<SessionView> session(String sessionKey) {
+    requireNonNull(sessionKey, "sessionKey");
+    return store.session(sessionKey);
+  }
+
+  /** Returns a picture of every live session, for dashboards. Costs a pass over all sessions. */
+  public List<SessionView> snapshot() {
+    List<SessionView> sessions = new ArrayList<>();
+    store.forEachSession(sessions::add);
+    return sessions;
+  }
+
+  /** Returns the number of live sessions. */
+  public long size() {
+    return store.size();
+  }
+
+  /** Returns the counters of the release pipeline. */
+  public ReleaseStats releaseStats() {
+    return dispatcher.stats();
+  }
+
+  /** Returns the rules this engine keeps (timeouts, graces and limits). */
+  public SessionRules rules() {
+    return rules;
+  }
+
+  /** Returns how often pages should beat; the beacon endpoint tells pages. */
+  public Duration heartbeatInterval() {
+    return rules.heartbeatInterval();
+  }
+
+  /**
+   * Releases every session whose deadline has passed now, instead of at the next tick of the
+   * engine's timer (about a second). Tests that drive a fake {@link Ticker} call it after advancing
+   * time; applications need not.
+   */
+  public void cleanUp() {
+    store.cleanUp();
+  }
+
+  /**
+   * Stops taking signals, then releases every live session with {@link ReleaseReason#SHUTDOWN} if
+   * the builder chose {@link Builder#releaseOnClose(boolean)}, then waits up to the shutdown timeout
+   * for pending release actions. Actions still pending then are abandoned and reported to the
+   * failure listener. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      store.close(releaseOnClose);
+    } finally {
+      dispatcher.close(shutdownTimeout);
+    }
+  }
+
+  /** Whether {@link #close()} was called. */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  private static final class Context implements StoreContext {
+    private final SessionRules rules;
+    private final Ticker ticker;
+    private final ReleaseDispatcher dispatcher;
+    private final long anchorNanos;
+    private final Instant anchor;
+
+    Context(SessionRules rules, Ticker ticker, ReleaseDispatcher dispatcher) {
+      this.rules = rules;
+      this.ticker = ticker;
+      this.dispatcher = dispatcher;
+      this.anchorNanos = ticker.read();
+      this.anchor = Instant.now();
+    }
+
+    @Override
+    public SessionRules rules() {
+      return rules;
+    }
+
+    @Override
+    public Ticker ticker() {
+      return ticker;
+    }
+
+    @Override
+    public Instant toInstant(long tickerNanos) {
+      return anchor.plusNanos(tickerNanos - anchorNanos);
+    }
+
+    @Override
+    public void released(Release release) {
+      dispatcher.submit(release);
+    }
+  }
+
+  /**
+   * Builds a {@link Farewell} engine. Every setter checks its argument at once and may be called
+   * once. Not thread-safe; the engine it builds is.
+   */
+  public static final class Builder {
+    private Duration heartbeatInterval = Duration.ofSeconds(5);
+    private Duration heartbeatTimeout = Duration.ofSeconds(15);
+    private Duration hiddenTimeout = Duration.ofSeconds(150);
+    private Duration exitGrace = Duration.ofSeconds(3);
+    private Duration navigationGrace = Duration.ofSeconds(10);
+    private Duration openTimeout = Duration.ofSeconds(30);
+    private Duration tombstoneTtl = Duration.ofMinutes(10);
+    private long maximumTombstones = 100_000;
+    private long maximumSessions = 1_000_000;
+    private int maximumPagesPerSession = 16;
+    private Ticker ticker = Ticker.system();
+    private Executor releaseExecutor;
+    private int maximumPendingReleases = 10_000;
+    private final List<ReleaseAction> actions = new ArrayList<>();
+    private ReleaseFailureListener failureListener;
+    private boolean releaseOnClose;
+    private Duration shutdownTimeout = Duration.ofSeconds(10);
+    private SessionStore store;
+    private final java.util.Set<String> set = new java.util.HashSet<>();
+
+    private Builder() {}
+
+    private void once(String name) {
+      if (!set.add(name)) {
+        throw new IllegalStateException(name + " was already set");
+      }
+    }
+
+    private static Duration positive(String name, Duration value) {
+      requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be > 0, was " + value);
+      }
+      return value;
+    }
+
+    /** How often a visible page beats (told to pages in every answer). Default 5 s. */
+    public Builder heartbeatInterval(Duration interval) {
+      once("heartbeatInterval");
+      heartbeatInterval = positive("heartbeatInterval", interval);
+      return this;
+    }
+
+    /**
+     * How long a visible page lives after its newest signal; must exceed the heartbeat interval.
+     * Default 15 s (three beats).
+     */
+    public Builder heartbeatTimeout(Duration timeout) {
+      once("heartbeatTimeout");
+      heartbeatTimeout = positive("heartbeatTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * How long a hidden page lives after its newest signal; at least the heartbeat timeout. Hidden
+     * tabs' timers are throttled (Chrome: once a minute after five minutes hidden). Default 150 s.
+     */
+    public Builder hiddenTimeout(Duration timeout) {
+      once("hiddenTimeout");
+      hiddenTimeout = positive("hiddenTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * After the last page of a session exits, how long a signal from any of its pages (a reload)
+     * still cancels the release. Default 3 s.
+     */
+    public Builder exitGrace(Duration grace) {
+      once("exitGrace");
+      exitGrace = positive("exitGrace", grace);
+      return this;
+    }
+
+    /** The grace when the exit said it was an in-app navigation. Default 10 s. */
+    public Builder navigationGrace(Duration grace) {
+      once("navigationGrace");
+      navigationGrace = positive("navigationGrace", grace);
+      return this;
+    }
+
+    /**
+     * How long a tracked session waits for its first page to signal before it is released with
+     * {@code TIMEOUT}; at least the heartbeat timeout. Default 30 s.
+     */
+    public Builder openTimeout(Duration timeout) {
+      once("openTimeout");
+      openTimeout = positive("openTimeout", timeout);
+      return this;
+    }
+
+    /** How long a released session's key still answers "released" to its pages. Default 10 min. */
+    public Builder tombstoneTtl(Duration ttl) {
+      once("tombstoneTtl");
+      tombstoneTtl = positive("tombstoneTtl", ttl);
+      return this;
+    }
+
+    /** How many released keys are remembered at most (oldest forgotten first). Default 100,000. */
+    public Builder maximumTombstones(long maximum) {
+      once("maximumTombstones");
+      if (maximum < 1) {
+        throw new IllegalArgumentException("maximumTombstones must be >= 1, was " + maximum);
+      }
+      maximumTombstones = maximum;
+      return this;
+    }
+
+    /**
+     * How many sessions may be live at once. Beyond it new sessions are refused with {@code FULL};
+     * a live session is never evicted. Default 1,000,000.
+     */
+    public Builder maximumSessions(long maximum) {
+      once("maximumSessions");
+      if (maximum < 1) {
+        throw new IllegalArgumentException("maximumSessions must be >= 1, was " + maximum);
+      }
+      maximumSessions = maximum;
+      return this;
+    }
+
+    /** How many pages (tabs) one session may hold; more are refused with {@code FULL}. Default 16. */
+    public Builder maximumPagesPerSession(int maximum) {
+      once("maximumPagesPerSession");
+      if (maximum < 1) {
+        throw new IllegalArgumentException("maximumPagesPerSession must be >= 1, was " + maximum);
+      }
+      maximumPagesPerSession = maximum;
+      return this;
+    }
+
+    /** The time source; tests pass a fake one. Default {@link Ticker#system()}. */
+    public Builder ticker(Ticker ticker) {
+      once("ticker");
+      this.ticker = requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * The executor release actions run on. Default: a small pool of the engine's own daemon
+     * threads, shut down by {@link Farewell#close()}. An executor given here is not shut down.
+     */
+    public Builder releaseExecutor(Executor executor) {
+      once("releaseExecutor");
+      this.releaseExecutor = requireNonNull(executor, "releaseExecutor");
+      return this;
+    }
+
+    /**
+     * How many releases may wait for their actions at once. A release beyond it is not run; it is
+     * logged at ERROR and reported to the failure listener. Default 10,000.
+     */
+    public Builder maximumPendingReleases(int maximum) {
+      once("maximumPendingReleases");
+      if (maximum < 1) {
+        throw new IllegalArgumentException("maximumPendingReleases must be >= 1, was " + maximum);
+      }
+      maximumPendingReleases = maximum;
+      return this;
+    }
+
+    /** Adds a callback run for every release, after the actions added before it. */
+    public Builder onRelease(ReleaseListener listener) {
+      actions.add(ReleaseAction.of(requireNonNull(listener, "listener")));
+      return this;
+    }
+
+    /** Adds an action run for every release, after the actions added before it. */
+    public Builder releaseAction(ReleaseAction action) {
+      actions.add(requireNonNull(action, "action"));
+      return this;
+    }
+
+    /** Told when a release action fails for good. Default: none (failures are logged only). */
+    public Builder onReleaseFailure(ReleaseFailureListener listener) {
+      once("onReleaseFailure");
+      this.failureListener = requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Whether {@link Farewell#close()} releases every live session with {@code SHUTDOWN}. Default
+     * false: sessions are kept (a shared store hands them to the other nodes; an in-memory engine
+     * forgets them, and pages that outlive the restart start them again with their next beat).
+     */
+    public Builder releaseOnClose(boolean release) {
+      once("releaseOnClose");
+      this.releaseOnClose = release;
+      return this;
+    }
+
+    /** How long {@link Farewell#close()} waits for pending release actions. Default 10 s. */
+    public Builder shutdownTimeout(Duration timeout) {
+      once("shutdownTimeout");
+      requireNonNull(timeout, "shutdownTimeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("shutdownTimeout must be >= 0, was " + timeout);
+      }
+      this.shutdownTimeout = timeout;
+      return this;
+    }
+
+    /** Where sessions are kept. Default: in memory, on Caffeine (one node). */
+    public Builder store(SessionStore store) {
+      once("store");
+      this.store = requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Builds the engine.
+     *
+     * @throws IllegalStateException if the timeouts contradict each other (the message says which)
+     */
+    public Farewell build() {
+      if (heartbeatTimeout.compareTo(heartbeatInterval) <= 0) {
+        throw new IllegalStateException(
+            "heartbeatTimeout must be > heartbeatInterval, was "
+                + heartbeatTimeout + " <= " + heartbeatInterval);
+      }
+      if (hiddenTimeout.compareTo(heartbeatTimeout) < 0) {
+        throw new IllegalStateException(
+            "hiddenTimeout must be >= heartbeatTimeout, was "
+                + hiddenTimeout + " < " + heartbeatTimeout);
+      }
+      if (openTimeout.compareTo(heartbeatTimeout) < 0) {
+        throw new IllegalStateException(
+            "openTimeout must be >= heartbeatTimeout, was "
+                + openTimeout + " < " + heartbeatTimeout);
+      }
+      return new Farewell(this);
+    }
+  }
+}

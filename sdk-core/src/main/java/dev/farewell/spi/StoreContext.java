@@ -1,0 +1,28 @@
+package dev.farewell.spi;
+
+import dev.farewell.Release;
+import dev.farewell.Ticker;
+import java.time.Instant;
+
+/**
+ * What the engine hands a {@link SessionStore} when it starts it. Thread-safe.
+ */
+public interface StoreContext {
+
+  /** The rules the store must keep. */
+  SessionRules rules();
+
+  /** The engine's time source; stores that keep time locally must use it. */
+  Ticker ticker();
+
+  /** Converts a reading of {@link #ticker()} to wall-clock time, for the value types. */
+  Instant toInstant(long tickerNanos);
+
+  /**
+   * Hands a release to the engine's release pipeline. The store calls it exactly once per released
+   * session, after the release is final in the store (a signal can no longer revive the session).
+   * Never blocks and never throws; safe to call from any thread, including from inside the store's
+   * own atomic updates.
+   */
+  void released(Release release);
+}
