@@ -146,9 +146,10 @@ final class Traffic implements AutoCloseable {
         }
         stage = 1;
         if (scenario == 4 || scenario == 6) {
+          long trackedAt = System.currentTimeMillis();
           onAnyNode(node -> node.track(key, Map.of("id", key)));
           if (scenario == 6) {
-            expect(ReleaseReason.TIMEOUT, OPEN_TIMEOUT);
+            expected.put(key, new Expected(ReleaseReason.TIMEOUT, trackedAt + OPEN_TIMEOUT, true));
             return -1;
           }
         }
