@@ -31,8 +31,11 @@ class MultiNodeReleaseTest {
       await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
 
       List<String> problems = traffic.check(250 + 1_000);
-      System.out.printf("multi-node: %d releases, %d lives cut short by a late test driver%n",
-          traffic.releases.size(), traffic.abandoned.get());
+      long coalesced = traffic.stores.stream().mapToLong(s -> s.seen.coalesced.sum()).sum();
+      long written = traffic.stores.stream().mapToLong(s -> s.seen.written.sum()).sum();
+      System.out.printf("multi-node: %d releases, %d lives cut short by a late test driver, "
+          + "%d heartbeats answered locally, %d signals written%n",
+          traffic.releases.size(), traffic.abandoned.get(), coalesced, written);
       assertThat(traffic.abandoned.get()).as("lives the test driver could not keep").isLessThan(500);
       assertThat(problems).as("sessions released wrongly").isEmpty();
       assertThat(traffic.expected).hasSize(10_000);

@@ -353,6 +353,66 @@ class RedisStoreRulesTest {
   }
 
   @Test
+  void closeWithReleaseOnCloseReleasesEveryLiveSessionWithShutdown() {
+    engine(false, Farewell.newBuilder().releaseOnClose(true), (store, keys) -> { });
+    farewell.signal(Signal.of(OPEN, "one", "a", 1));
+    farewell.track("two");
+    farewell.close();
+    assertThat(releases).extracting(Release::reason)
+        .containsExactly(ReleaseReason.SHUTDOWN, ReleaseReason.SHUTDOWN);
+    assertThat(redis.zcard("{" + prefix + ":0}:due")).isZero();
+  }
+
+  @Test
+  void closeWithoutReleaseLeavesSessionsForTheOtherNodes() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "one", "a", 1));
+    farewell.close();
+    assertThat(releases).isEmpty();
+    assertThat(redis.zcard("{" + prefix + ":0}:due")).isEqualTo(1);
+  }
+
+  @Test
+  void signalsAreSpreadOverShardsWithOneHashTagEach() {
+    RedisSessionStore store = RedisSessionStore.newBuilder().redisUri(TestRedis.uri())
+        .keyPrefix(prefix).shards(8).sweepInterval(Duration.ofHours(1)).fixedClock(time::millis)
+        .build();
+    farewell = Farewell.newBuilder().ticker(time).releaseExecutor(Runnable::run)
+        .onRelease(releases::add).store(store).build();
+    for (int i = 0; i < 64; i++) {
+      farewell.signal(Signal.of(OPEN, "s" + i, "a", 1));
+    }
+    long shardsUsed = java.util.stream.IntStream.range(0, 8)
+        .filter(i -> redis.zcard("{" + prefix + ":" + i + "}:due") > 0).count();
+    assertThat(shardsUsed).isGreaterThan(4);
+    assertThat(farewell.size()).isEqualTo(64);
+    assertThat(farewell.snapshot()).hasSize(64);
+    advance(15);
+    assertThat(releases).hasSize(64);
+  }
+
+  @Test
+  void builderRejectsBadSettingsWithClearMessages() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> RedisSessionStore.newBuilder().redisUri("http://localhost"))
+        .hasMessageContaining("redis:// or rediss://");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> RedisSessionStore.newBuilder().keyPrefix("a{b}"))
+        .hasMessageContaining("without braces");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> RedisSessionStore.newBuilder().shards(0)).hasMessageContaining("was 0");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> RedisSessionStore.newBuilder().sweepInterval(Duration.ZERO))
+        .hasMessageContaining("sweepInterval must be > 0");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> RedisSessionStore.newBuilder().build())
+        .hasMessageContaining("exactly one of redisUri and client");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> RedisSessionStore.newBuilder().shards(2).shards(3))
+        .hasMessageContaining("already set");
+  }
+
+  @Test
   void keysOfTheStoreCarryTheApplicationPrefix() {
     engine(false);
     farewell.signal(Signal.of(OPEN, "s", "a", 1));
