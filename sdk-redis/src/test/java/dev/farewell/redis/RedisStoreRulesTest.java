@@ -413,6 +413,26 @@ class RedisStoreRulesTest {
   }
 
   @Test
+  void inFlightRecordOfANodeThatDiedAfterItsAcknowledgementIsReportedAndCleared() {
+    engine(false);
+    String inflight = "{" + prefix + ":0}:inflight";
+    redis.zadd(inflight, time.millis(), "dead-node s");
+    advance(1);
+    assertThat(redis.zcard(inflight)).as("fresh records are left alone").isEqualTo(1);
+    advance(10);
+    assertThat(redis.zcard(inflight)).isZero();
+  }
+
+  @Test
+  void acknowledgedReleasesLeaveNoInFlightRecord() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    advance(15);
+    assertThat(releases).hasSize(1);
+    assertThat(redis.zcard("{" + prefix + ":0}:inflight")).isZero();
+  }
+
+  @Test
   void keysOfTheStoreCarryTheApplicationPrefix() {
     engine(false);
     farewell.signal(Signal.of(OPEN, "s", "a", 1));
