@@ -252,6 +252,68 @@ class RedisStoreRulesTest {
   }
 
   @Test
+  void exitOfThePreviousPageAfterTrackWaitsForTheNewPage() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    farewell.track("s");
+    assertThat(farewell.signal(Signal.of(EXIT, "s", "a", 2).asNavigation()).status())
+        .isEqualTo(Status.LIVE);
+    advance(20);
+    assertThat(releases).isEmpty();
+    farewell.signal(Signal.of(OPEN, "s", "b", 1));
+    advance(10);
+    assertThat(releases).isEmpty();
+    advance(5);
+    assertThat(releases).extracting(Release::reason).containsExactly(ReleaseReason.TIMEOUT);
+  }
+
+  @Test
+  void trackReplacesTheAttributesOnlyWhenNewOnesAreGiven() {
+    engine(false);
+    farewell.track("s", Map.of("user", "u1"));
+    farewell.track("s");
+    assertThat(farewell.session("s").orElseThrow().attributes()).containsEntry("user", "u1");
+    farewell.track("s", Map.of("user", "u2"));
+    assertThat(farewell.session("s").orElseThrow().attributes()).containsEntry("user", "u2");
+  }
+
+  @Test
+  void heartbeatMarkedHiddenGetsTheHiddenTimeoutAndVisibleBringsBackTheShortOne() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    farewell.signal(Signal.of(HEARTBEAT, "s", "a", 2).withHidden(true));
+    assertThat(farewell.session("s").orElseThrow().deadline()).isEqualTo(at(150));
+    advance(100);
+    farewell.signal(Signal.of(dev.farewell.SignalType.VISIBLE, "s", "a", 3));
+    assertThat(farewell.session("s").orElseThrow().deadline()).isEqualTo(at(115));
+  }
+
+  @Test
+  void sessionOutlivesATabThatStoppedBeatingWhileAnotherBeats() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    farewell.signal(Signal.of(OPEN, "s", "b", 1));
+    for (int i = 2; i < 6; i++) {
+      advance(10);
+      farewell.signal(Signal.of(HEARTBEAT, "s", "b", i));
+    }
+    assertThat(releases).isEmpty();
+    assertThat(farewell.session("s").orElseThrow().state()).isEqualTo(SessionState.LIVE);
+  }
+
+  @Test
+  void pageRestoredFromTheBackForwardCacheRevivesTheSession() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    farewell.signal(Signal.of(EXIT, "s", "a", 2));
+    advance(1);
+    assertThat(farewell.signal(Signal.of(dev.farewell.SignalType.RESUME, "s", "a", 3)).status())
+        .isEqualTo(Status.LIVE);
+    advance(10);
+    assertThat(releases).isEmpty();
+  }
+
+  @Test
   void exitOfAnUnknownSessionStartsNothing() {
     engine(false);
     assertThat(farewell.signal(Signal.of(EXIT, "s", "a", 1)).accepted()).isFalse();
