@@ -82,7 +82,13 @@ public final class Farewell implements AutoCloseable {
    * <p>A signal for a session the engine does not know starts tracking it (a page that outlived an
    * engine restart keeps its session), except {@code EXIT}, which starts nothing.
    *
-   * @return the session's state after the signal; {@code CLOSED} once the engine is closed
+   * <p>Answers: {@code LIVE} or {@code EXITING} (accepted, or not when the signal's sequence number
+   * was not newer than the last one seen for its page); {@code RELEASED} with the reason for a
+   * session released within the tombstone time; {@code EXITING}, not accepted, for the exit of a
+   * session the engine does not know; {@code FULL} when a limit refuses a new session or page;
+   * {@code CLOSED} once the engine is closed.
+   *
+   * @return the session's state after the signal
    * @throws NullPointerException if {@code signal} is null
    * @throws IllegalArgumentException if the page id is longer than 64 characters or has characters
    *     other than {@code [A-Za-z0-9_-]}
