@@ -394,6 +394,10 @@ public final class Farewell implements AutoCloseable {
     /**
      * The executor release actions run on. Default: a small pool of the engine's own daemon
      * threads, shut down by {@link Farewell#close()}. An executor given here is not shut down.
+     *
+     * <p>Tests may pass {@code Runnable::run} so that releases are told before {@link
+     * Farewell#cleanUp()} returns; actions then run on the thread that released the session, inside
+     * the store's atomic update of that session, and must not call the engine.
      */
     public Builder releaseExecutor(Executor executor) {
       once("releaseExecutor");

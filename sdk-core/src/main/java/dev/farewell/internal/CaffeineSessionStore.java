@@ -20,9 +20,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -116,6 +118,10 @@ public final class CaffeineSessionStore implements SessionStore {
               });
       executor.setRemoveOnCancelPolicy(true);
       timer = executor;
+      // Tombstones are trimmed as releases add new ones; this forgets expired ones in quiet times.
+      long trimEvery = Math.max(1_000_000_000L, Math.min(timeouts.tombstoneTtl, 60_000_000_000L));
+      timer.scheduleWithFixedDelay(
+          () -> tombstones.trim(ticker.read()), trimEvery, trimEvery, NANOSECONDS);
       maintenance = this::runOnTimer;
       scheduler = this::scheduleOnTimer;
     }
@@ -398,8 +404,8 @@ public final class CaffeineSessionStore implements SessionStore {
     }
   }
 
-  private java.util.concurrent.Future<?> scheduleOnTimer(
-      Executor executor, Runnable command, long delay, java.util.concurrent.TimeUnit unit) {
+  private Future<?> scheduleOnTimer(
+      Executor executor, Runnable command, long delay, TimeUnit unit) {
     try {
       return timer.schedule(() -> executor.execute(command), delay, unit);
     } catch (RejectedExecutionException e) {
