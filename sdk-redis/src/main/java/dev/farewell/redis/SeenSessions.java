@@ -42,6 +42,8 @@ final class SeenSessions {
   /** A signal answered locally and not yet written; written by {@code flushAt} at the latest. */
   record Unwritten(Signal signal, long receivedAt, long flushAt) {}
 
+  private static final int MAXIMUM_PAGES = 32;
+
   private final Cache<String, Seen> sessions;
   private final ConcurrentHashMap<PageRef, Unwritten> unwritten = new ConcurrentHashMap<>();
   private final long maximumUnwritten;
@@ -122,7 +124,7 @@ final class SeenSessions {
       return false;
     }
     unwritten.merge(ref, new Unwritten(signal, now, now), SeenSessions::newer);
-    SeenPage page = seen.pages.computeIfAbsent(signal.pageId(), id -> new SeenPage());
+    SeenPage page = pageOf(seen, signal);
     page.sequence = Math.max(page.sequence, signal.sequence());
     return true;
   }
@@ -147,11 +149,22 @@ final class SeenSessions {
         (ref, old) -> old.signal().sequence() < signal.sequence() ? null : old);
   }
 
+  /**
+   * The page of {@code signal} in {@code seen}, made if needed. A session that reloads for hours
+   * gathers page ids: beyond a few, the others are forgotten (they only cost write-throughs).
+   */
+  private static SeenPage pageOf(Seen seen, Signal signal) {
+    if (seen.pages.size() >= MAXIMUM_PAGES && !seen.pages.containsKey(signal.pageId())) {
+      seen.pages.clear();
+    }
+    return seen.pages.computeIfAbsent(signal.pageId(), id -> new SeenPage());
+  }
+
   /** Learns what Redis answered to a signal received at {@code receivedAt}. */
   void learn(Seen seen, Signal signal, long receivedAt, SignalResult result) {
     written.increment();
     synchronized (seen) {
-      SeenPage page = seen.pages.computeIfAbsent(signal.pageId(), id -> new SeenPage());
+      SeenPage page = pageOf(seen, signal);
       switch (result.status()) {
         case RELEASED -> seen.released = result.reason().orElseThrow();
         case LIVE, EXITING -> {

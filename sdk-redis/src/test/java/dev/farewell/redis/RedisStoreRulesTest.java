@@ -495,6 +495,30 @@ class RedisStoreRulesTest {
   }
 
   @Test
+  void clientOfTheApplicationIsUsedAndLeftOpen() {
+    try (RedisClient own = RedisClient.create(TestRedis.uri())) {
+      RedisSessionStore store = RedisSessionStore.newBuilder().client(own).keyPrefix(prefix)
+          .sweepInterval(Duration.ofHours(1)).fixedClock(time::millis).build();
+      Farewell engine = Farewell.newBuilder().ticker(time).releaseExecutor(Runnable::run)
+          .onRelease(releases::add).store(store).build();
+      engine.signal(Signal.of(OPEN, "s", "a", 1));
+      assertThat(engine.session("s")).isPresent();
+      engine.close();
+      assertThat(own.ping()).isEqualTo("PONG");
+    }
+  }
+
+  @Test
+  void aStoreServesOneEngineOnly() {
+    engine(false);
+    RedisSessionStore store = RedisSessionStore.newBuilder().redisUri(TestRedis.uri()).build();
+    Farewell.newBuilder().store(store).build().close();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> Farewell.newBuilder().store(store).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("one engine");
+  }
+
+  @Test
   void keysOfTheStoreCarryTheApplicationPrefix() {
     engine(false);
     farewell.signal(Signal.of(OPEN, "s", "a", 1));
