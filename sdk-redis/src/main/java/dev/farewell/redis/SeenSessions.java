@@ -74,8 +74,9 @@ final class SeenSessions {
     // than one and a half intervals ahead: should this node die with the beat unwritten, the
     // page's next beat (to any node) still finds its session alive.
     this.coalesceWindow = coalesce ? timeout - interval - interval / 2 : -1;
-    // A coalesced beat is written one interval before the deadline last written would pass.
-    this.flushDelay = timeout - interval;
+    // A coalesced beat is written when the window ends, one and a half intervals before the
+    // deadline last written would pass: a sweeper late by less than that cannot release early.
+    this.flushDelay = coalesceWindow;
   }
 
   Seen session(String sessionKey) {
