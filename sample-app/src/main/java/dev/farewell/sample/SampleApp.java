@@ -92,7 +92,14 @@ public final class SampleApp implements AutoCloseable {
     Farewell engine = null;
     DashboardFeed feed = null;
     try {
-      Wiring wiring = Wiring.create(options, logins, redis, prefix, () -> connector.getLocalPort());
+      String localHost = options.host().equals("0.0.0.0") ? "127.0.0.1" : options.host();
+      Wiring wiring =
+          Wiring.create(
+              options,
+              logins,
+              redis,
+              prefix,
+              () -> "http://" + localHost + ":" + connector.getLocalPort() + "/");
       engine = wiring.engine();
       logins.engine(engine);
       feed = new DashboardFeed(logins, sso::logouts);
