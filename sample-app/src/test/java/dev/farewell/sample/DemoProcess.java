@@ -20,11 +20,13 @@ final class DemoProcess implements AutoCloseable {
   private final Process process;
   private final URI uri;
   private final StringBuilder output;
+  private final Thread reader;
 
-  private DemoProcess(Process process, URI uri, StringBuilder output) {
+  private DemoProcess(Process process, URI uri, StringBuilder output, Thread reader) {
     this.process = process;
     this.uri = uri;
     this.output = output;
+    this.reader = reader;
   }
 
   /** Starts {@code java dev.farewell.sample.Main args} and waits until it prints its URL. */
@@ -74,7 +76,7 @@ final class DemoProcess implements AutoCloseable {
     reader.start();
     try {
       URI uri = ready.get(90, TimeUnit.SECONDS);
-      return new DemoProcess(process, uri, output);
+      return new DemoProcess(process, uri, output, reader);
     } catch (Exception e) {
       process.destroyForcibly();
       synchronized (output) {
@@ -100,6 +102,7 @@ final class DemoProcess implements AutoCloseable {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
     }
+    reader.join(10_000);
     return process.exitValue();
   }
 
