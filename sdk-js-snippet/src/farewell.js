@@ -43,11 +43,13 @@
 
   const isHidden = () => attempt(() => doc.visibilityState == 'hidden', false);
 
+  // A `hidden` message says hidden:true even where the page is still visible (pagehide into
+  // the back/forward cache fires before visibilitychange).
   const message = (type, nav) =>
     JSON.stringify(
       Object.assign(
         { v: 1, type, token, page: pageId, seq: ++seq },
-        type == 'exit' ? nav && { nav } : { hidden: isHidden() }
+        type == 'exit' ? nav && { nav } : { hidden: type == 'hidden' || isHidden() }
       )
     );
 
