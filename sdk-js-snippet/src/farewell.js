@@ -211,7 +211,8 @@
       w,
       'click',
       (e) => {
-        const a = e.target.closest('a[href]');
+        // composedPath: a link inside an open shadow root, where e.target is the host
+        const a = (e.composedPath ? e.composedPath()[0] : e.target).closest('a[href]');
         if (a && !e.button && !(e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) &&
             (!a.target || a.target == '_self') && !a.hasAttribute('download'))
           leaving(e, a.href);
