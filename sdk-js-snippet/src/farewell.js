@@ -204,7 +204,9 @@
       },
     ],
     [w, 'pageshow', (e) => e.persisted && ((navEvent = 0), show('resume'))],
-    [doc, 'freeze', hide],
+    // A frozen page runs no timer, so its armed fetchLater would fire while it may still
+    // resume: disarm it and let the hidden timeout decide; resume re-arms.
+    [doc, 'freeze', () => (hide(), disarm())],
     [doc, 'resume', () => !away && show('resume')],
     [
       w,
