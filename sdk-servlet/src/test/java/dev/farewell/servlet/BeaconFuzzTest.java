@@ -1,0 +1,125 @@
+package dev.farewell.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.farewell.Farewell;
+import dev.farewell.SessionView;
+import dev.farewell.beacon.PageTokens;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 100,000 random and mutated requests through the real servlet in Jetty, over keep-alive HTTP: no
+ * 5xx, no escaped exception, and no session changed by a refused message.
+ */
+class BeaconFuzzTest {
+
+  private static final int REQUESTS = 100_000;
+  private static final long SEED = 20261121L;
+
+  @Test
+  void hostileBodiesNeverCauseA5xxNorChangeASessionWhenRefused() throws Exception {
+    Farewell farewell =
+        Farewell.newBuilder()
+            .heartbeatTimeout(Duration.ofMinutes(5))
+            .hiddenTimeout(Duration.ofMinutes(10))
+            .openTimeout(Duration.ofMinutes(5))
+            .exitGrace(Duration.ofMinutes(5))
+            .navigationGrace(Duration.ofMinutes(5))
+            .build();
+    FarewellServlet servlet =
+        FarewellServlet.newBuilder(farewell)
+            .pageTokens(PageTokens.newBuilder().secret(BeaconEndpointContract.SECRET).build())
+            .cookieMode(true)
+            .build();
+    TestApplication application = new TestApplication(servlet);
+    OkHttpClient http = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(10)).build();
+    try (JettyContainer container = new JettyContainer()) {
+      URI base = container.start(application);
+      List<String> keys = new ArrayList<>();
+      List<String> tokens = new ArrayList<>();
+      List<String> pages = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        Browser browser = new Browser(base, http);
+        String token = browser.pageToken();
+        String page = "victim-page-" + i;
+        assertThat(browser.beacon(BeaconEndpointContract.message("open", token, page, 1_000_000, false)).code())
+            .isEqualTo(200);
+        keys.add(browser.sessionKey());
+        tokens.add(token);
+        pages.add(page);
+      }
+      tokens.add("forged." + "A".repeat(43));
+      pages.add("unknown-page");
+      HostileBodies bodies = new HostileBodies(SEED, tokens, pages, base.toString());
+      Map<String, Optional<SessionView>> state = snapshot(farewell, keys);
+      Map<Integer, Integer> codes = new TreeMap<>();
+      long started = System.nanoTime();
+
+      for (int i = 0; i < REQUESTS; i++) {
+        HostileBodies.Hostile hostile = bodies.next();
+        int code = send(http, base, hostile);
+        codes.merge(code, 1, Integer::sum);
+        assertThat(code).as("request %d: %s", i, describe(hostile)).isLessThan(500);
+        Map<String, Optional<SessionView>> after = snapshot(farewell, keys);
+        if (code >= 300) {
+          assertThat(after).as("refused request %d (%d) changed a session: %s", i, code, describe(hostile))
+              .isEqualTo(state);
+        }
+        state = after;
+      }
+
+      System.out.printf("fuzz: %d requests in %d ms, answers %s%n",
+          REQUESTS, (System.nanoTime() - started) / 1_000_000, codes);
+      assertThat(application.escaped).isEmpty();
+      assertThat(codes.keySet()).contains(200, 400, 401, 403, 413, 415);
+    } finally {
+      farewell.close();
+      http.dispatcher().executorService().shutdown();
+      http.connectionPool().evictAll();
+    }
+  }
+
+  private static Map<String, Optional<SessionView>> snapshot(Farewell farewell, List<String> keys) {
+    Map<String, Optional<SessionView>> views = new HashMap<>();
+    for (String key : keys) {
+      views.put(key, farewell.session(key));
+    }
+    return views;
+  }
+
+  private static int send(OkHttpClient http, URI base, HostileBodies.Hostile hostile) throws IOException {
+    Request.Builder request = new Request.Builder().url(base.resolve("/farewell/beacon").toString())
+        .post(RequestBody.create(hostile.body(), (MediaType) null));
+    if (hostile.contentType() != null) {
+      request.header("Content-Type", hostile.contentType());
+    }
+    if (hostile.origin() != null) {
+      request.header("Origin", hostile.origin());
+    }
+    try (Response response = http.newCall(request.build()).execute()) {
+      response.body().bytes();
+      return response.code();
+    }
+  }
+
+  private static String describe(HostileBodies.Hostile hostile) {
+    String body = new String(hostile.body(), StandardCharsets.UTF_8);
+    return hostile.contentType() + " from " + hostile.origin() + ": "
+        + (body.length() > 300 ? body.substring(0, 300) + "…" : body);
+  }
+}
