@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -30,6 +33,7 @@ class BeaconFuzzTest {
 
   private static final int REQUESTS = 100_000;
   private static final long SEED = 20261121L;
+  private static final int THREADS = 4;
 
   @Test
   void hostileBodiesNeverCauseA5xxNorChangeASessionWhenRefused() throws Exception {
@@ -48,50 +52,72 @@ class BeaconFuzzTest {
             .build();
     TestApplication application = new TestApplication(servlet);
     OkHttpClient http = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(10)).build();
+    ExecutorService workers = Executors.newFixedThreadPool(THREADS);
     try (JettyContainer container = new JettyContainer()) {
       URI base = container.start(application);
-      List<String> keys = new ArrayList<>();
-      List<String> tokens = new ArrayList<>();
-      List<String> pages = new ArrayList<>();
-      for (int i = 0; i < 4; i++) {
-        Browser browser = new Browser(base, http);
-        String token = browser.pageToken();
-        String page = "victim-page-" + i;
-        assertThat(browser.beacon(BeaconEndpointContract.message("open", token, page, 1_000_000, false)).code())
-            .isEqualTo(200);
-        keys.add(browser.sessionKey());
-        tokens.add(token);
-        pages.add(page);
-      }
-      tokens.add("forged." + "A".repeat(43));
-      pages.add("unknown-page");
-      HostileBodies bodies = new HostileBodies(SEED, tokens, pages, base.toString());
-      Map<String, Optional<SessionView>> state = snapshot(farewell, keys);
-      Map<Integer, Integer> codes = new TreeMap<>();
       long started = System.nanoTime();
-
-      for (int i = 0; i < REQUESTS; i++) {
-        HostileBodies.Hostile hostile = bodies.next();
-        int code = send(http, base, hostile);
-        codes.merge(code, 1, Integer::sum);
-        assertThat(code).as("request %d: %s", i, describe(hostile)).isLessThan(500);
-        Map<String, Optional<SessionView>> after = snapshot(farewell, keys);
-        if (code >= 300) {
-          assertThat(after).as("refused request %d (%d) changed a session: %s", i, code, describe(hostile))
-              .isEqualTo(state);
-        }
-        state = after;
+      List<Future<Map<Integer, Integer>>> results = new ArrayList<>();
+      for (int t = 0; t < THREADS; t++) {
+        int thread = t;
+        results.add(workers.submit(() -> fuzz(farewell, http, base, application, thread)));
+      }
+      Map<Integer, Integer> codes = new TreeMap<>();
+      for (Future<Map<Integer, Integer>> result : results) {
+        result.get().forEach((code, count) -> codes.merge(code, count, Integer::sum));
       }
 
       System.out.printf("fuzz: %d requests in %d ms, answers %s%n",
           REQUESTS, (System.nanoTime() - started) / 1_000_000, codes);
+      assertThat(codes.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(REQUESTS);
       assertThat(application.escaped).isEmpty();
       assertThat(codes.keySet()).contains(200, 400, 401, 403, 413, 415);
     } finally {
+      workers.shutdownNow();
       farewell.close();
       http.dispatcher().executorService().shutdown();
       http.connectionPool().evictAll();
     }
+  }
+
+  /**
+   * One worker: its own victim sessions and its own seed, so that what it checks after each
+   * refused request is not changed by the other workers' accepted ones.
+   */
+  private static Map<Integer, Integer> fuzz(
+      Farewell farewell, OkHttpClient http, URI base, TestApplication application, int thread)
+      throws IOException {
+    List<String> keys = new ArrayList<>();
+    List<String> tokens = new ArrayList<>();
+    List<String> pages = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      Browser browser = new Browser(base, http);
+      String token = browser.pageToken();
+      String page = "victim-page-" + thread + "-" + i;
+      assertThat(browser.beacon(BeaconEndpointContract.message("open", token, page, 1_000_000, false)).code())
+          .isEqualTo(200);
+      keys.add(browser.sessionKey());
+      tokens.add(token);
+      pages.add(page);
+    }
+    tokens.add("forged." + "A".repeat(43));
+    pages.add("unknown-page-" + thread);
+    HostileBodies bodies = new HostileBodies(SEED + thread, tokens, pages, base.toString());
+    Map<String, Optional<SessionView>> state = snapshot(farewell, keys);
+    Map<Integer, Integer> codes = new TreeMap<>();
+    for (int i = 0; i < REQUESTS / THREADS; i++) {
+      HostileBodies.Hostile hostile = bodies.next();
+      int code = send(http, base, hostile);
+      codes.merge(code, 1, Integer::sum);
+      assertThat(code).as("worker %d request %d: %s", thread, i, describe(hostile)).isLessThan(500);
+      Map<String, Optional<SessionView>> after = snapshot(farewell, keys);
+      if (code >= 300) {
+        assertThat(after)
+            .as("refused request %d (%d) of worker %d changed a session: %s", i, code, thread, describe(hostile))
+            .isEqualTo(state);
+      }
+      state = after;
+    }
+    return codes;
   }
 
   private static Map<String, Optional<SessionView>> snapshot(Farewell farewell, List<String> keys) {

@@ -91,7 +91,8 @@ final class HostileBodies {
         body = bytes(json);
         break;
     }
-    String contentType = CONTENT_TYPES[random.nextInt(CONTENT_TYPES.length)];
+    // Mostly the forms a browser sends, so that most bodies reach the parser.
+    String contentType = CONTENT_TYPES[random.nextInt(4) > 0 ? random.nextInt(5) : random.nextInt(CONTENT_TYPES.length)];
     if (contentType != null && contentType.startsWith("application/x-www-form-urlencoded")) {
       body = random.nextBoolean() ? concat(bytes("d="), bytes(URLEncoder.encode(new String(body, StandardCharsets.UTF_8), StandardCharsets.UTF_8))) : concat(bytes("d="), body);
     } else if ("multipart/form-data; boundary=XyZ".equals(contentType)) {
