@@ -86,12 +86,23 @@ class HangingEndpointTest {
       assertThat(stats.pending()).as("all releases still wait on the endpoint").isEqualTo(RELEASES);
       assertThat(stats.succeeded() + stats.failed()).isZero();
       long slowest = latencies.stream().mapToLong(Long::longValue).max().orElseThrow();
+      long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
       System.out.printf(
-          "%d heartbeats answered while %d releases waited; slowest %.3f ms%n",
-          latencies.size(), RELEASES, slowest / 1e6);
-      // A signal is a map update: it never waits on a release action. The bound is generous
-      // for a shared 2-core machine; waiting on the hanging call would take 60 s.
-      assertThat(Duration.ofNanos(slowest)).isLessThan(Duration.ofMillis(500));
+          "%d heartbeats answered while %d releases waited: median %.3f ms, p99 %.3f ms,"
+              + " slowest %.3f ms (beat #%d)%n",
+          sorted.length,
+          RELEASES,
+          sorted[sorted.length / 2] / 1e6,
+          sorted[(int) (sorted.length * 0.99)] / 1e6,
+          slowest / 1e6,
+          latencies.indexOf(slowest));
+      // A signal is a map update that never waits on a release action (the hanging call would
+      // hold it for 60 s). The bounds leave room for a loaded shared machine, where a thread
+      // can be descheduled for a few hundred milliseconds: 99% of beats must take under 50 ms,
+      // and none may come near the heartbeat interval.
+      assertThat(Duration.ofNanos(sorted[(int) (sorted.length * 0.99)]))
+          .isLessThan(Duration.ofMillis(50));
+      assertThat(Duration.ofNanos(slowest)).isLessThan(farewell.heartbeatInterval());
       assertThat(farewell.session("alive")).isPresent();
     } finally {
       long start = System.nanoTime();
