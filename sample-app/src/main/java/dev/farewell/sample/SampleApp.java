@@ -56,6 +56,7 @@ public final class SampleApp implements AutoCloseable {
    * Starts the demo and returns once it answers requests.
    *
    * @throws NullPointerException if {@code options} is null
+   * @throws IllegalArgumentException if the timeouts contradict each other (the message says how)
    * @throws IllegalStateException if the server cannot start (port taken, Redis unreachable); the
    *     message says why
    */
@@ -72,7 +73,8 @@ public final class SampleApp implements AutoCloseable {
         redis.ping();
       } catch (RuntimeException e) {
         redis.close();
-        throw new IllegalStateException("cannot reach Redis at " + store + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "cannot reach Redis at " + store + ": " + e.getMessage(), e);
       }
       seats = new RedisSeats(redis, prefix, options.seats());
       releaseLog = new RedisReleaseLog(redis, prefix);
@@ -113,7 +115,8 @@ public final class SampleApp implements AutoCloseable {
       context.addServlet(new ServletHolder("logout", new LogoutServlet(logins)), "/logout");
       context.addServlet(new ServletHolder("api", new ApiServlet(logins)), "/api/*");
       context.addServlet(
-          new ServletHolder("dashboard", new StaticServlet("dashboard.html", "text/html;charset=utf-8")),
+          new ServletHolder(
+              "dashboard", new StaticServlet("dashboard.html", "text/html;charset=utf-8")),
           "/dashboard");
       ServletHolder events = new ServletHolder("dashboard-events", feed);
       events.setAsyncSupported(true);
@@ -139,8 +142,8 @@ public final class SampleApp implements AutoCloseable {
       if (redis != null) {
         redis.close();
       }
-      if (e instanceof IllegalStateException) {
-        throw (IllegalStateException) e;
+      if (e instanceof IllegalStateException || e instanceof IllegalArgumentException) {
+        throw (RuntimeException) e;
       }
       throw new IllegalStateException("cannot start the demo: " + e.getMessage(), e);
     }
