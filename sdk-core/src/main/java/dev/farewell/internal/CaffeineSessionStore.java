@@ -74,6 +74,8 @@ public final class CaffeineSessionStore implements SessionStore {
   /** No more releases either (after close and its release-all). */
   private volatile boolean stopped;
 
+  // Set once by start(), which the engine calls in its constructor before it is published (it
+  // holds the store in a final field); the timer thread is started after they are set.
   private StoreContext context;
   private Ticker ticker;
   private Timeouts timeouts;
