@@ -180,3 +180,20 @@ for (const target of Object.keys(TARGETS)) {
     });
   });
 }
+
+for (const target of Object.keys(TARGETS)) {
+  describe(`observing the timer (${target})`, () => {
+    it('Farewell.worker tells whether a worker drives the beat', async () => {
+      const withWorker = createBrowser({ target });
+      withWorker.load().start({ token: 't' });
+      assert.equal(withWorker.window.Farewell.worker, true);
+      withWorker.window.Farewell.stop();
+      assert.equal(withWorker.window.Farewell.worker, false);
+
+      const without = createBrowser({ target });
+      delete without.window.Worker;
+      without.load().start({ token: 't' });
+      assert.equal(without.window.Farewell.worker, false);
+    });
+  });
+}
