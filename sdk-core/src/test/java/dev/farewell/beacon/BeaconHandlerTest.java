@@ -179,4 +179,19 @@ class BeaconHandlerTest {
     assertThat(handler.handle(request).status()).isEqualTo(401);
     assertThat(farewell.session("s1")).isEmpty();
   }
+
+  @Test
+  void inCookieModeAnEmptySessionKeyCountsAsNoSession() {
+    BeaconHandler cookies = BeaconHandler.newBuilder(farewell).pageTokens(tokens).cookieMode(true).build();
+    Request request =
+        new Request("POST", "{\"v\":1,\"type\":\"open\",\"page\":\"page-0001\",\"seq\":1,\"hidden\":false}") {
+          @Override
+          public Optional<String> cookieSessionKey() {
+            return Optional.of("");
+          }
+        };
+    request.headers.put("sec-fetch-site", "same-origin");
+
+    assertThat(cookies.handle(request).status()).isEqualTo(401);
+  }
 }

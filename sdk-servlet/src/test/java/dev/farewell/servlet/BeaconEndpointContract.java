@@ -49,6 +49,7 @@ abstract class BeaconEndpointContract {
 
   final Queue<Release> releases = new ConcurrentLinkedQueue<>();
   Farewell farewell;
+  HttpSessionBridge httpSessions;
   TestApplication application;
   ServletContainer container;
   URI base;
@@ -58,7 +59,7 @@ abstract class BeaconEndpointContract {
 
   @BeforeAll
   void startContainer() throws Exception {
-    HttpSessionBridge httpSessions = HttpSessionBridge.create();
+    httpSessions = HttpSessionBridge.create();
     farewell =
         Farewell.newBuilder()
             .heartbeatInterval(Duration.ofSeconds(1))
@@ -159,6 +160,7 @@ abstract class BeaconEndpointContract {
     await().atMost(Duration.ofSeconds(5)).until(() -> browser.sessionKey() == null);
     assertThat(releasesOf(key)).singleElement()
         .satisfies(r -> assertThat(r.reason()).isEqualTo(ReleaseReason.EXIT));
+    assertThat(httpSessions.remembers(key)).isFalse();
     assertThat(releasesOf(key).get(0).attributes()).containsEntry("user", "alice");
   }
 
@@ -266,6 +268,7 @@ abstract class BeaconEndpointContract {
     await().atMost(Duration.ofSeconds(5)).until(() -> !releasesOf(key).isEmpty());
     assertThat(releasesOf(key)).singleElement()
         .satisfies(r -> assertThat(r.reason()).isEqualTo(ReleaseReason.EXPLICIT));
+    assertThat(httpSessions.remembers(key)).isFalse();
   }
 
   // ---- 400 ----
@@ -308,8 +311,8 @@ abstract class BeaconEndpointContract {
         .build().issue(key).value();
 
     assertThat(browser.beacon(message("exit", forged, page, 9, null)).code()).isEqualTo(401);
-    String flipped = token.substring(0, token.length() - 2) + (token.endsWith("A") ? "B" : "A")
-        + token.charAt(token.length() - 1);
+    int at = token.length() - 2;
+    String flipped = token.substring(0, at) + (token.charAt(at) == 'A' ? 'B' : 'A') + token.substring(at + 1);
     assertThat(browser.beacon(message("exit", flipped, page, 9, null)).code()).isEqualTo(401);
 
     assertThat(farewell.session(key)).contains(before);
@@ -549,6 +552,11 @@ abstract class BeaconEndpointContract {
     assertThat(plain.header("ETag")).startsWith("\"");
     assertThat(plain.body()).isEqualTo(new String(dev.farewell.snippet.Snippet.load().body(), StandardCharsets.UTF_8));
     assertThat(gzip.header("Content-Encoding")).isEqualTo("gzip");
+    assertThat(gunzip(gzip.bytes())).isEqualTo(plain.body());
+    Answer head = browser.send("HEAD", "/farewell/farewell.js", null, Map.of("Accept-Encoding", "identity"));
+    assertThat(head.code()).isEqualTo(200);
+    assertThat(head.header("ETag")).isEqualTo(plain.header("ETag"));
+    assertThat(head.bytes()).isEmpty();
     assertThat(notModified.code()).isEqualTo(304);
     assertThat(browser.send("POST", "/farewell/farewell.js", okhttp3.RequestBody.create(new byte[0], null), Map.of()).code())
         .isEqualTo(405);
