@@ -103,32 +103,7 @@ public final class SampleApp implements AutoCloseable {
       engine = wiring.engine();
       logins.wiring(wiring);
       feed = new DashboardFeed(logins, sso::logouts);
-
-      ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
-      context.setContextPath("/");
-      context.getSessionHandler().addEventListener(wiring.servlet().httpSessionListener());
-      context.getSessionHandler().setSessionCookie("FAREWELL_DEMO");
-      LoginServlet login = new LoginServlet(logins);
-      context.addServlet(new ServletHolder("login", login), "/login");
-      context.addServlet(new ServletHolder("home", login), "");
-      context.addServlet(new ServletHolder("app", new AppServlet(logins)), "/app/*");
-      context.addServlet(new ServletHolder("logout", new LogoutServlet(logins)), "/logout");
-      context.addServlet(new ServletHolder("api", new ApiServlet(logins)), "/api/*");
-      context.addServlet(
-          new ServletHolder(
-              "dashboard", new StaticServlet("dashboard.html", "text/html;charset=utf-8")),
-          "/dashboard");
-      ServletHolder events = new ServletHolder("dashboard-events", feed);
-      events.setAsyncSupported(true);
-      context.addServlet(events, "/dashboard/events");
-      context.addServlet(
-          new ServletHolder("css", new StaticServlet("demo.css", "text/css;charset=utf-8")),
-          "/static/demo.css");
-      context.addServlet(new ServletHolder("legacy-sso", sso), "/legacy-sso/logout");
-      ServletHolder farewell = new ServletHolder("farewell", wiring.servlet());
-      farewell.setAsyncSupported(true);
-      context.addServlet(farewell, "/farewell/*");
-      server.setHandler(context);
+      server.setHandler(routes(logins, wiring, feed, sso));
       server.setStopAtShutdown(false);
       server.start();
     } catch (Exception e) {
@@ -151,6 +126,36 @@ public final class SampleApp implements AutoCloseable {
     URI uri = URI.create("http://" + host + ":" + connector.getLocalPort() + "/");
     log.info("Farewell demo ready at {} with {} seats", uri, options.seats());
     return new SampleApp(server, engine, logins, feed, sso, redis, uri);
+  }
+
+  /** The demo's pages, APIs and the Farewell endpoint, under one servlet context with sessions. */
+  private static ServletContextHandler routes(
+      Logins logins, Wiring wiring, DashboardFeed feed, LegacySsoServlet sso) {
+    ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
+    context.setContextPath("/");
+    context.getSessionHandler().addEventListener(wiring.servlet().httpSessionListener());
+    context.getSessionHandler().setSessionCookie("FAREWELL_DEMO");
+    LoginServlet login = new LoginServlet(logins);
+    context.addServlet(new ServletHolder("login", login), "/login");
+    context.addServlet(new ServletHolder("home", login), "");
+    context.addServlet(new ServletHolder("app", new AppServlet(logins)), "/app/*");
+    context.addServlet(new ServletHolder("logout", new LogoutServlet(logins)), "/logout");
+    context.addServlet(new ServletHolder("api", new ApiServlet(logins)), "/api/*");
+    context.addServlet(
+        new ServletHolder(
+            "dashboard", new StaticServlet("dashboard.html", "text/html;charset=utf-8")),
+        "/dashboard");
+    ServletHolder events = new ServletHolder("dashboard-events", feed);
+    events.setAsyncSupported(true);
+    context.addServlet(events, "/dashboard/events");
+    context.addServlet(
+        new ServletHolder("css", new StaticServlet("demo.css", "text/css;charset=utf-8")),
+        "/static/demo.css");
+    context.addServlet(new ServletHolder("legacy-sso", sso), "/legacy-sso/logout");
+    ServletHolder farewell = new ServletHolder("farewell", wiring.servlet());
+    farewell.setAsyncSupported(true);
+    context.addServlet(farewell, "/farewell/*");
+    return context;
   }
 
   /** The address of the running demo, such as {@code http://127.0.0.1:8080/}. */
