@@ -13,7 +13,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -68,7 +68,7 @@ public final class SampleApp implements AutoCloseable {
     String prefix = options.group() + ":";
     if (options.store().isPresent()) {
       URI store = options.store().get();
-      redis = new JedisPooled(store.getHost(), store.getPort());
+      redis = RedisClient.create(store);
       try {
         redis.ping();
       } catch (RuntimeException e) {
