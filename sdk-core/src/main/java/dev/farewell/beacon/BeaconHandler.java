@@ -104,41 +104,60 @@ public final class BeaconHandler {
       return answer(request, headers);
     } catch (Rejection rejection) {
       logger.debug("Beacon refused with {}: {}", rejection.status, rejection.getMessage());
-      return error(rejection, headers);
+      // A body refused before it was read (or read only to the limit) is not read on by the
+      // container either, however large it claims to be: the connection goes.
+      boolean unread = rejection.status == 413 || rejection.beforeBody && hasBody(request);
+      return error(rejection, headers, unread);
     }
+  }
+
+  private static boolean hasBody(BeaconRequest request) {
+    return request.header("Transfer-Encoding").isPresent()
+        || request.header("Content-Length").map(length -> !length.trim().equals("0")).orElse(false);
   }
 
   private BeaconResponse answer(BeaconRequest request, Map<String, String> headers)
       throws Rejection {
-    String method = request.method();
-    Optional<String> originHeader = request.header("Origin");
-    Site site = site(request, originHeader);
-    if (site.corsOrigin != null) {
-      headers.put("Access-Control-Allow-Origin", site.corsOrigin);
-      headers.put("Access-Control-Allow-Credentials", "true");
-      headers.put("Vary", "Origin");
-    }
-    if ("OPTIONS".equals(method)) {
+    Site site;
+    MediaType media;
+    try {
+      site = site(request, request.header("Origin"));
       if (site.corsOrigin != null) {
-        headers.put("Access-Control-Allow-Methods", "POST");
-        headers.put("Access-Control-Allow-Headers", "Content-Type");
-        headers.put("Access-Control-Max-Age", "600");
-        headers.put("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
+        headers.put("Access-Control-Allow-Origin", site.corsOrigin);
+        headers.put("Access-Control-Allow-Credentials", "true");
+        headers.put("Vary", "Origin");
       }
-      headers.put("Allow", "POST, OPTIONS");
-      return new BeaconResponse(204, headers, "", false);
-    }
-    if (!"POST".equals(method)) {
-      headers.put("Allow", "POST, OPTIONS");
-      throw new Rejection(405, "method_not_allowed", "use POST");
-    }
-    MediaType media = BodyDecoder.accept(request.header("Content-Type").orElse(null));
-    Optional<String> declaredLength = request.header("Content-Length");
-    if (declaredLength.isPresent() && tooLong(declaredLength.get())) {
-      throw tooLarge();
+      String method = request.method();
+      if ("OPTIONS".equals(method)) {
+        if (site.corsOrigin != null) {
+          headers.put("Access-Control-Allow-Methods", "POST");
+          headers.put("Access-Control-Allow-Headers", "Content-Type");
+          headers.put("Access-Control-Max-Age", "600");
+          headers.put(
+              "Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
+        }
+        headers.put("Allow", "POST, OPTIONS");
+        return new BeaconResponse(204, headers, "", false);
+      }
+      if (!"POST".equals(method)) {
+        headers.put("Allow", "POST, OPTIONS");
+        throw new Rejection(405, "method_not_allowed", "use POST");
+      }
+      media = BodyDecoder.accept(request.header("Content-Type").orElse(null));
+      Optional<String> declaredLength = request.header("Content-Length");
+      if (declaredLength.isPresent() && tooLong(declaredLength.get())) {
+        throw tooLarge();
+      }
+    } catch (Rejection beforeBody) {
+      throw beforeBody.beforeBody();
     }
     byte[] body = new byte[MAXIMUM_BODY_BYTES + 1];
-    int length = read(request, body);
+    int length;
+    try {
+      length = read(request, body);
+    } catch (Rejection unreadable) {
+      throw unreadable.beforeBody();
+    }
     if (length > MAXIMUM_BODY_BYTES) {
       throw tooLarge();
     }
@@ -263,7 +282,8 @@ public final class BeaconHandler {
         }
         length += n;
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // A broken chunked encoding, a reset or a read timeout; some containers throw unchecked.
       throw Rejection.malformed("body could not be read");
     }
     return length;
@@ -286,14 +306,15 @@ public final class BeaconHandler {
     return new BeaconResponse(status, headers, body, false);
   }
 
-  private static BeaconResponse error(Rejection rejection, Map<String, String> headers) {
+  private static BeaconResponse error(
+      Rejection rejection, Map<String, String> headers, boolean closeConnection) {
     headers.put("Cache-Control", "no-store");
     headers.put("Content-Type", JSON);
     // Codes and messages are constants of this package: nothing from the wire is echoed.
     String body =
         "{\"status\":\"error\",\"error\":\"" + rejection.code + "\",\"message\":\""
             + rejection.getMessage() + "\"}";
-    return new BeaconResponse(rejection.status, headers, body, rejection.status == 413);
+    return new BeaconResponse(rejection.status, headers, body, closeConnection);
   }
 
   @Override

@@ -439,6 +439,20 @@ abstract class BeaconEndpointContract {
   }
 
   @Test
+  void aBrokenChunkedBodyIsAnswered400() throws Exception {
+    try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+      socket.setSoTimeout(5000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /farewell/beacon HTTP/1.1\r\nHost: " + base.getAuthority()
+          + "\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+          + "zz\r\n{}\r\n0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String statusLine = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+      assertThat(statusLine).isEqualTo("HTTP/1.1 400");
+    }
+  }
+
+  @Test
   void anUnsupportedContentTypeIsAnswered415() {
     Browser browser = newBrowser();
     String token = browser.pageToken();
