@@ -79,8 +79,9 @@ public final class Farewell implements AutoCloseable {
   /**
    * Applies a page's signal.
    *
-   * <p>A signal for a session the engine does not know starts tracking it (a page that outlived an
-   * engine restart keeps its session), except {@code EXIT}, which starts nothing.
+   * <p>A signal for a session the engine does not know starts tracking it, with no attributes (a
+   * page that outlived an engine restart keeps its session), except {@code EXIT}, which starts
+   * nothing. A signal for a session released within the tombstone time never starts it again.
    *
    * <p>Answers: {@code LIVE} or {@code EXITING} (accepted, or not when the signal's sequence number
    * was not newer than the last one seen for its page); {@code RELEASED} with the reason for a
@@ -184,7 +185,7 @@ public final class Farewell implements AutoCloseable {
   /**
    * Releases every session whose deadline has passed now, instead of at the next tick of the
    * engine's timer (about a second). Tests that drive a fake {@link Ticker} call it after advancing
-   * time; applications need not.
+   * time; applications need not (with the in-memory store it costs a pass over all sessions).
    */
   public void cleanUp() {
     store.cleanUp();

@@ -60,6 +60,9 @@ public final class CaffeineSessionStore implements SessionStore {
   /** Caffeine's timer wheel bucket: 2^30 ns, about 1.07 s. */
   private static final long BUCKET_MASK = (1L << 30) - 1;
 
+  /** How long after a bucket boundary the store's own maintenance runs. */
+  private static final long BUCKET_TICK_SLACK_NANOS = 2_000_000L;
+
   /** How often a store at its maximum of sessions may run Caffeine's maintenance to make room. */
   private static final long FULL_CLEAN_UP_INTERVAL_NANOS = 100_000_000L;
 
@@ -71,6 +74,8 @@ public final class CaffeineSessionStore implements SessionStore {
   /** No more releases either (after close and its release-all). */
   private volatile boolean stopped;
 
+  // Set once by start(), which the engine calls in its constructor before it is published (it
+  // holds the store in a final field); the timer thread is started after they are set.
   private StoreContext context;
   private Ticker ticker;
   private Timeouts timeouts;
@@ -134,6 +139,9 @@ public final class CaffeineSessionStore implements SessionStore {
             .expireAfter(new DeadlineExpiry())
             .build();
     map = sessions.asMap();
+    if (background) {
+      scheduleNextBucketTick();
+    }
   }
 
   @Override
@@ -300,6 +308,34 @@ public final class CaffeineSessionStore implements SessionStore {
     stopped = true;
     if (timer != null) {
       timer.shutdownNow();
+    }
+  }
+
+  /**
+   * Runs Caffeine's maintenance just after each timer-wheel bucket boundary, when the entries
+   * rounded up to it have become due. Caffeine's own scheduler paces its runs at least a bucket
+   * apart at arbitrary phases, which can add a second bucket of lateness to a {@code TIMEOUT}.
+   */
+  private void scheduleNextBucketTick() {
+    long now = ticker.read();
+    long nextBoundary = (now + BUCKET_MASK + 1) & ~BUCKET_MASK;
+    long delay = Math.max(0, nextBoundary - now) + BUCKET_TICK_SLACK_NANOS;
+    try {
+      timer.schedule(this::bucketTick, delay, NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // closed
+    }
+  }
+
+  private void bucketTick() {
+    try {
+      sessions.cleanUp();
+    } catch (RuntimeException e) {
+      logger.error("Releasing due sessions failed", e);
+    } finally {
+      if (!stopped) {
+        scheduleNextBucketTick();
+      }
     }
   }
 
