@@ -198,8 +198,12 @@
       (e) => {
         if (!e.persisted) return exit(navigating());
         // Going into the back/forward cache: fetchLater would fire on entering it.
-        hide();
         disarm();
+        // An in-app navigation hands the session to the next page: say exit (navigation grace),
+        // or a tab closed on that next page would wait for this cached page's hidden timeout.
+        // A restore revives this page with `resume` (a newer seq).
+        if (navigating()) return exit(1);
+        hide();
         away = away || 1;
       },
     ],

@@ -185,6 +185,15 @@ for (const target of Object.keys(TARGETS)) {
       assert.ok(b.messages('heartbeat').length >= 1);
     });
 
+    it('freeze disarms the deferred exit and resume re-arms it', () => {
+      const b = started();
+      assert.equal(b.armed().length, 1);
+      b.fire('document', 'freeze');
+      assert.equal(b.armed().length, 0);
+      b.fire('document', 'resume');
+      assert.equal(b.armed().length, 1);
+    });
+
     it('seq grows with every message, deferred exits included', async () => {
       const b = started();
       await b.advance(11000);

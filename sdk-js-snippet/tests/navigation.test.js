@@ -70,12 +70,37 @@ for (const target of Object.keys(TARGETS)) {
       assert.equal('nav' in exitAfter(b, () => {}), false);
     });
 
+    it('an in-app navigation into the back/forward cache sends exit nav:true, not hidden', () => {
+      const b = started();
+      b.click(b.link({ href: '/orders/43' }));
+      b.fire('window', 'pagehide', { persisted: true });
+      const exits = b.messages('exit');
+      assert.equal(exits.length, 1);
+      assert.equal(exits[0].body.nav, true);
+      assert.equal(b.messages('hidden').length, 0);
+      assert.equal(b.armed().length, 0);
+    });
+
+    it('a restore after an in-app navigation resumes the page with a newer seq', () => {
+      const b = started();
+      b.click(b.link({ href: '/orders/43' }));
+      b.fire('window', 'pagehide', { persisted: true });
+      const exitSeq = b.messages('exit')[0].body.seq;
+      b.fire('window', 'pageshow', { persisted: true });
+      const resumes = b.messages('resume');
+      assert.equal(resumes.length, 1);
+      assert.ok(resumes[0].body.seq > exitSeq);
+    });
+
     it('a bfcache restore forgets the click that led away', () => {
       const b = started();
       b.click(b.link({ href: '/orders/43' }));
       b.fire('window', 'pagehide', { persisted: true });
       b.fire('window', 'pageshow', { persisted: true });
-      assert.equal('nav' in exitAfter(b, () => {}), false);
+      b.fire('window', 'pagehide', { persisted: false });
+      const exits = b.messages('exit');
+      assert.equal(exits.length, 2);
+      assert.equal('nav' in exits[1].body, false);
     });
   });
 }
