@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -118,10 +117,10 @@ public final class BeaconHandler {
 
   private BeaconResponse answer(BeaconRequest request, Map<String, String> headers)
       throws Rejection {
-    Site site;
+    RequestSite site;
     MediaType media;
     try {
-      site = site(request, request.header("Origin"));
+      site = RequestSite.of(request, origins);
       if (site.corsOrigin != null) {
         headers.put("Access-Control-Allow-Origin", site.corsOrigin);
         headers.put("Access-Control-Allow-Credentials", "true");
@@ -231,37 +230,6 @@ public final class BeaconHandler {
     }
   }
 
-  /** Where the request comes from, as far as the origin policy is concerned. */
-  private static final class Site {
-    final boolean sameOrigin;
-    final String corsOrigin;
-
-    Site(boolean sameOrigin, String corsOrigin) {
-      this.sameOrigin = sameOrigin;
-      this.corsOrigin = corsOrigin;
-    }
-  }
-
-  private Site site(BeaconRequest request, Optional<String> originHeader) throws Rejection {
-    String fetchSite = request.header("Sec-Fetch-Site").orElse("").trim().toLowerCase(Locale.ROOT);
-    boolean crossSite = fetchSite.equals("cross-site");
-    if (originHeader.isPresent()) {
-      String origin = OriginPolicy.normalize(originHeader.get());
-      if (origin != null && origin.equals(OriginPolicy.normalize(request.serverOrigin()))
-          && !crossSite) {
-        return new Site(true, null);
-      }
-      if (origins.allowsListed(origin)) {
-        return new Site(false, originHeader.get().trim());
-      }
-      throw forbidden();
-    }
-    if (crossSite) {
-      throw forbidden();
-    }
-    return new Site(fetchSite.equals("same-origin"), null);
-  }
-
   private static boolean tooLong(String declared) {
     try {
       return Long.parseLong(declared.trim()) > MAXIMUM_BODY_BYTES;
@@ -287,10 +255,6 @@ public final class BeaconHandler {
       throw Rejection.malformed("body could not be read");
     }
     return length;
-  }
-
-  private static Rejection forbidden() {
-    return new Rejection(403, "forbidden_origin", "origin not allowed");
   }
 
   private static Rejection unauthorized(String message) {
