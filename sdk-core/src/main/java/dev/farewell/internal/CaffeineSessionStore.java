@@ -110,6 +110,9 @@ public final class CaffeineSessionStore implements SessionStore {
     this.maximumSessions = context.rules().maximumSessions();
     this.tombstones = new Tombstones(context.rules().maximumTombstones(), timeouts.tombstoneTtl);
 
+    // Caffeine's maintenance runs on whichever thread triggers it: a request thread only tries the
+    // lock (it never waits for the timer's work), and handing every drain to the timer thread
+    // costs a thread wake-up per write burst (measured: about 1.5x slower signals).
     Executor maintenance = Runnable::run;
     Scheduler scheduler = Scheduler.disabledScheduler();
     if (background) {
@@ -127,7 +130,6 @@ public final class CaffeineSessionStore implements SessionStore {
       long trimEvery = Math.max(1_000_000_000L, Math.min(timeouts.tombstoneTtl, 60_000_000_000L));
       timer.scheduleWithFixedDelay(
           () -> tombstones.trim(ticker.read()), trimEvery, trimEvery, NANOSECONDS);
-      maintenance = this::runOnTimer;
       scheduler = this::scheduleOnTimer;
     }
     sessions =
@@ -429,14 +431,6 @@ public final class CaffeineSessionStore implements SessionStore {
       map.computeIfPresent(key, this::releaseIfDue);
     } catch (RuntimeException e) {
       logger.error("Checking the exit grace of session {} failed", key, e);
-    }
-  }
-
-  private void runOnTimer(Runnable task) {
-    try {
-      timer.execute(task);
-    } catch (RejectedExecutionException e) {
-      task.run(); // closed: do Caffeine's maintenance on the calling thread
     }
   }
 
