@@ -10,9 +10,11 @@ import dev.farewell.spi.StoreContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -293,7 +295,7 @@ public final class Farewell implements AutoCloseable {
     private boolean releaseOnClose;
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private SessionStore store;
-    private final java.util.Set<String> set = new java.util.HashSet<>();
+    private final Set<String> set = new HashSet<>();
 
     private Builder() {}
 
