@@ -1,8 +1,25 @@
 // Types for the Farewell browser snippet (@farewell/snippet).
 // The snippet defines one global, `Farewell`; it never throws into the page.
 
-/** Why the server released the session (ReleaseReason on the server), or 'UNKNOWN'. */
-export type FarewellReleaseReason = 'EXIT' | 'TIMEOUT' | 'EXPLICIT' | 'UNKNOWN' | (string & {});
+/**
+ * Why the snippet stopped on the server's word.
+ *
+ * - `EXIT`, `TIMEOUT`, `EXPLICIT`, `SHUTDOWN`: the server answered 410, the session is over
+ *   (`ReleaseReason` on the server); `UNKNOWN` when the 410 carried no reason.
+ * - `UNAUTHORIZED`: the server answered 401: the page token is missing, forged or expired (in
+ *   cookie mode: the cookie has no session). The session may still be live for other pages, but
+ *   this page can no longer keep it alive: reload it (for a fresh token) or sign the user in again.
+ * - `FORBIDDEN`: the server answered 403: this page's origin is not allowed (a configuration error).
+ */
+export type FarewellReleaseReason =
+  | 'EXIT'
+  | 'TIMEOUT'
+  | 'EXPLICIT'
+  | 'SHUTDOWN'
+  | 'UNKNOWN'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | (string & {});
 
 export interface FarewellOptions {
   /**
@@ -16,8 +33,10 @@ export interface FarewellOptions {
    */
   endpoint?: string;
   /**
-   * Called once when the server answers 410: the session is over. The snippet has stopped.
-   * Errors thrown here are swallowed. The `farewell:released` event fires as well.
+   * Called once when the snippet stops on the server's word: 410 (the session is over), 401
+   * (`UNAUTHORIZED`) or 403 (`FORBIDDEN`). The snippet has stopped by then and may be started
+   * again from here. Errors thrown here are swallowed. The `farewell:released` event fires as well.
+   * Other refusals (400, 429, 503, ...) never stop the snippet: it backs off and tries again.
    */
   onReleased?: (reason: FarewellReleaseReason) => void;
 }
@@ -27,15 +46,22 @@ export interface FarewellReleasedDetail {
 }
 
 export interface FarewellApi {
-  /** Starts (or restarts with new options): says `open` and beats. Never throws. */
+  /**
+   * Starts (or restarts with new options): says `open` and beats. On a page prerendered by
+   * Speculation Rules (`document.prerendering`) it sends nothing until the user is shown the page.
+   * Never throws.
+   */
   start(options?: FarewellOptions): void;
   /** Stops: removes listeners, timers, the worker and the armed deferred exit. Sends nothing. */
   stop(): void;
-  /** Sends this page's exit now (without the navigation grace) and stops. */
+  /**
+   * Sends this page's exit now (without the navigation grace) and stops. Sends nothing if this
+   * page life's exit has gone already, or a prerendered page has not been shown yet.
+   */
   logout(): void;
   /** This page's id, the `page` field of every message. Read-only. */
   readonly pageId: string;
-  /** Whether the snippet is started. */
+  /** Whether the snippet is started (also while a prerendered page waits to be shown). */
   readonly running: boolean;
   /** Whether a dedicated worker's timer drives the heartbeat (false: main-thread timers). */
   readonly worker: boolean;

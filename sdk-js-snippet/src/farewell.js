@@ -31,11 +31,14 @@
 
   let seq = 0;
   let live = false;
+  let life = 0; // grows with every stop: an answer to a message of an earlier start is ignored
   let token, url, onReleased;
-  let away; // 0: page shown, 1: in the back/forward cache, 2: exit sent in this page life
+  // 0: page shown, 1: in the back/forward cache, 2: exit sent in this page life,
+  // 3: not opened yet (a prerendered page the user has not seen)
+  let away;
   let hiddenSent;
   let heartbeatMs;
-  let backoffUntil;
+  let backoffUntil, refusals;
   let timer, due, worker, workerUrl;
   let deferred; // AbortController of the armed fetchLater exit
   let navEvent, navAt;
@@ -53,10 +56,11 @@
     );
 
   // fetch with keepalive can read the answer and still outlives the page.
-  const viaFetch = (body, read) =>
+  // Only an answer to a message of the current start is read (`from`: its life, else undefined).
+  const viaFetch = (body, from) =>
     attempt(() => {
       w.fetch(url, { method: 'POST', body, keepalive: true })
-        .then(read ? answer : noop)
+        .then((r) => from === life && answer(r, from))
         .catch(noop);
       return 1;
     });
@@ -67,7 +71,7 @@
     if (type != 'exit' && now() < backoffUntil) return;
     const body = message(type, navigation);
     if (type == 'exit' || type == 'hidden') viaBeacon(body) || viaFetch(body);
-    else viaFetch(body, 1) || viaBeacon(body);
+    else viaFetch(body, life) || viaBeacon(body);
     if (type != 'exit') arm();
   };
 
@@ -80,8 +84,9 @@
   };
   const arm = () => {
     disarm();
-    if (live && !away && w.fetchLater && w.AbortController)
-      attempt(() => {
+    // The feature checks run inside attempt too: a page's throwing getter cannot stop a beat.
+    attempt(() => {
+      if (live && !away && w.fetchLater) {
         const ac = new w.AbortController();
         w.fetchLater(url, {
           method: 'POST',
@@ -90,27 +95,40 @@
           activateAfter: 3 * heartbeatMs + Math.max(0, backoffUntil - now()),
         });
         deferred = ac;
-      });
+      }
+    });
   };
 
-  const answer = (r) => {
+  const answer = (r, from) => {
     const status = r.status;
-    if (!live) return;
-    if (status == 429) {
+    // 401: the token is missing, forged or expired (in cookie mode: no session); 403: this
+    // origin is refused. Asking again cannot change either: stop, and tell the page.
+    if (status == 401 || status == 403) return release(status == 401 ? 'UNAUTHORIZED' : 'FORBIDDEN');
+    // 429, 503 (server full, closing or without its store), and anything else unexpected
+    // (400: a message the server does not take, 404: a wrong endpoint, a proxy's 502...):
+    // send nothing but an exit for Retry-After, else for one interval, doubling up to a
+    // minute while the refusals go on. One odd answer does not end the page; a lasting one
+    // costs the server a request a minute, not one every beat.
+    if (status != 200 && status != 410) {
       const h = attempt(() => r.headers.get('Retry-After'));
       let ms = h ? (+h >= 0 ? h * 1e3 : Date.parse(h) - now()) : 0;
-      ms = Math.min(Math.max(ms || 0, heartbeatMs), 6e5);
+      ms =
+        ms > 0
+          ? Math.min(Math.max(ms, heartbeatMs), 6e5)
+          : Math.min(heartbeatMs * 2 ** refusals, Math.max(heartbeatMs, 6e4));
+      refusals++;
       backoffUntil = now() + ms;
       schedule(ms);
       arm();
       return;
     }
+    refusals = 0;
     return r
       .json()
       .catch(noop)
       .then((j) => {
         j = j || {};
-        if (!live) return;
+        if (from !== life) return;
         if (status == 410) return release(j.reason || 'UNKNOWN');
         if (j.status != 'live') return;
         const ms = +j.heartbeatMs;
@@ -130,11 +148,13 @@
 
   // Beats come 0-20% early so that jitter never pushes one past the server's timeout.
   const jitter = (ms) => ms * (0.8 + 0.2 * Math.random());
-  const beat = () => {
-    if (!live || away) return;
-    schedule(jitter(heartbeatMs));
-    send('heartbeat');
-  };
+  // Called by timers and the worker: guarded, so nothing can throw into the page.
+  const beat = () =>
+    attempt(() => {
+      if (!live || away) return;
+      schedule(jitter(heartbeatMs));
+      send('heartbeat');
+    });
   const schedule = (ms) => {
     due = ms;
     attempt(() => w.clearTimeout(timer));
@@ -174,7 +194,7 @@
     schedule(jitter(heartbeatMs));
   };
   const exit = (navigation) => {
-    if (away == 2) return;
+    if (away > 1) return;
     disarm();
     away = 2;
     send('exit', navigation);
@@ -212,6 +232,7 @@
     // resume: disarm it and let the hidden timeout decide; resume re-arms.
     [doc, 'freeze', () => (hide(), disarm())],
     [doc, 'resume', () => !away && show('resume')],
+    [doc, 'prerenderingchange', () => away == 3 && open()],
     [
       w,
       'click',
@@ -237,21 +258,31 @@
       attempt(() => target[on ? 'addEventListener' : 'removeEventListener'](type, fn, { capture: true, passive: true }))
     );
 
+  const open = () => {
+    away = 0;
+    startWorker();
+    send('open');
+    hiddenSent = isHidden();
+    schedule(jitter(heartbeatMs));
+  };
+
   function start(options) {
     attempt(() => {
       const o = options || {};
       stop();
-      token = o.token || undefined;
+      // a string, so that no odd value can make JSON.stringify throw at a later beat
+      token = o.token ? '' + o.token : undefined;
       url = o.endpoint || defaultEndpoint;
       onReleased = o.onReleased;
       live = true;
-      away = backoffUntil = navEvent = 0;
+      backoffUntil = refusals = navEvent = 0;
       heartbeatMs = 5e3;
+      away = 3;
       listen(1);
-      startWorker();
-      send('open');
-      hiddenSent = isHidden();
-      schedule(jitter(heartbeatMs));
+      // A page prerendered by Speculation Rules is not seen yet: it says open (and holds a
+      // session) only once the user is shown it (prerenderingchange).
+      // https://developer.chrome.com/docs/web-platform/prerender-pages
+      attempt(() => doc.prerendering) || open();
     });
   }
 
@@ -259,6 +290,7 @@
     attempt(() => {
       if (!live) return;
       live = false;
+      life++;
       listen(0);
       disarm();
       attempt(() => w.clearTimeout(timer));
@@ -274,7 +306,8 @@
     });
   }
 
-  w.Farewell = Object.freeze({
+  // guarded: a page may have made `Farewell` a read-only (falsy) property
+  attempt(() => (w.Farewell = Object.freeze({
     start,
     stop,
     logout,
@@ -288,7 +321,7 @@
     get worker() {
       return !!worker;
     },
-  });
+  })));
 
   if (attempt(() => script.hasAttribute('data-token') || script.hasAttribute('data-endpoint')))
     start({ token: script.getAttribute('data-token'), endpoint: script.getAttribute('data-endpoint') });

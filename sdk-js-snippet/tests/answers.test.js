@@ -1,5 +1,6 @@
 'use strict';
-// What the snippet does with the server's answers: 410, 429, network errors, fresh tokens.
+// What the snippet does with the server's answers: 410, 401/403, 429/503 and other refusals,
+// network errors, fresh tokens.
 const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
 const { createBrowser, TARGETS } = require('./fake-browser.js');
@@ -132,12 +133,162 @@ for (const target of Object.keys(TARGETS)) {
       assert.equal(b.messages('heartbeat').length, 0);
     });
 
-    it('other errors (401, 500, not JSON) change nothing and beats go on', async () => {
+    // Times (ms after the start) at which heartbeats left the page, stepping the clock by 250 ms.
+    const beatTimes = async (b, ms) => {
+      const origin = b.now;
+      const times = [];
+      for (let t = 0; t < ms; t += 250) {
+        const before = b.messages('heartbeat').length;
+        await b.advance(250);
+        if (b.messages('heartbeat').length > before) times.push(b.now - origin);
+      }
+      return times;
+    };
+    const gaps = (times) => times.slice(1).map((t, i) => t - times[i]);
+
+    for (const [status, reason] of [[401, 'UNAUTHORIZED'], [403, 'FORBIDDEN']]) {
+      it(`${status} stops beating and tells the page ${reason} through onReleased and the event`, async () => {
+        const reasons = [];
+        const b = started(
+          (r) => (r.body.type === 'heartbeat' ? { status, json: { status: 'error', error: 'x' } } : live()),
+          { onReleased: (why) => reasons.push(why) }
+        );
+        const events = [];
+        b.window.addEventListener('farewell:released', (e) => events.push(e.detail.reason));
+        await b.advance(5000);
+        assert.deepEqual(reasons, [reason]);
+        assert.deepEqual(events, [reason]);
+        assert.equal(b.window.Farewell.running, false);
+        assert.equal(b.armed().length, 0, 'no deferred exit stays armed');
+        await b.advance(120000);
+        b.setVisibility('hidden');
+        b.fire('window', 'pagehide', { persisted: false });
+        assert.deepEqual(b.types(), ['open', 'heartbeat'], 'no request follows one that cannot succeed');
+      });
+    }
+
+    it('401 to the open message stops before any heartbeat, also without a JSON body', async () => {
+      const reasons = [];
+      const b = started(() => ({ status: 401 }), { onReleased: (why) => reasons.push(why) });
+      await b.advance(60000);
+      assert.deepEqual(reasons, ['UNAUTHORIZED']);
+      assert.deepEqual(b.types(), ['open']);
+    });
+
+    it('401 in cookie mode (no session for the cookie) stops the same way', async () => {
+      const reasons = [];
+      const b = createBrowser({ target, script: { 'data-token': '' } });
+      b.respond = () => ({ status: 401, json: { status: 'error', error: 'unauthorized' } });
+      b.load();
+      b.window.addEventListener('farewell:released', (e) => reasons.push(e.detail.reason));
+      await b.advance(30000);
+      assert.deepEqual(reasons, ['UNAUTHORIZED']);
+      assert.equal(b.messages('heartbeat').length, 0);
+    });
+
+    it('onReleased after a 401 may start again with a fresh token', async () => {
+      const b = started((r) => (r.body.token === 'tok-1' ? { status: 401 } : live()), {
+        onReleased: () => b.window.Farewell.start({ token: 'tok-2' }),
+      });
+      await b.advance(10000);
+      assert.equal(b.window.Farewell.running, true);
+      assert.ok(b.messages('heartbeat').length >= 1);
+      assert.ok(b.messages('heartbeat').every((m) => m.body.token === 'tok-2'));
+    });
+
+    it('503 backs off for Retry-After seconds like 429, then beats again', async () => {
+      let full = true;
+      const b = started((r) =>
+        r.body.type === 'heartbeat' && full ? { status: 503, headers: { 'Retry-After': '20' }, json: { status: 'error', error: 'full' } } : live()
+      );
+      await b.advance(5000);
+      assert.equal(b.messages('heartbeat').length, 1);
+      full = false;
+      await b.advance(19000);
+      b.setVisibility('hidden');
+      assert.equal(b.messages('heartbeat').length, 1, 'nothing during the back-off');
+      assert.equal(b.messages('hidden').length, 0);
+      await b.advance(1000);
+      assert.equal(b.messages('heartbeat').length, 2, 'beats again after 20 s');
+      assert.equal(b.window.Farewell.running, true);
+    });
+
+    it('503 without Retry-After waits one interval, then twice as long each time, at most a minute', async () => {
+      let full = true;
+      const b = started((r) => (r.body.type === 'heartbeat' && full ? { status: 503, json: { status: 'error', error: 'unavailable' } } : live()));
+      const during = await beatTimes(b, 200000);
+      assert.deepEqual(gaps(during), [5000, 10000, 20000, 40000, 60000, 60000], 'beats at ' + during);
+      assert.equal(b.window.Farewell.running, true);
+      full = false;
+      const after = await beatTimes(b, 90000);
+      assert.ok(after[0] <= 60000, 'the next beat comes within the minute: ' + after);
+      assert.ok(after.length >= 7, 'then one beat per interval: ' + after);
+      assert.ok(gaps(after).every((gap) => gap <= 5000), 'gaps ' + gaps(after));
+      full = true;
+      const again = await beatTimes(b, 20000);
+      assert.equal(gaps(again)[0], 5000, 'an accepted beat starts the back-off over: ' + again);
+    });
+
+    it('the back-off grows past a minute with a longer heartbeatMs, never below one interval', async () => {
       let n = 0;
-      const b = started(() => [{ status: 401, json: { status: 'error' } }, { status: 500 }, { status: 200 }][n++ % 3]);
+      const b = started(() => (n++ === 0 ? live({ heartbeatMs: 90000 }) : { status: 503 }));
+      await b.settle();
+      const times = await beatTimes(b, 400000);
+      assert.deepEqual(gaps(times), [90000, 90000, 90000], 'beats at ' + times);
+    });
+
+    it('400 does not stop the page: it backs off, beats again, and the exit still goes out', async () => {
+      let bad = true;
+      const reasons = [];
+      const b = started(
+        (r) => (r.body.type === 'heartbeat' && bad ? { status: 400, json: { status: 'error', error: 'malformed', message: 'x' } } : live()),
+        { onReleased: (why) => reasons.push(why) }
+      );
+      const during = await beatTimes(b, 40000);
+      assert.deepEqual(gaps(during), [5000, 10000, 20000], 'beats at ' + during);
+      bad = false;
+      await b.advance(30000);
+      assert.equal(b.window.Farewell.running, true);
+      assert.deepEqual(reasons, []);
+      b.fire('window', 'pagehide', { persisted: false });
+      assert.equal(b.messages('exit').length, 1);
+    });
+
+    it('other failures (404, 500, 502, not JSON) back off the same way and never stop the page', async () => {
+      for (const reply of [{ status: 404 }, { status: 500 }, { status: 502, json: 'Bad Gateway' }, { status: 302 }]) {
+        const b = started((r) => (r.body.type === 'heartbeat' ? reply : live()));
+        const times = await beatTimes(b, 40000);
+        assert.deepEqual(gaps(times), [5000, 10000, 20000], reply.status + ': beats at ' + times);
+        assert.equal(b.window.Farewell.running, true);
+      }
+    });
+
+    it('a 200 without a JSON body changes nothing and beats go on', async () => {
+      const b = started(() => ({ status: 200 }));
       await b.advance(15000);
       assert.equal(b.messages('heartbeat').length, 3);
       assert.equal(b.window.Farewell.running, true);
+    });
+
+    it('an answer to a message sent before a restart is ignored', async () => {
+      const reasons = [];
+      const b = started((r) => (r.body.token === 'tok-1' ? { status: 401 } : live()), {
+        onReleased: (why) => reasons.push(why),
+      });
+      // The open of tok-1 is on its way; the page restarts with another token before it is answered.
+      b.window.Farewell.start({ token: 'tok-2', onReleased: (why) => reasons.push(why) });
+      await b.advance(10000);
+      assert.deepEqual(reasons, []);
+      assert.equal(b.window.Farewell.running, true);
+      assert.ok(b.messages('heartbeat').length >= 2);
+    });
+
+    it('an answer arriving after stop changes nothing', async () => {
+      const reasons = [];
+      const b = started(() => released('TIMEOUT'), { onReleased: (why) => reasons.push(why) });
+      b.window.Farewell.stop();
+      await b.advance(10000);
+      assert.deepEqual(reasons, []);
     });
   });
 }

@@ -91,9 +91,12 @@ function element(tag, attrs, parent) {
  * @param {string} [options.target] 'source' or 'dist'
  * @param {object|null} [options.script] attributes of the <script> tag running the snippet; null: none
  * @param {string} [options.visibility] initial document.visibilityState
+ * @param {boolean} [options.prerendering] a page prerendered by Speculation Rules (Chrome): it starts
+ *   hidden with document.prerendering true until b.activate(); without the option the document has
+ *   no `prerendering` property at all, as in browsers without prerendering
  */
 function createBrowser(options = {}) {
-  const opts = Object.assign({ target: 'source', script: null, visibility: 'visible' }, options);
+  const opts = Object.assign({ target: 'source', script: null, visibility: 'visible', prerendering: false }, options);
   const b = {
     now: 1_750_000_000_000,
     random: 0.5,
@@ -118,7 +121,8 @@ function createBrowser(options = {}) {
 
   const win = new FakeEventTarget();
   const doc = new FakeEventTarget();
-  doc.visibilityState = opts.visibility;
+  doc.visibilityState = opts.prerendering ? 'hidden' : opts.visibility;
+  if (opts.prerendering) doc.prerendering = true;
   doc.currentScript = null;
   const blobs = new Map();
 
@@ -286,6 +290,19 @@ function createBrowser(options = {}) {
   b.setVisibility = (state) => {
     doc.visibilityState = state;
     return b.fire('document', 'visibilitychange');
+  };
+
+  /**
+   * The user is shown a prerendered page: document.prerendering turns false and
+   * prerenderingchange fires, and the page turns visible (visibilitychange), in the given order.
+   * @param {'prerenderingchange-first'|'visibilitychange-first'} [order]
+   */
+  b.activate = (order = 'prerenderingchange-first') => {
+    const visible = () => b.setVisibility('visible');
+    if (order === 'visibilitychange-first') visible();
+    doc.prerendering = false;
+    b.fire('document', 'prerenderingchange');
+    if (order !== 'visibilitychange-first') visible();
   };
 
   /** A click on an element, with the event going through the snippet's capture listener. */

@@ -170,6 +170,22 @@ for (const target of Object.keys(TARGETS)) {
       assert.deepEqual(b.types(), ['open', 'exit', 'resume', 'exit']);
     });
 
+    it('every page life sends exactly one exit, however its end is signalled', () => {
+      const b = started();
+      for (let life = 0; life < 3; life++) {
+        if (life) b.fire('window', 'pageshow', { persisted: true });
+        b.click(b.link({ href: '/next' }));
+        b.fire('window', 'pagehide', { persisted: true }); // in-app navigation into the cache: exit
+        b.fire('window', 'pagehide', { persisted: false });
+        b.setVisibility('hidden');
+        b.fire('document', 'freeze');
+        b.fire('document', 'resume');
+        b.setVisibility('visible');
+      }
+      b.window.Farewell.logout(); // the third life has had its exit already
+      assert.deepEqual(b.types(), ['open', 'exit', 'resume', 'exit', 'resume', 'exit']);
+    });
+
     it('a first pageshow (not persisted) sends nothing', () => {
       const b = started();
       b.fire('window', 'pageshow', { persisted: false });
@@ -212,7 +228,7 @@ for (const target of Object.keys(TARGETS)) {
     it('listens in the capture phase, passively, and never to unload or beforeunload', () => {
       const b = started();
       const all = b.window.listeners.concat(b.document.listeners);
-      assert.deepEqual(all.map((l) => l.type).sort(), ['click', 'freeze', 'pagehide', 'pageshow', 'resume', 'submit', 'visibilitychange']);
+      assert.deepEqual(all.map((l) => l.type).sort(), ['click', 'freeze', 'pagehide', 'pageshow', 'prerenderingchange', 'resume', 'submit', 'visibilitychange']);
       for (const l of all) assert.deepEqual(Object.assign({}, l.options), { capture: true, passive: true }, l.type);
     });
 
@@ -238,7 +254,7 @@ for (const target of Object.keys(TARGETS)) {
       const reopen = b.sent.at(-1);
       assert.deepEqual([reopen.body.type, reopen.body.token, reopen.body.page], ['open', 'tok-2', id]);
       assert.ok(reopen.body.seq > b.sent[0].body.seq);
-      assert.equal(b.window.listeners.length + b.document.listeners.length, 7, 'listeners are not doubled');
+      assert.equal(b.window.listeners.length + b.document.listeners.length, 8, 'listeners are not doubled');
     });
 
     it('logout sends an exit without the navigation mark and stops', () => {

@@ -137,6 +137,8 @@ for (const target of Object.keys(TARGETS)) {
         w.fetch = () => Promise.resolve({ status: 429, headers: { get: boom }, json: boom });
       },
       fetchLater: (w) => (w.fetchLater = boom),
+      'the fetchLater getter': (w) => Object.defineProperty(w, 'fetchLater', { get: boom }),
+      'the AbortController getter': (w) => Object.defineProperty(w, 'AbortController', { get: boom }),
       'AbortController.abort': (w) => {
         w.AbortController = class {
           constructor() {
@@ -173,6 +175,7 @@ for (const target of Object.keys(TARGETS)) {
       setTimeout: (w) => (w.setTimeout = boom),
       clearTimeout: (w) => (w.clearTimeout = boom),
       'document.visibilityState': (w) => Object.defineProperty(w.document, 'visibilityState', { get: boom, set() {} }),
+      'document.prerendering': (w) => Object.defineProperty(w.document, 'prerendering', { get: boom }),
       'document.currentScript': (w) => Object.defineProperty(w.document, 'currentScript', { get: boom, set() {} }),
       'location.href': (w) => Object.defineProperty(w, 'location', { get: boom, set() {} }),
     };
@@ -182,6 +185,29 @@ for (const target of Object.keys(TARGETS)) {
         await livePageLife(b);
       });
     }
+
+    it('a throwing fetchLater getter neither stops the beat nor throws from a timer', async () => {
+      const b = loaded((w) => Object.defineProperty(w, 'fetchLater', { get: boom }));
+      b.window.Farewell.start({ token: 't' });
+      await b.advance(15000); // timers run the beat outside any caller's try: advance() would throw
+      assert.equal(b.messages('heartbeat').length, 3);
+    });
+
+    it('a token that is not a string goes out as a string and no later beat throws', async () => {
+      for (const token of [12345678901234567890n, 42, { toString: () => 'obj-token' }]) {
+        const b = loaded();
+        b.window.Farewell.start({ token });
+        await b.advance(10000);
+        assert.ok(b.messages('heartbeat').length >= 2);
+        assert.ok(b.sent.every((r) => r.body.token === String(token)), 'token ' + String(token));
+      }
+    });
+
+    it('a page that made Farewell a read-only property gets no error from the script', () => {
+      const b = createBrowser({ target, script: { 'data-token': 't' } });
+      Object.defineProperty(b.window, 'Farewell', { value: 0, writable: false });
+      assert.doesNotThrow(() => b.load());
+    });
 
     it('a throwing visibilityState counts as visible', () => {
       const b = loaded((w) => Object.defineProperty(w.document, 'visibilityState', { get: boom, set() {} }));
