@@ -211,10 +211,10 @@ public final class BeaconHandler {
         headers.put("Cache-Control", "no-store");
         return released(headers, ReleaseReason.TIMEOUT);
       }
-      // Live at the check. Should it be released before the signal below, its tombstone (kept
-      // for the whole tombstone TTL) answers the signal: the window is no wider than for a young
-      // token. Should a key found not live become live right after the check, the 410 above still
-      // holds for the moment of the check, and nothing was changed.
+      // Live at the check. Should it be released before the signal below, its tombstone answers
+      // the signal: this relies on the tombstone as every young token does. Should a key found not
+      // live become live right after the check, the 410 above held at the moment of the check and
+      // changed nothing; the new session's own pages carry young tokens.
     }
 
     Signal signal =
