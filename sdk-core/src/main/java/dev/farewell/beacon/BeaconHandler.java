@@ -3,6 +3,8 @@ package dev.farewell.beacon;
 import static java.util.Objects.requireNonNull;
 
 import dev.farewell.Farewell;
+import dev.farewell.ReleaseReason;
+import dev.farewell.SessionView;
 import dev.farewell.Signal;
 import dev.farewell.SignalResult;
 import dev.farewell.SignalType;
@@ -30,6 +32,16 @@ import org.slf4j.LoggerFactory;
  * BeaconResponse response = handler.handle(request);
  * }</pre>
  *
+ * <p>A token may start tracking a session the engine does not know (adoption: pages outlive an
+ * in-memory engine's restart) only while it is <em>young</em>, issued no longer ago than the
+ * engine's {@linkplain dev.farewell.spi.SessionRules#tombstoneTtl() tombstone TTL}: a session
+ * released since then still has its tombstone, so a young token cannot revive it. An older token
+ * may signal a live session, but for a key that is not live it is answered 410 {@code released}
+ * with reason {@code TIMEOUT}, and the engine is not touched. Live pages keep young tokens: a
+ * heartbeat answer carries a fresh token once the page's is older than half of the smaller of the
+ * token's maximum age and the tombstone TTL. Cookie mode may always adopt: the container vouches
+ * that the request's session still exists.
+ *
  * <p>Every input from the wire gets an answer: 2xx, 410, a 4xx with a short JSON reason, or 503
  * when the engine is full or closed; none throws, none is logged above DEBUG, and none that is
  * refused changes any session. Instances are immutable and thread-safe.
@@ -49,6 +61,7 @@ public final class BeaconHandler {
   private final boolean cookieMode;
   private final PageRateLimiter rateLimiter;
   private final long heartbeatMillis;
+  private final Duration adoptionWindow;
 
   private BeaconHandler(Builder builder) {
     this.farewell = builder.farewell;
@@ -59,6 +72,7 @@ public final class BeaconHandler {
         new PageRateLimiter(
             builder.rateSignals, builder.ratePeriod, builder.maximumRatePages, builder.ticker);
     this.heartbeatMillis = farewell.heartbeatInterval().toMillis();
+    this.adoptionWindow = farewell.rules().tombstoneTtl();
   }
 
   /**
@@ -188,6 +202,21 @@ public final class BeaconHandler {
       throw new Rejection(429, "rate_limited", "too many signals from this page");
     }
 
+    if (token != null
+        && message.type() != SignalType.EXIT
+        && !tokens.issuedWithin(token, adoptionWindow)) {
+      // The session may have been released longer ago than its tombstone lasts: starting it again
+      // would release it twice. An EXIT needs no check, it never starts a session.
+      if (!isLive(sessionKey)) {
+        headers.put("Cache-Control", "no-store");
+        return released(headers, ReleaseReason.TIMEOUT);
+      }
+      // Live at the check. Should it be released before the signal below, its tombstone answers
+      // the signal: this relies on the tombstone as every young token does. Should a key found not
+      // live become live right after the check, the 410 above held at the moment of the check and
+      // changed nothing; the new session's own pages carry young tokens.
+    }
+
     Signal signal =
         new Signal(
             message.type(),
@@ -209,7 +238,7 @@ public final class BeaconHandler {
       case LIVE:
         StringBuilder live =
             new StringBuilder("{\"status\":\"live\",\"heartbeatMs\":").append(heartbeatMillis);
-        if (token != null && tokens.shouldRefresh(token)) {
+        if (token != null && tokens.shouldRefresh(token, adoptionWindow)) {
           // Token values are base64url and a dot: nothing to escape.
           live.append(",\"token\":\"").append(tokens.issue(sessionKey).value()).append('"');
         }
@@ -217,17 +246,35 @@ public final class BeaconHandler {
       case EXITING:
         return json(200, headers, "{\"status\":\"exiting\"}");
       case RELEASED:
-        return json(
-            410,
-            headers,
-            "{\"status\":\"released\",\"reason\":\"" + result.reason().orElseThrow().name()
-                + "\"}");
+        return released(headers, result.reason().orElseThrow());
       case FULL:
         throw new Rejection(503, "full", "the server holds its maximum of sessions or pages");
       case CLOSED:
       default:
         throw new Rejection(503, "unavailable", "the server is shutting down");
     }
+  }
+
+  /**
+   * Whether the engine holds {@code sessionKey} live (for a shared store, a round trip that only
+   * signals with an old token pay).
+   */
+  private boolean isLive(String sessionKey) throws Rejection {
+    Optional<SessionView> session;
+    try {
+      session = farewell.session(sessionKey);
+    } catch (RuntimeException e) {
+      logger.warn("Looking up session {} failed in the engine", sessionKey, e);
+      throw new Rejection(503, "unavailable", "the session store is unavailable");
+    }
+    if (session.isEmpty() && farewell.isClosed()) {
+      throw new Rejection(503, "unavailable", "the server is shutting down");
+    }
+    return session.isPresent();
+  }
+
+  private static BeaconResponse released(Map<String, String> headers, ReleaseReason reason) {
+    return json(410, headers, "{\"status\":\"released\",\"reason\":\"" + reason.name() + "\"}");
   }
 
   private static boolean tooLong(String declared) {

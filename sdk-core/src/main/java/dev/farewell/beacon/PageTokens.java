@@ -191,12 +191,32 @@ public final class PageTokens {
 
   /**
    * Whether a page should get a fresh token: its own is past half its life, or was signed with a
-   * previous secret. The beacon handler then sends a fresh one in its heartbeat answer.
+   * previous secret. The beacon handler refreshes sooner, once a token is past half of the engine's
+   * tombstone TTL where that is shorter than the maximum age (see {@link BeaconHandler}).
+   *
+   * @throws NullPointerException if {@code token} is null
    */
   public boolean shouldRefresh(PageToken token) {
+    return shouldRefresh(token, maxAge);
+  }
+
+  /**
+   * Whether a page should get a fresh token: its own was issued at least half of the smaller of
+   * the maximum age and {@code adoptionWindow} ago, or was signed with a previous secret.
+   */
+  boolean shouldRefresh(PageToken token, Duration adoptionWindow) {
     requireNonNull(token, "token");
-    Instant halfLife = token.issuedAt().plus(maxAge.dividedBy(2));
+    Duration life = adoptionWindow.compareTo(maxAge) < 0 ? adoptionWindow : maxAge;
+    Instant halfLife = token.issuedAt().plus(life.dividedBy(2));
     return !token.signedWithCurrentSecret() || !clock.instant().isBefore(halfLife);
+  }
+
+  /**
+   * Whether {@code token} was issued no longer than {@code window} ago by this instance's clock. A
+   * token issued up to the allowed clock skew in the future counts as issued now.
+   */
+  boolean issuedWithin(PageToken token, Duration window) {
+    return !clock.instant().isAfter(token.issuedAt().plus(window));
   }
 
   private byte[] mac(int secret, byte[] payload) {
@@ -272,7 +292,9 @@ public final class PageTokens {
 
     /**
      * How long a token is accepted after it was issued; pages get a fresh one in heartbeat answers
-     * once theirs is past half of it. Default 12 hours.
+     * once theirs is past half of it, or sooner: past half the engine's tombstone TTL where that is
+     * shorter (only a token younger than the tombstone TTL may start tracking a session the engine
+     * does not know, see {@link BeaconHandler}). Default 12 hours.
      *
      * @throws IllegalArgumentException if shorter than two minutes
      * @throws IllegalStateException if already set

@@ -3,6 +3,11 @@ package dev.farewell.beacon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.farewell.Farewell;
+import dev.farewell.PageView;
+import dev.farewell.ReleaseReason;
+import dev.farewell.SessionState;
+import dev.farewell.spi.SessionStore;
+import dev.farewell.testing.CollectingReleaseListener;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +27,8 @@ class BeaconHandlerTest {
 
   private final AtomicLong nanos = new AtomicLong();
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-  private final Farewell farewell = Farewell.newBuilder().ticker(nanos::get).build();
+  private final CollectingReleaseListener releases = new CollectingReleaseListener();
+  private final Farewell farewell = newEngine(null);
   private final PageTokens tokens =
       PageTokens.newBuilder().secret(new byte[32]).clock(clock).build();
   private final BeaconHandler handler =
@@ -35,6 +41,34 @@ class BeaconHandlerTest {
   @AfterEach
   void close() {
     farewell.close();
+  }
+
+  /** An engine on the test's ticker (default tombstone TTL, 10 minutes) that releases inline. */
+  private Farewell newEngine(SessionStore store) {
+    Farewell.Builder builder =
+        Farewell.newBuilder()
+            .ticker(nanos::get)
+            .releaseExecutor(Runnable::run)
+            .onRelease(releases);
+    if (store != null) {
+      builder.store(store);
+    }
+    return builder.build();
+  }
+
+  /** A handler for {@code engine} with the test's tokens and the default rate limit. */
+  private BeaconHandler handlerFor(Farewell engine) {
+    return BeaconHandler.newBuilder(engine).pageTokens(tokens).ticker(nanos::get).build();
+  }
+
+  /** Time passes for the engine and for the tokens alike. */
+  private void elapse(Duration duration) {
+    nanos.addAndGet(duration.toNanos());
+    clock.advance(duration);
+  }
+
+  private static String tokenIn(BeaconResponse response) {
+    return response.bodyText().replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
   }
 
   /** A request as an adapter would make it. */
@@ -80,8 +114,13 @@ class BeaconHandlerTest {
   }
 
   private String heartbeat(String token, long seq) {
-    return "{\"v\":1,\"type\":\"heartbeat\",\"token\":\"" + token
-        + "\",\"page\":\"page-0001\",\"seq\":" + seq + ",\"hidden\":false}";
+    return message("heartbeat", token, seq, false);
+  }
+
+  private static String message(String type, String token, long seq, boolean hidden) {
+    return "{\"v\":1,\"type\":\"" + type + "\",\"token\":\"" + token
+        + "\",\"page\":\"page-0001\",\"seq\":" + seq
+        + (type.equals("exit") ? "" : ",\"hidden\":" + hidden) + "}";
   }
 
   @Test
@@ -95,13 +134,14 @@ class BeaconHandlerTest {
 
   @Test
   void aHeartbeatPastHalfTheTokensLifeGetsAFreshToken() {
+    farewell.track("s1");
     String token = tokens.issue("s1").value();
     clock.advance(Duration.ofHours(7));
 
     BeaconResponse response = handler.handle(new Request("POST", heartbeat(token, 1)));
 
-    String fresh = response.bodyText().replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
-    assertThat(tokens.verify(fresh).orElseThrow().issuedAt()).isEqualTo(clock.instant());
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(tokens.verify(tokenIn(response)).orElseThrow().issuedAt()).isEqualTo(clock.instant());
   }
 
   @Test
@@ -211,5 +251,226 @@ class BeaconHandlerTest {
     assertThat(unsupported.bytesRead).isZero();
     assertThat(refusedRead.status()).isEqualTo(400);
     assertThat(refusedRead.closeConnection()).isFalse();
+  }
+
+  // ---- Adoption and token age ----
+
+  @Test
+  void aReleasedSessionWhoseTombstoneExpiredIsNotRestartedByItsOldToken() {
+    String token = tokens.issue("s1").value();
+    handler.handle(new Request("POST", message("open", token, 1, false)));
+    farewell.release("s1"); // a logout in another tab
+    elapse(Duration.ofMinutes(11)); // past the tombstone TTL: the engine forgot the key
+    farewell.cleanUp();
+
+    BeaconResponse response = handler.handle(new Request("POST", heartbeat(token, 2)));
+    elapse(Duration.ofHours(1));
+    farewell.cleanUp();
+
+    assertThat(response.status()).isEqualTo(410);
+    assertThat(response.bodyText()).isEqualTo("{\"status\":\"released\",\"reason\":\"TIMEOUT\"}");
+    assertThat(response.headers()).containsEntry("Cache-Control", "no-store");
+    assertThat(farewell.session("s1")).isEmpty();
+    assertThat(releases.count("s1")).isEqualTo(1);
+  }
+
+  @Test
+  void aSessionThatTimedOutWhileThePageSleptIsNotRestartedWhenThePageWakes() {
+    String token = tokens.issue("s1").value();
+    handler.handle(new Request("POST", message("open", token, 1, false)));
+    elapse(Duration.ofMinutes(1)); // the laptop sleeps: heartbeats stop, the session times out
+    farewell.cleanUp();
+    elapse(Duration.ofMinutes(30)); // and sleeps on, past the tombstone TTL
+    farewell.cleanUp();
+
+    BeaconResponse response = handler.handle(new Request("POST", heartbeat(token, 2)));
+    elapse(Duration.ofHours(1));
+    farewell.cleanUp();
+
+    assertThat(response.status()).isEqualTo(410);
+    assertThat(releases.releases()).singleElement()
+        .satisfies(release -> assertThat(release.reason()).isEqualTo(ReleaseReason.TIMEOUT));
+  }
+
+  @Test
+  void aYoungTokenStillAdoptsItsSessionAfterAnEngineRestart() {
+    String token = tokens.issue("s1").value();
+    handler.handle(new Request("POST", message("open", token, 1, false)));
+    farewell.close();
+    Farewell restarted = newEngine(null);
+    try {
+      elapse(Duration.ofMinutes(10)); // as old as a token may be and still adopt
+
+      BeaconResponse response =
+          handlerFor(restarted).handle(new Request("POST", heartbeat(token, 2)));
+
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.bodyText()).startsWith("{\"status\":\"live\"");
+      assertThat(restarted.session("s1").orElseThrow().pages())
+          .extracting(PageView::pageId).containsExactly("page-0001");
+    } finally {
+      restarted.close();
+    }
+  }
+
+  @Test
+  void afterARestartATokenOlderThanTheTombstoneTtlIsAnswered410AndStartsNothing() {
+    String token = tokens.issue("s1").value();
+    handler.handle(new Request("POST", message("open", token, 1, false)));
+    farewell.close();
+    Farewell restarted = newEngine(null);
+    try {
+      elapse(Duration.ofMinutes(10).plusSeconds(1));
+
+      BeaconResponse response =
+          handlerFor(restarted).handle(new Request("POST", heartbeat(token, 2)));
+
+      assertThat(response.status()).isEqualTo(410);
+      assertThat(restarted.session("s1")).isEmpty();
+      assertThat(restarted.size()).isZero();
+    } finally {
+      restarted.close();
+    }
+  }
+
+  @Test
+  void anOldTokenStillSignalsALiveSessionAndGetsAFreshToken() {
+    farewell.track("s1");
+    String token = tokens.issue("s1").value();
+    clock.advance(Duration.ofHours(1)); // the engine's deadlines stand still, the token ages
+
+    BeaconResponse response = handler.handle(new Request("POST", heartbeat(token, 1)));
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(tokens.verify(tokenIn(response)).orElseThrow().issuedAt()).isEqualTo(clock.instant());
+    assertThat(farewell.session("s1").orElseThrow().pages()).hasSize(1);
+  }
+
+  @Test
+  void anExitWithAnOldTokenStillEndsItsLiveSessionOnce() {
+    String token = tokens.issue("s1").value();
+    handler.handle(new Request("POST", message("open", token, 1, false)));
+    clock.advance(Duration.ofHours(1));
+
+    BeaconResponse response = handler.handle(new Request("POST", message("exit", token, 2, false)));
+    elapse(Duration.ofSeconds(4)); // past the exit grace
+    farewell.cleanUp();
+
+    assertThat(response.bodyText()).isEqualTo("{\"status\":\"exiting\"}");
+    assertThat(releases.releases()).singleElement()
+        .satisfies(release -> assertThat(release.reason()).isEqualTo(ReleaseReason.EXIT));
+  }
+
+  @Test
+  void aLongLivedPagesTokenIsRefreshedBeforeItIsTooOldToAdopt() {
+    BeaconHandler beating = handlerFor(farewell);
+    String token = tokens.issue("s1").value();
+    beating.handle(new Request("POST", message("open", token, 1, true)));
+    Duration oldest = Duration.ZERO;
+    for (int seq = 2; seq <= 180; seq++) { // three hours, hidden, beating once a minute
+      elapse(Duration.ofMinutes(1));
+      Instant issued = tokens.verify(token).orElseThrow().issuedAt();
+      Duration age = Duration.between(issued, clock.instant());
+      oldest = age.compareTo(oldest) > 0 ? age : oldest;
+      BeaconResponse response =
+          beating.handle(new Request("POST", message("heartbeat", token, seq, true)));
+      assertThat(response.status()).isEqualTo(200);
+      if (response.bodyText().contains("\"token\"")) {
+        token = tokenIn(response);
+      }
+    }
+    farewell.close();
+    Farewell restarted = newEngine(null);
+    try {
+      elapse(Duration.ofMinutes(1));
+      BeaconResponse afterRestart =
+          handlerFor(restarted).handle(new Request("POST", message("heartbeat", token, 181, true)));
+
+      assertThat(oldest).isLessThanOrEqualTo(Duration.ofMinutes(6));
+      assertThat(afterRestart.status()).isEqualTo(200);
+      assertThat(restarted.session("s1")).isPresent();
+      assertThat(releases.size()).isZero();
+    } finally {
+      restarted.close();
+    }
+  }
+
+  @Test
+  void aTokenIsRefreshedOnceItIsHalfTheTombstoneTtlOld() {
+    farewell.track("s1");
+    String token = tokens.issue("s1").value();
+
+    clock.advance(Duration.ofMinutes(5).minusSeconds(1));
+    BeaconResponse before = handler.handle(new Request("POST", heartbeat(token, 1)));
+    clock.advance(Duration.ofSeconds(1));
+    BeaconResponse at = handler.handle(new Request("POST", heartbeat(token, 2)));
+
+    assertThat(before.bodyText()).isEqualTo("{\"status\":\"live\",\"heartbeatMs\":5000}");
+    assertThat(tokens.verify(tokenIn(at)).orElseThrow().issuedAt()).isEqualTo(clock.instant());
+  }
+
+  @Test
+  void aKeyThatBecomesLiveRightAfterTheCheckIsLeftToItsOwnPages() {
+    InterleavingStore store = new InterleavingStore();
+    Farewell engine = newEngine(store);
+    try {
+      String token = tokens.issue("s1").value();
+      clock.advance(Duration.ofMinutes(11));
+      // The application serves a new page of the key between the look-up and the answer.
+      store.afterNextLookUp(() -> engine.track("s1", Map.of("user", "bob")));
+
+      BeaconResponse response = handlerFor(engine).handle(new Request("POST", heartbeat(token, 1)));
+
+      assertThat(response.status()).isEqualTo(410);
+      assertThat(engine.session("s1").orElseThrow()).satisfies(session -> {
+        assertThat(session.pages()).isEmpty();
+        assertThat(session.attributes()).containsEntry("user", "bob");
+      });
+      assertThat(releases.size()).isZero();
+    } finally {
+      engine.close();
+    }
+  }
+
+  @Test
+  void aSessionReleasedRightAfterTheCheckIsNotRestartedBySignal() {
+    InterleavingStore store = new InterleavingStore();
+    Farewell engine = newEngine(store);
+    try {
+      engine.track("s1");
+      String token = tokens.issue("s1").value();
+      clock.advance(Duration.ofMinutes(11));
+      // A logout lands between the look-up, which found the session live, and the signal.
+      store.afterNextLookUp(() -> engine.release("s1"));
+
+      BeaconResponse response = handlerFor(engine).handle(new Request("POST", heartbeat(token, 1)));
+      elapse(Duration.ofHours(1));
+      engine.cleanUp();
+
+      assertThat(response.status()).isEqualTo(410);
+      assertThat(response.bodyText()).isEqualTo("{\"status\":\"released\",\"reason\":\"EXPLICIT\"}");
+      assertThat(engine.session("s1")).isEmpty();
+      assertThat(releases.count("s1")).isEqualTo(1);
+    } finally {
+      engine.close();
+    }
+  }
+
+  @Test
+  void inCookieModeAMessageWithoutTokenStillAdoptsItsSession() {
+    BeaconHandler cookies = BeaconHandler.newBuilder(farewell).pageTokens(tokens).cookieMode(true).build();
+    Request request =
+        new Request("POST", "{\"v\":1,\"type\":\"heartbeat\",\"page\":\"page-0001\",\"seq\":1,\"hidden\":false}") {
+          @Override
+          public Optional<String> cookieSessionKey() {
+            return Optional.of("s1");
+          }
+        };
+    request.headers.put("sec-fetch-site", "same-origin");
+
+    BeaconResponse response = cookies.handle(request);
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(farewell.session("s1").orElseThrow().state()).isEqualTo(SessionState.LIVE);
   }
 }

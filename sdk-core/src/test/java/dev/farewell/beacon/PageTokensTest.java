@@ -147,4 +147,25 @@ class PageTokensTest {
     assertThat(first.verify(first.issue("s").value())).isPresent();
     assertThat(second.verify(first.issue("s").value())).isEmpty();
   }
+
+  @Test
+  void aTokenIsDueForRefreshPastHalfTheAdoptionWindowWhenThatIsShorterThanItsMaxAge() {
+    PageToken token = tokens.issue("session-1");
+
+    clock.advance(Duration.ofMinutes(5).minusSeconds(1));
+    assertThat(tokens.shouldRefresh(token, Duration.ofMinutes(10))).isFalse();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(tokens.shouldRefresh(token, Duration.ofMinutes(10))).isTrue();
+    assertThat(tokens.shouldRefresh(token, Duration.ofDays(2))).isFalse();
+  }
+
+  @Test
+  void aTokenIsIssuedWithinAWindowUpToItsLastSecond() {
+    PageToken token = tokens.issue("session-1");
+
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(tokens.issuedWithin(token, Duration.ofMinutes(10))).isTrue();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(tokens.issuedWithin(token, Duration.ofMinutes(10))).isFalse();
+  }
 }

@@ -271,6 +271,32 @@ abstract class BeaconEndpointContract {
     assertThat(httpSessions.remembers(key)).isFalse();
   }
 
+  @Test
+  void aTokenOlderThanTheTombstoneTtlCannotStartAKeyThatIsNotLive() {
+    String key = "gone-" + UUID.randomUUID();
+    Clock elevenMinutesAgo = Clock.fixed(Instant.now().minus(Duration.ofMinutes(11)), ZoneOffset.UTC);
+    String old = PageTokens.newBuilder().secret(SECRET).clock(elevenMinutesAgo).build().issue(key).value();
+
+    Answer answer = newBrowser().beacon(message("heartbeat", old, page(), 1, false));
+
+    assertThat(answer.code()).isEqualTo(410);
+    assertThat(answer.body()).isEqualTo("{\"status\":\"released\",\"reason\":\"TIMEOUT\"}");
+    assertThat(farewell.session(key)).isEmpty();
+  }
+
+  @Test
+  void aYoungTokenStartsAKeyTheEngineDoesNotKnow() {
+    String key = "restarted-" + UUID.randomUUID();
+    Clock nineMinutesAgo = Clock.fixed(Instant.now().minus(Duration.ofMinutes(9)), ZoneOffset.UTC);
+    String young = PageTokens.newBuilder().secret(SECRET).clock(nineMinutesAgo).build().issue(key).value();
+
+    Answer answer = newBrowser().beacon(message("heartbeat", young, page(), 1, false));
+
+    assertThat(answer.code()).isEqualTo(200);
+    assertThat(answer.body()).contains("\"token\":");
+    assertThat(farewell.session(key)).isPresent();
+  }
+
   // ---- 400 ----
 
   @Test
