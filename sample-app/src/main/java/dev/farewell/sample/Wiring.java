@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -45,7 +46,7 @@ final class Wiring {
     // default), which must not be shorter than the heartbeat timeout.
     options
         .heartbeatTimeout()
-        .filter(timeout -> timeout.getSeconds() > 30)
+        .filter(timeout -> timeout.compareTo(Duration.ofSeconds(30)) > 0)
         .ifPresent(builder::openTimeout);
     if (redis != null) {
       builder.store(

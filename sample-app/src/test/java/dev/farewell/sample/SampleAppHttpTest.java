@@ -40,6 +40,19 @@ class SampleAppHttpTest {
   }
 
   @Test
+  void heartbeatTimeoutJustOverTheOpenTimeoutStartsTheApp() {
+    SampleOptions options =
+        SampleOptions.newBuilder()
+            .port(0)
+            .heartbeatTimeout(Duration.ofMillis(30_500))
+            .hiddenTimeout(Duration.ofMinutes(2))
+            .build();
+    try (SampleApp other = SampleApp.start(options)) {
+      assertThat(other.engine().rules().openTimeout()).isEqualTo(Duration.ofMillis(30_500));
+    }
+  }
+
+  @Test
   void loginAnswers303ToTheAppAndMeNamesTheUser() {
     DemoClient alice = new DemoClient(app.uri());
     DemoClient.Answer login = alice.login("alice");

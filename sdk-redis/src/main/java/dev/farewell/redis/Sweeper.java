@@ -72,6 +72,7 @@ final class Sweeper {
       if (store.down && !recover()) {
         return;
       }
+      writeOffline();
       flushUnwritten(false, false);
       if (paused && context.ticker().read() - pausedUntil < 0) {
         return;
@@ -205,22 +206,43 @@ final class Sweeper {
         pipeline.set(shard.hold(), store.owner, SetParams.setParams().px(graceMillis));
       }
     }
+    writeOfflineTracks();
+    int written = store.seen.unwrittenCount();
+    flushUnwritten(true, true);
+    writeOfflineReleases();
+    pausedUntil = context.ticker().read() + store.recoveryGrace.toNanos();
+    paused = true;
+    store.down = false;
+    // A track or release that saw `down` still set may have been kept after the copies above
+    // were taken; every tick writes such stragglers (writeOffline), and this one does at once.
+    writeOffline();
+    logger.info("Redis reachable again: wrote {} signals seen meanwhile; sweeping resumes in {}",
+        written, store.recoveryGrace);
+    return true;
+  }
+
+  /** Writes the tracks and releases kept while Redis was unreachable, if any are left. */
+  private void writeOffline() {
+    if (!store.offlineTracks.isEmpty()) {
+      writeOfflineTracks();
+    }
+    if (!store.offlineReleases.isEmpty()) {
+      writeOfflineReleases();
+    }
+  }
+
+  private void writeOfflineTracks() {
     for (Map.Entry<String, Map<String, String>> track : Map.copyOf(store.offlineTracks).entrySet()) {
       store.writeTrack(track.getKey(), track.getValue());
       store.offlineTracks.remove(track.getKey(), track.getValue());
     }
-    int written = store.seen.unwrittenCount();
-    flushUnwritten(true, true);
+  }
+
+  private void writeOfflineReleases() {
     for (Map.Entry<String, ReleaseReason> release : Map.copyOf(store.offlineReleases).entrySet()) {
       store.writeRelease(release.getKey(), release.getValue());
       store.offlineReleases.remove(release.getKey(), release.getValue());
     }
-    pausedUntil = context.ticker().read() + store.recoveryGrace.toNanos();
-    paused = true;
-    store.down = false;
-    logger.info("Redis reachable again: wrote {} signals seen meanwhile; sweeping resumes in {}",
-        written, store.recoveryGrace);
-    return true;
   }
 
   private record Claim(String sessionKey, ReleaseReason reason, long trackedAt,

@@ -36,6 +36,7 @@ class RedisStoreRulesTest {
   private final String prefix = TestRedis.uniquePrefix();
   private final RedisClient redis = RedisClient.create(TestRedis.uri());
   private Farewell farewell;
+  private RedisSessionStore store;
 
   private Farewell engine(boolean coalesce) {
     return engine(coalesce, Farewell.newBuilder(), (store, keys) -> { });
@@ -43,7 +44,7 @@ class RedisStoreRulesTest {
 
   private Farewell engine(boolean coalesce, Farewell.Builder builder,
       RedisSessionStore.ClaimHook hook) {
-    RedisSessionStore store = RedisSessionStore.newBuilder()
+    store = RedisSessionStore.newBuilder()
         .redisUri(TestRedis.uri())
         .keyPrefix(prefix)
         .sweepInterval(Duration.ofHours(1))
@@ -76,6 +77,22 @@ class RedisStoreRulesTest {
 
   private Instant at(long seconds) {
     return Instant.ofEpochMilli(time.millis() - time.read() / 1_000_000 + seconds * 1000);
+  }
+
+  @Test
+  void releaseKeptOfflineJustAsRedisCameBackIsWrittenByTheNextSweep() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "s", "p", 1));
+    // A logout that saw the store down while its recovery was already writing the kept releases.
+    store.offlineReleases.put("s", ReleaseReason.EXPLICIT);
+    farewell.cleanUp();
+    assertThat(releases).singleElement().satisfies(release -> {
+      assertThat(release.sessionKey()).isEqualTo("s");
+      assertThat(release.reason()).isEqualTo(ReleaseReason.EXPLICIT);
+    });
+    assertThat(store.offlineReleases).isEmpty();
+    assertThat(farewell.signal(Signal.of(HEARTBEAT, "s", "p", 2)).status())
+        .isEqualTo(Status.RELEASED);
   }
 
   @Test
