@@ -1,0 +1,86 @@
+package dev.farewell.benchmarks;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * Figure 4 (HTTP): beacon requests per second through Farewell's real servlet on Jetty 12 over
+ * loopback, against a bare servlet on the same server that reads the same body and answers 204.
+ * Keep-alive connections from {@link KeepAliveLoadDriver}; the two endpoints take turns in rounds
+ * so that noise on the shared machine falls on both. Target: at least 0.85x the bare servlet.
+ */
+final class HttpFigure implements Figure {
+
+  static final double TARGET_RATIO = 0.85;
+  static final int CONNECTIONS = 4;
+
+  @Override
+  public List<Row> run(Settings settings) throws Exception {
+    Duration warmup = settings.quick() ? Duration.ofSeconds(1) : Duration.ofSeconds(3);
+    Duration round = settings.quick() ? Duration.ofSeconds(1) : Duration.ofSeconds(5);
+    int rounds = settings.quick() ? 1 : 3;
+
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler();
+    context.setContextPath("/");
+    context.addServlet(new ServletHolder(new BareBeaconServlet()), "/bare/beacon");
+    try (BeaconEndpoint farewell = BeaconEndpoint.mount(context, "/farewell")) {
+      server.setHandler(context);
+      server.start();
+      try {
+        int port = connector.getLocalPort();
+        KeepAliveLoadDriver driver = new KeepAliveLoadDriver(port, CONNECTIONS);
+        BeaconTraffic traffic = new BeaconTraffic(farewell, port, CONNECTIONS);
+        StringBuilder log = new StringBuilder();
+        log.append("warm-up farewell: ").append(driver.run(traffic::farewell, warmup)).append('\n');
+        log.append("warm-up bare: ").append(driver.run(traffic::bare, warmup)).append('\n');
+        double farewellTotal = 0;
+        double bareTotal = 0;
+        for (int r = 0; r < rounds; r++) {
+          KeepAliveLoadDriver.Result f = driver.run(traffic::farewell, round);
+          KeepAliveLoadDriver.Result b = driver.run(traffic::bare, round);
+          log.append("round ").append(r).append(" farewell: ").append(f).append('\n');
+          log.append("round ").append(r).append(" bare: ").append(b).append('\n');
+          expectOnly(f, 200, "Farewell's servlet");
+          expectOnly(b, 204, "the bare servlet");
+          farewellTotal += f.perSecond();
+          bareTotal += b.perSecond();
+        }
+        Files.writeString(settings.workDir().resolve("http.log"), log);
+        double farewellRate = farewellTotal / rounds;
+        double bareRate = bareTotal / rounds;
+        return List.of(
+            new Row(
+                String.format(
+                    Locale.ROOT, "HTTP beacons/s, Jetty 12, %d keep-alive conns", CONNECTIONS),
+                Row.perSecond(farewellRate),
+                Row.perSecond(bareRate),
+                Row.ratio(farewellRate, bareRate),
+                ">= " + TARGET_RATIO + "x",
+                Row.verdict(farewellRate >= TARGET_RATIO * bareRate)));
+      } finally {
+        server.stop();
+      }
+    }
+  }
+
+  /** A figure that counted refusals (429, 401) as beacons would flatter the servlet: refuse it. */
+  private static void expectOnly(KeepAliveLoadDriver.Result result, int status, String who) {
+    long other = result.requests() - result.count(status);
+    if (other > result.requests() / 1000) {
+      throw new IllegalStateException(
+          who + " answered " + other + " of " + result.requests() + " requests with another status"
+              + " than " + status + ": " + result.statuses());
+    }
+  }
+}
