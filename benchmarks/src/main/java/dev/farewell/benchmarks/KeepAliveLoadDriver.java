@@ -125,7 +125,7 @@ final class KeepAliveLoadDriver {
     return socket;
   }
 
-  private record Response(int status, boolean close) {}
+  record Response(int status, boolean close) {}
 
   static Response readResponse(InputStream in) throws IOException {
     String statusLine = readLine(in);

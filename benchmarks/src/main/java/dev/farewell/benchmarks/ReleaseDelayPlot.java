@@ -69,7 +69,7 @@ final class ReleaseDelayPlot {
     int left = 60;
     int right = PANEL_WIDTH - 20;
     int top = 30;
-    int bottom = HEIGHT - 60;
+    int bottom = HEIGHT - 80;
     double maxMillis = panel.target().toMillis() * 1.25;
     for (long[] sample : new long[][] {panel.farewell(), panel.baseline()}) {
       if (sample.length > 0) {
@@ -115,15 +115,22 @@ final class ReleaseDelayPlot {
     curve(g, panel.farewell(), FAREWELL, left, bottom, top, xScale);
 
     g.setStroke(new BasicStroke(1f));
-    int legendY = bottom + 52;
+    int legendY = bottom + 56;
     g.setColor(FAREWELL);
-    g.fillRect(left, legendY - 9, 14, 4);
+    g.fillRect(left, legendY - 5, 14, 4);
     g.setColor(Color.BLACK);
-    g.drawString("Farewell" + stats(panel.farewell()), left + 20, legendY - 4);
+    g.drawString("Farewell" + stats(panel.farewell()), left + 20, legendY);
     g.setColor(BASELINE);
-    g.fillRect(left + 270, legendY - 9, 14, 4);
+    g.fillRect(left, legendY + 11, 14, 4);
     g.setColor(Color.BLACK);
-    g.drawString("one timer per session" , left + 290, legendY - 4);
+    g.drawString("one timer task per session" + stats(panel.baseline()), left + 20, legendY + 16);
+    Graphics2D vertical = (Graphics2D) g.create();
+    try {
+      vertical.rotate(-Math.PI / 2);
+      vertical.drawString("sessions released", -(top + bottom) / 2 - 45, 14);
+    } finally {
+      vertical.dispose();
+    }
   }
 
   private static String stats(long[] sample) {
@@ -132,7 +139,11 @@ final class ReleaseDelayPlot {
     }
     Percentiles p = new Percentiles(sample);
     return String.format(
-        Locale.ROOT, ": p50 %.0f ms, p99 %.0f ms", p.at(50) / 1e6, p.at(99) / 1e6);
+        Locale.ROOT,
+        ": p50 %.0f ms, p99 %.0f ms, max %.0f ms",
+        p.at(50) / 1e6,
+        p.at(99) / 1e6,
+        p.max() / 1e6);
   }
 
   private static void curve(
