@@ -4,69 +4,62 @@ import dev.farewell.Release;
 import dev.farewell.ReleaseAction;
 import dev.farewell.ReleaseFailureListener;
 import dev.farewell.ReleaseStats;
+import dev.farewell.Ticker;
+import dev.farewell.internal.release.ReleasePipeline;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Runs the release actions of each release on the release executor. Placeholder: the pipeline with
- * its bounded queue, counters and shutdown reporting replaces it.
+ * The engine's release pipeline, as {@link dev.farewell.Farewell} uses it. See {@link
+ * ReleasePipeline} for what it does; this class fixes the real clock, timer and randomness.
+ *
+ * <p>Thread-safe. {@link #submit} never blocks and never throws.
  */
 public final class ReleaseDispatcher {
-  private static final Logger logger = LoggerFactory.getLogger(ReleaseDispatcher.class);
+  private final ReleasePipeline pipeline;
 
-  private final Executor executor;
-  private final ExecutorService ownExecutor;
-  private final List<ReleaseAction> actions;
-  private final ReleaseFailureListener failureListener;
-  private final AtomicLong released = new AtomicLong();
-
+  /**
+   * Creates the pipeline.
+   *
+   * @param executorOrNull where actions run; null for the engine's own daemon threads
+   * @param actions the actions of every release, in order
+   * @param listenerOrNull told of releases that could not be carried out; null for none
+   * @param maximumPending how many releases may be in flight at once
+   * @throws IllegalArgumentException if {@code maximumPending < 1}
+   */
   public ReleaseDispatcher(
-      Executor executor,
+      Executor executorOrNull,
       List<ReleaseAction> actions,
-      ReleaseFailureListener failureListener,
+      ReleaseFailureListener listenerOrNull,
       int maximumPending) {
-    this.ownExecutor = (executor == null) ? Executors.newFixedThreadPool(2) : null;
-    this.executor = (executor == null) ? ownExecutor : executor;
-    this.actions = actions;
-    this.failureListener = failureListener;
+    this.pipeline =
+        new ReleasePipeline(
+            executorOrNull,
+            actions,
+            listenerOrNull,
+            maximumPending,
+            Ticker.system(),
+            null,
+            () -> ThreadLocalRandom.current().nextDouble());
   }
 
+  /** Takes a release; returns at once. Never throws. */
   public void submit(Release release) {
-    released.incrementAndGet();
-    executor.execute(
-        () -> {
-          for (ReleaseAction action : actions) {
-            try {
-              action.run(release).toCompletableFuture().join();
-            } catch (Exception e) {
-              logger.error("Release action failed for session {}", release.sessionKey(), e);
-              if (failureListener != null) {
-                failureListener.onFailure(release, e);
-              }
-            }
-          }
-        });
+    pipeline.submit(release);
   }
 
+  /** Returns the pipeline's counters now. */
   public ReleaseStats stats() {
-    return new ReleaseStats(released.get(), 0, 0, 0, 0, 0, 0);
+    return pipeline.stats();
   }
 
+  /**
+   * Stops taking releases, waits up to {@code timeout} for the pending ones, abandons and reports
+   * the rest. Idempotent.
+   */
   public void close(Duration timeout) {
-    if (ownExecutor != null) {
-      ownExecutor.shutdown();
-      try {
-        ownExecutor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    pipeline.close(timeout);
   }
 }

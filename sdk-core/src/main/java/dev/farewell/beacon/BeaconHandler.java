@@ -1,0 +1,400 @@
+package dev.farewell.beacon;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.farewell.Farewell;
+import dev.farewell.Signal;
+import dev.farewell.SignalResult;
+import dev.farewell.SignalType;
+import dev.farewell.Ticker;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The beacon endpoint of wire protocol v1, free of any web framework: it takes a {@link
+ * BeaconRequest}, checks origin, content type, size, message and token, applies the signal to the
+ * {@link Farewell} engine and returns the {@link BeaconResponse} to write. Adapters (the servlet
+ * module, or a few lines for Spring or the JDK's HTTP server) only translate requests and answers.
+ *
+ * <pre>{@code
+ * BeaconHandler handler = BeaconHandler.newBuilder(farewell)
+ *     .pageTokens(PageTokens.newBuilder().secret(secret).build())
+ *     .originPolicy(OriginPolicy.allowing("https://app.example.com"))
+ *     .build();
+ * BeaconResponse response = handler.handle(request);
+ * }</pre>
+ *
+ * <p>Every input from the wire gets an answer: 2xx, 410, a 4xx with a short JSON reason, or 503
+ * when the engine is full or closed; none throws, none is logged above DEBUG, and none that is
+ * refused changes any session. Instances are immutable and thread-safe.
+ */
+public final class BeaconHandler {
+
+  private static final Logger logger = LoggerFactory.getLogger(BeaconHandler.class);
+
+  /** The largest body the endpoint reads; a larger one is refused with 413. */
+  public static final int MAXIMUM_BODY_BYTES = 4096;
+
+  private static final String JSON = "application/json";
+
+  private final Farewell farewell;
+  private final PageTokens tokens;
+  private final OriginPolicy origins;
+  private final boolean cookieMode;
+  private final PageRateLimiter rateLimiter;
+  private final long heartbeatMillis;
+
+  private BeaconHandler(Builder builder) {
+    this.farewell = builder.farewell;
+    this.tokens = builder.tokens != null ? builder.tokens : PageTokens.newBuilder().build();
+    this.origins = builder.origins;
+    this.cookieMode = builder.cookieMode;
+    this.rateLimiter =
+        new PageRateLimiter(
+            builder.rateSignals, builder.ratePeriod, builder.maximumRatePages, builder.ticker);
+    this.heartbeatMillis = farewell.heartbeatInterval().toMillis();
+  }
+
+  /**
+   * Returns a builder for a handler that feeds {@code farewell}.
+   *
+   * @throws NullPointerException if {@code farewell} is null
+   */
+  public static Builder newBuilder(Farewell farewell) {
+    return new Builder(requireNonNull(farewell, "farewell"));
+  }
+
+  /** Returns the engine this handler feeds. */
+  public Farewell farewell() {
+    return farewell;
+  }
+
+  /** Returns the tokens this handler verifies (and the application issues with). */
+  public PageTokens pageTokens() {
+    return tokens;
+  }
+
+  /** Returns the origin policy. */
+  public OriginPolicy originPolicy() {
+    return origins;
+  }
+
+  /** Whether a message without a token may be resolved through the request's own session. */
+  public boolean cookieMode() {
+    return cookieMode;
+  }
+
+  /**
+   * Answers one request to {@code {base}/beacon}.
+   *
+   * @return the answer to write; never null
+   * @throws NullPointerException if {@code request} is null
+   */
+  public BeaconResponse handle(BeaconRequest request) {
+    requireNonNull(request, "request");
+    Map<String, String> headers = new LinkedHashMap<>();
+    try {
+      return answer(request, headers);
+    } catch (Rejection rejection) {
+      logger.debug("Beacon refused with {}: {}", rejection.status, rejection.getMessage());
+      return error(rejection, headers);
+    }
+  }
+
+  private BeaconResponse answer(BeaconRequest request, Map<String, String> headers)
+      throws Rejection {
+    String method = request.method();
+    Optional<String> originHeader = request.header("Origin");
+    Site site = site(request, originHeader);
+    if (site.corsOrigin != null) {
+      headers.put("Access-Control-Allow-Origin", site.corsOrigin);
+      headers.put("Access-Control-Allow-Credentials", "true");
+      headers.put("Vary", "Origin");
+    }
+    if ("OPTIONS".equals(method)) {
+      if (site.corsOrigin != null) {
+        headers.put("Access-Control-Allow-Methods", "POST");
+        headers.put("Access-Control-Allow-Headers", "Content-Type");
+        headers.put("Access-Control-Max-Age", "600");
+        headers.put("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
+      }
+      headers.put("Allow", "POST, OPTIONS");
+      return new BeaconResponse(204, headers, "", false);
+    }
+    if (!"POST".equals(method)) {
+      headers.put("Allow", "POST, OPTIONS");
+      throw new Rejection(405, "method_not_allowed", "use POST");
+    }
+    MediaType media = BodyDecoder.accept(request.header("Content-Type").orElse(null));
+    Optional<String> declaredLength = request.header("Content-Length");
+    if (declaredLength.isPresent() && tooLong(declaredLength.get())) {
+      throw tooLarge();
+    }
+    byte[] body = new byte[MAXIMUM_BODY_BYTES + 1];
+    int length = read(request, body);
+    if (length > MAXIMUM_BODY_BYTES) {
+      throw tooLarge();
+    }
+    BeaconMessage message = MessageParser.parse(BodyDecoder.json(media, body, length));
+
+    String sessionKey;
+    PageToken token = null;
+    if (message.token().isPresent()) {
+      token =
+          tokens
+              .verify(message.token().get())
+              .orElseThrow(() -> unauthorized("token is forged or expired"));
+      sessionKey = token.sessionKey();
+    } else if (cookieMode && site.sameOrigin) {
+      sessionKey =
+          request.cookieSessionKey().orElseThrow(() -> unauthorized("no token and no session"));
+    } else {
+      throw unauthorized("token is missing");
+    }
+
+    long waitNanos = rateLimiter.acquire(sessionKey, message.page());
+    if (waitNanos > 0) {
+      long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+      headers.put("Retry-After", Long.toString(seconds));
+      throw new Rejection(429, "rate_limited", "too many signals from this page");
+    }
+
+    Signal signal =
+        new Signal(
+            message.type(),
+            sessionKey,
+            message.page(),
+            message.seq(),
+            message.hidden(),
+            message.nav() && message.type() == SignalType.EXIT);
+    SignalResult result;
+    try {
+      result = farewell.signal(signal);
+    } catch (RuntimeException e) {
+      // Not the client's fault: the store failed (a shared store unreachable, say).
+      logger.warn("Signal for session {} failed in the engine", sessionKey, e);
+      throw new Rejection(503, "unavailable", "the session store is unavailable");
+    }
+    headers.put("Cache-Control", "no-store");
+    switch (result.status()) {
+      case LIVE:
+        StringBuilder live =
+            new StringBuilder("{\"status\":\"live\",\"heartbeatMs\":").append(heartbeatMillis);
+        if (token != null && tokens.shouldRefresh(token)) {
+          // Token values are base64url and a dot: nothing to escape.
+          live.append(",\"token\":\"").append(tokens.issue(sessionKey).value()).append('"');
+        }
+        return json(200, headers, live.append('}').toString());
+      case EXITING:
+        return json(200, headers, "{\"status\":\"exiting\"}");
+      case RELEASED:
+        return json(
+            410,
+            headers,
+            "{\"status\":\"released\",\"reason\":\"" + result.reason().orElseThrow().name()
+                + "\"}");
+      case FULL:
+        throw new Rejection(503, "full", "the server holds its maximum of sessions or pages");
+      case CLOSED:
+      default:
+        throw new Rejection(503, "unavailable", "the server is shutting down");
+    }
+  }
+
+  /** Where the request comes from, as far as the origin policy is concerned. */
+  private static final class Site {
+    final boolean sameOrigin;
+    final String corsOrigin;
+
+    Site(boolean sameOrigin, String corsOrigin) {
+      this.sameOrigin = sameOrigin;
+      this.corsOrigin = corsOrigin;
+    }
+  }
+
+  private Site site(BeaconRequest request, Optional<String> originHeader) throws Rejection {
+    String fetchSite = request.header("Sec-Fetch-Site").orElse("").trim().toLowerCase(Locale.ROOT);
+    boolean crossSite = fetchSite.equals("cross-site");
+    if (originHeader.isPresent()) {
+      String origin = OriginPolicy.normalize(originHeader.get());
+      if (origin != null && origin.equals(OriginPolicy.normalize(request.serverOrigin()))
+          && !crossSite) {
+        return new Site(true, null);
+      }
+      if (origins.allowsListed(origin)) {
+        return new Site(false, originHeader.get().trim());
+      }
+      throw forbidden();
+    }
+    if (crossSite) {
+      throw forbidden();
+    }
+    return new Site(fetchSite.equals("same-origin"), null);
+  }
+
+  private static boolean tooLong(String declared) {
+    try {
+      return Long.parseLong(declared.trim()) > MAXIMUM_BODY_BYTES;
+    } catch (NumberFormatException e) {
+      return false; // the container refuses a malformed length before we see it
+    }
+  }
+
+  /** Reads up to {@code buffer.length} bytes, and not one more. */
+  private static int read(BeaconRequest request, byte[] buffer) throws Rejection {
+    int length = 0;
+    try {
+      InputStream in = request.body();
+      while (length < buffer.length) {
+        int n = in.read(buffer, length, buffer.length - length);
+        if (n < 0) {
+          break;
+        }
+        length += n;
+      }
+    } catch (IOException e) {
+      throw Rejection.malformed("body could not be read");
+    }
+    return length;
+  }
+
+  private static Rejection forbidden() {
+    return new Rejection(403, "forbidden_origin", "origin not allowed");
+  }
+
+  private static Rejection unauthorized(String message) {
+    return new Rejection(401, "unauthorized", message);
+  }
+
+  private static Rejection tooLarge() {
+    return new Rejection(413, "too_large", "body exceeds " + MAXIMUM_BODY_BYTES + " bytes");
+  }
+
+  private static BeaconResponse json(int status, Map<String, String> headers, String body) {
+    headers.put("Content-Type", JSON);
+    return new BeaconResponse(status, headers, body, false);
+  }
+
+  private static BeaconResponse error(Rejection rejection, Map<String, String> headers) {
+    headers.put("Cache-Control", "no-store");
+    headers.put("Content-Type", JSON);
+    // Codes and messages are constants of this package: nothing from the wire is echoed.
+    String body =
+        "{\"status\":\"error\",\"error\":\"" + rejection.code + "\",\"message\":\""
+            + rejection.getMessage() + "\"}";
+    return new BeaconResponse(rejection.status, headers, body, rejection.status == 413);
+  }
+
+  @Override
+  public String toString() {
+    return "BeaconHandler{" + origins + ", cookieMode=" + cookieMode + "}";
+  }
+
+  /**
+   * Builds a {@link BeaconHandler}. Every setter checks its argument at once and may be called
+   * once. Not thread-safe; the handler it builds is.
+   */
+  public static final class Builder {
+    private final Farewell farewell;
+    private PageTokens tokens;
+    private OriginPolicy origins = OriginPolicy.sameOrigin();
+    private boolean cookieMode;
+    private int rateSignals = 20;
+    private Duration ratePeriod = Duration.ofSeconds(10);
+    private long maximumRatePages = 100_000;
+    private Ticker ticker = Ticker.system();
+    private final java.util.Set<String> set = new java.util.HashSet<>();
+
+    private Builder(Farewell farewell) {
+      this.farewell = farewell;
+    }
+
+    private void once(String name) {
+      if (!set.add(name)) {
+        throw new IllegalStateException(name + " was already set");
+      }
+    }
+
+    /**
+     * The tokens to verify. Default: {@link PageTokens} with a random secret (and a WARN); the
+     * application must issue its tokens with the same instance ({@link BeaconHandler#pageTokens()}).
+     */
+    public Builder pageTokens(PageTokens tokens) {
+      once("pageTokens");
+      this.tokens = requireNonNull(tokens, "pageTokens");
+      return this;
+    }
+
+    /** Which origins may signal. Default {@link OriginPolicy#sameOrigin()}. */
+    public Builder originPolicy(OriginPolicy policy) {
+      once("originPolicy");
+      this.origins = requireNonNull(policy, "originPolicy");
+      return this;
+    }
+
+    /**
+     * Whether a same-origin message without a token is resolved to a session through {@link
+     * BeaconRequest#cookieSessionKey()} (the request's own session cookie). Default false: every
+     * message needs a token.
+     */
+    public Builder cookieMode(boolean enabled) {
+      once("cookieMode");
+      this.cookieMode = enabled;
+      return this;
+    }
+
+    /**
+     * How many signals one page may send: {@code signals} at once, refilled at {@code signals} per
+     * {@code period}; more get 429 with {@code Retry-After}. Default 20 per 10 seconds.
+     *
+     * @throws IllegalArgumentException if {@code signals < 1} or {@code period} is not positive
+     */
+    public Builder pageRateLimit(int signals, Duration period) {
+      once("pageRateLimit");
+      requireNonNull(period, "period");
+      if (signals < 1) {
+        throw new IllegalArgumentException("signals must be >= 1, was " + signals);
+      }
+      if (period.isNegative() || period.isZero()) {
+        throw new IllegalArgumentException("period must be > 0, was " + period);
+      }
+      this.rateSignals = signals;
+      this.ratePeriod = period;
+      return this;
+    }
+
+    /**
+     * How many pages the rate limiter remembers at most (least recently used forgotten first).
+     * Default 100,000.
+     *
+     * @throws IllegalArgumentException if {@code maximum < 1}
+     */
+    public Builder maximumRateLimitedPages(long maximum) {
+      once("maximumRateLimitedPages");
+      if (maximum < 1) {
+        throw new IllegalArgumentException("maximumRateLimitedPages must be >= 1, was " + maximum);
+      }
+      this.maximumRatePages = maximum;
+      return this;
+    }
+
+    /** The time source of the rate limiter; tests pass a fake one. Default {@link Ticker#system()}. */
+    public Builder ticker(Ticker ticker) {
+      once("ticker");
+      this.ticker = requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /** Builds the handler. */
+    public BeaconHandler build() {
+      return new BeaconHandler(this);
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package dev.farewell.beacon;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.farewell.SignalType;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the JSON text of one message into a {@link BeaconMessage}, with jackson-core's streaming
+ * parser under tight {@link StreamReadConstraints}: the body is hostile until proven otherwise.
+ */
+final class MessageParser {
+
+  private static final Pattern PAGE = Pattern.compile("[A-Za-z0-9_-]{8,64}");
+
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNestingDepth(16)
+                  .maxNumberLength(24)
+                  .maxStringLength(BeaconHandler.MAXIMUM_BODY_BYTES)
+                  .maxNameLength(256)
+                  .maxDocumentLength(BeaconHandler.MAXIMUM_BODY_BYTES)
+                  .maxTokenCount(2_000)
+                  .build())
+          // Field names from the wire must not fill a shared symbol table.
+          .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+          .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
+
+  private MessageParser() {}
+
+  static BeaconMessage parse(String json) throws Rejection {
+    try (JsonParser parser = FACTORY.createParser(json)) {
+      return read(parser);
+    } catch (IOException | RuntimeException e) {
+      throw Rejection.malformed("body is not a valid JSON message");
+    }
+  }
+
+  private static BeaconMessage read(JsonParser parser) throws IOException, Rejection {
+    if (parser.nextToken() != JsonToken.START_OBJECT) {
+      throw Rejection.malformed("body must be a JSON object");
+    }
+    Integer version = null;
+    SignalType type = null;
+    String token = null;
+    String page = null;
+    Long seq = null;
+    Boolean hidden = null;
+    Boolean nav = null;
+    JsonToken next;
+    while ((next = parser.nextToken()) == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      JsonToken value = parser.nextToken();
+      switch (name) {
+        case "v":
+          if (value != JsonToken.VALUE_NUMBER_INT
+              || parser.getNumberType() != JsonParser.NumberType.INT
+              || parser.getIntValue() != 1) {
+            throw Rejection.malformed("v must be 1");
+          }
+          version = 1;
+          break;
+        case "type":
+          type = type(value == JsonToken.VALUE_STRING ? parser.getText() : null);
+          break;
+        case "token":
+          if (value != JsonToken.VALUE_STRING) {
+            throw Rejection.malformed("token must be a string");
+          }
+          token = parser.getText();
+          break;
+        case "page":
+          if (value != JsonToken.VALUE_STRING || !PAGE.matcher(parser.getText()).matches()) {
+            throw Rejection.malformed("page must be 8 to 64 characters of [A-Za-z0-9_-]");
+          }
+          page = parser.getText();
+          break;
+        case "seq":
+          if (value != JsonToken.VALUE_NUMBER_INT
+              || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+              || parser.getLongValue() < 0) {
+            throw Rejection.malformed("seq must be a non-negative integer");
+          }
+          seq = parser.getLongValue();
+          break;
+        case "hidden":
+          hidden = bool(value, "hidden");
+          break;
+        case "nav":
+          nav = bool(value, "nav");
+          break;
+        default:
+          // Unknown fields are ignored: newer clients may send more (forward compatibility).
+          parser.skipChildren();
+      }
+    }
+    if (next != JsonToken.END_OBJECT || parser.nextToken() != null) {
+      throw Rejection.malformed("body must be exactly one JSON object");
+    }
+    if (version == null) {
+      throw Rejection.malformed("v must be 1");
+    }
+    if (type == null) {
+      throw Rejection.malformed("type is missing");
+    }
+    if (page == null) {
+      throw Rejection.malformed("page is missing");
+    }
+    if (seq == null) {
+      throw Rejection.malformed("seq is missing");
+    }
+    if (hidden == null && type != SignalType.EXIT) {
+      throw Rejection.malformed("hidden is missing (required on every type but exit)");
+    }
+    if (Boolean.TRUE.equals(nav) && type != SignalType.EXIT) {
+      throw Rejection.malformed("nav applies to exit only");
+    }
+    return new BeaconMessage(
+        type,
+        Optional.ofNullable(token),
+        page,
+        seq,
+        Boolean.TRUE.equals(hidden),
+        Boolean.TRUE.equals(nav));
+  }
+
+  private static SignalType type(String text) throws Rejection {
+    if (text != null) {
+      switch (text) {
+        case "open":
+          return SignalType.OPEN;
+        case "heartbeat":
+          return SignalType.HEARTBEAT;
+        case "hidden":
+          return SignalType.HIDDEN;
+        case "visible":
+          return SignalType.VISIBLE;
+        case "exit":
+          return SignalType.EXIT;
+        case "resume":
+          return SignalType.RESUME;
+        default:
+          break;
+      }
+    }
+    throw Rejection.malformed(
+        "type must be one of open, heartbeat, hidden, visible, exit, resume");
+  }
+
+  private static boolean bool(JsonToken value, String name) throws Rejection {
+    if (value == JsonToken.VALUE_TRUE) {
+      return true;
+    }
+    if (value == JsonToken.VALUE_FALSE) {
+      return false;
+    }
+    throw Rejection.malformed(name + " must be true or false");
+  }
+}

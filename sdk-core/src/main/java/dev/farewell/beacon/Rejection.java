@@ -1,0 +1,22 @@
+package dev.farewell.beacon;
+
+/**
+ * Thrown inside the handler when a request is refused with a 4xx; carries the status, a short code
+ * and a message for the client. Never leaves the package.
+ */
+final class Rejection extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  final int status;
+  final String code;
+
+  Rejection(int status, String code, String message) {
+    super(message, null, false, false);
+    this.status = status;
+    this.code = code;
+  }
+
+  static Rejection malformed(String message) {
+    return new Rejection(400, "malformed", message);
+  }
+}

@@ -1,0 +1,262 @@
+package dev.farewell.internal.release;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.farewell.Release;
+import dev.farewell.ReleaseAction;
+import dev.farewell.ReleaseFailureListener;
+import dev.farewell.ReleaseStats;
+import dev.farewell.Ticker;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The release pipeline: runs the actions of each release in order on the release executor, retries
+ * the retryable failures on a timer, keeps at most {@code maximumPending} releases in flight,
+ * counts everything, and abandons what is left at shutdown. Every release handed to it ends exactly
+ * once: succeeded, failed (and reported) or abandoned (and reported).
+ *
+ * <p>Thread-safe. {@link #submit} never blocks and never throws.
+ */
+public final class ReleasePipeline {
+  static final Logger logger = LoggerFactory.getLogger("dev.farewell.release");
+
+  /** Threads of the engine's own release executor. */
+  static final int OWN_THREADS = 2;
+
+  final Executor executor;
+  private final ExecutorService ownExecutor;
+  final RetryScheduler scheduler;
+  final Ticker ticker;
+  final DoubleSupplier random;
+  final List<ReleaseAction> actions;
+  private final ReleaseFailureListener failureListener;
+  private final int maximumPending;
+
+  private final Set<ReleaseRun> live = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger pending = new AtomicInteger();
+  private final Object idle = new Object();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private volatile boolean closed;
+  private volatile boolean abandoning;
+
+  private final AtomicLong released = new AtomicLong();
+  final AtomicLong attempted = new AtomicLong();
+  private final AtomicLong succeeded = new AtomicLong();
+  final AtomicLong retried = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong abandoned = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
+
+  /**
+   * Creates a pipeline.
+   *
+   * @param executorOrNull where actions run; null for the pipeline's own daemon threads ({@code
+   *     farewell-release-N}), shut down by {@link #close}. A given executor is never shut down; it
+   *     must not run tasks on the submitting thread.
+   * @param actions the actions of every release, in order
+   * @param listenerOrNull told of every release that could not be carried out; null for none
+   * @param maximumPending how many releases may be queued, running or waiting for a retry at once
+   * @param ticker measures each action's time against its retry policy's maximum total time
+   * @param schedulerOrNull times the retries; null for the pipeline's own timer thread
+   * @param random numbers in {@code [0, 1)} for the backoff's jitter
+   */
+  public ReleasePipeline(
+      Executor executorOrNull,
+      List<ReleaseAction> actions,
+      ReleaseFailureListener listenerOrNull,
+      int maximumPending,
+      Ticker ticker,
+      RetryScheduler schedulerOrNull,
+      DoubleSupplier random) {
+    this.actions = List.copyOf(requireNonNull(actions, "actions"));
+    if (maximumPending < 1) {
+      throw new IllegalArgumentException("maximumPending must be >= 1, was " + maximumPending);
+    }
+    this.maximumPending = maximumPending;
+    this.ticker = requireNonNull(ticker, "ticker");
+    this.random = requireNonNull(random, "random");
+    this.failureListener = listenerOrNull;
+    if (executorOrNull == null) {
+      // The queue is unbounded only in form: admission is bounded by maximumPending.
+      this.ownExecutor =
+          new ThreadPoolExecutor(
+              OWN_THREADS,
+              OWN_THREADS,
+              0,
+              TimeUnit.MILLISECONDS,
+              new LinkedBlockingQueue<>(),
+              new NamedDaemonThreads("farewell-release", true));
+      this.executor = ownExecutor;
+    } else {
+      this.ownExecutor = null;
+      this.executor = executorOrNull;
+    }
+    this.scheduler =
+        (schedulerOrNull == null) ? new TimerRetryScheduler("farewell-release-timer") : schedulerOrNull;
+  }
+
+  /**
+   * Takes a release. Returns at once: the actions run later on the executor. A release that does
+   * not fit (the pending queue is full, or the pipeline is closed) is logged at ERROR and reported
+   * to the failure listener with a {@link RejectedExecutionException}. Never throws.
+   */
+  public void submit(Release release) {
+    try {
+      requireNonNull(release, "release");
+      released.incrementAndGet();
+      if (closed) {
+        reject(release, "the release pipeline is closed");
+        return;
+      }
+      if (pending.incrementAndGet() > maximumPending) {
+        pending.decrementAndGet();
+        reject(
+            release, "the pending queue is full (" + maximumPending + " releases waiting)");
+        return;
+      }
+      ReleaseRun run = new ReleaseRun(this, release);
+      live.add(run);
+      if (abandoning) {
+        // close() may have swept the live set before this run joined it.
+        run.abandon();
+        return;
+      }
+      run.dispatch(run::start);
+    } catch (RuntimeException bug) {
+      logger.error("Release pipeline could not take release {}", release, bug);
+    }
+  }
+
+  private void reject(Release release, String reason) {
+    rejected.incrementAndGet();
+    failed.incrementAndGet();
+    logger.error(
+        "Release of session {} ({}) refused: {}; its actions will not run",
+        release.sessionKey(),
+        release.reason(),
+        reason);
+    RejectedExecutionException cause = new RejectedExecutionException(reason);
+    // The caller may be inside the store's atomic update: tell the listener elsewhere if we can.
+    try {
+      executor.execute(() -> reportFailure(release, cause));
+    } catch (RejectedExecutionException executorClosed) {
+      reportFailure(release, cause);
+    }
+  }
+
+  /** Tells the failure listener, which cannot hurt the pipeline. */
+  void reportFailure(Release release, Throwable cause) {
+    if (failureListener == null) {
+      return;
+    }
+    try {
+      failureListener.onFailure(release, cause);
+    } catch (Throwable listenerFailure) {
+      logger.error(
+          "Release failure listener threw for session {} ({})",
+          release.sessionKey(),
+          release.reason(),
+          listenerFailure);
+    }
+  }
+
+  /** Called once per run by the run that won its end. */
+  void ended(ReleaseRun run, Outcome outcome) {
+    switch (outcome) {
+      case SUCCEEDED -> succeeded.incrementAndGet();
+      case FAILED -> failed.incrementAndGet();
+      case ABANDONED -> abandoned.incrementAndGet();
+    }
+    live.remove(run);
+    if (pending.decrementAndGet() == 0 && closed) {
+      synchronized (idle) {
+        idle.notifyAll();
+      }
+    }
+  }
+
+  /** How a release ended. */
+  enum Outcome {
+    SUCCEEDED,
+    FAILED,
+    ABANDONED
+  }
+
+  /** Returns the counters now. */
+  public ReleaseStats stats() {
+    return new ReleaseStats(
+        released.get(),
+        attempted.get(),
+        succeeded.get(),
+        retried.get(),
+        failed.get(),
+        Math.max(0, Math.min(pending.get(), maximumPending)),
+        abandoned.get(),
+        rejected.get());
+  }
+
+  /**
+   * Stops taking releases, waits up to {@code timeout} for the pending ones to end, then abandons
+   * the rest: each is cancelled, counted, logged at ERROR and reported to the failure listener
+   * with a {@link java.util.concurrent.CancellationException}. Shuts down the pipeline's own
+   * threads, never a given executor. Idempotent; returns within about {@code timeout}.
+   *
+   * @throws NullPointerException if {@code timeout} is null
+   */
+  public void close(Duration timeout) {
+    requireNonNull(timeout, "timeout");
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    closed = true;
+    long deadline = System.nanoTime() + Durations.saturatedNanos(timeout);
+    boolean interrupted = false;
+    synchronized (idle) {
+      while (pending.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(idle, left);
+        } catch (InterruptedException e) {
+          interrupted = true;
+          break;
+        }
+      }
+    }
+    abandoning = true;
+    int count = 0;
+    for (ReleaseRun run : live) {
+      if (run.abandon()) {
+        count++;
+      }
+    }
+    if (count > 0) {
+      logger.error(
+          "Release pipeline closed after {}: abandoned {} pending release(s)", timeout, count);
+    }
+    scheduler.shutdown();
+    if (ownExecutor != null) {
+      ownExecutor.shutdown();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,241 @@
+package dev.farewell.internal.release;
+
+import static dev.farewell.internal.release.ReleasePipeline.logger;
+
+import dev.farewell.Release;
+import dev.farewell.ReleaseAction;
+import dev.farewell.RetryPolicy;
+import dev.farewell.RetryableReleaseException;
+import dev.farewell.internal.release.ReleasePipeline.Outcome;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One release going through the pipeline: its actions one after the other, each attempt started on
+ * the executor, each retry timed by the scheduler. Its steps never overlap (each is handed to the
+ * executor by the end of the previous one), so its step fields need no lock; only {@link #abandon}
+ * comes from another thread, and it touches the volatile fields alone. {@link #ended} makes sure
+ * the release ends once.
+ */
+final class ReleaseRun {
+  private final ReleasePipeline pipeline;
+  private final Release release;
+  private final AtomicBoolean ended = new AtomicBoolean();
+
+  private int actionIndex;
+  private int attempt;
+  private long actionStartedNanos;
+  private boolean anyActionFailed;
+
+  private volatile CompletableFuture<?> current;
+  private volatile Runnable cancelRetry;
+
+  ReleaseRun(ReleasePipeline pipeline, Release release) {
+    this.pipeline = pipeline;
+    this.release = release;
+  }
+
+  void start() {
+    startAction(0);
+  }
+
+  /** Hands a step to the executor; a step that cannot be handed fails the release. */
+  void dispatch(Runnable step) {
+    try {
+      pipeline.executor.execute(() -> runStep(step));
+    } catch (RejectedExecutionException e) {
+      if (end(Outcome.FAILED)) {
+        logger.error(
+            "Release executor refused the actions of session {} ({})",
+            release.sessionKey(),
+            release.reason(),
+            e);
+        pipeline.reportFailure(release, e);
+      }
+    }
+  }
+
+  private void runStep(Runnable step) {
+    try {
+      step.run();
+    } catch (Throwable bug) {
+      if (end(Outcome.FAILED)) {
+        logger.error(
+            "Release pipeline failed on session {} ({})", release.sessionKey(), release.reason(), bug);
+        pipeline.reportFailure(release, bug);
+      }
+    }
+  }
+
+  private void startAction(int index) {
+    if (ended.get()) {
+      return;
+    }
+    actionIndex = index;
+    if (index >= pipeline.actions.size()) {
+      end(anyActionFailed ? Outcome.FAILED : Outcome.SUCCEEDED);
+      return;
+    }
+    attempt = 0;
+    actionStartedNanos = pipeline.ticker.read();
+    runAttempt();
+  }
+
+  private void runAttempt() {
+    if (ended.get()) {
+      return;
+    }
+    attempt++;
+    pipeline.attempted.incrementAndGet();
+    if (attempt > 1) {
+      pipeline.retried.incrementAndGet();
+    }
+    CompletionStage<?> stage;
+    try {
+      stage = action().run(release);
+      if (stage == null) {
+        throw new NullPointerException("release action returned a null stage");
+      }
+      current = toFuture(stage);
+      stage.whenComplete((value, error) -> dispatch(() -> attemptEnded(error)));
+    } catch (Throwable e) {
+      attemptEnded(e);
+      return;
+    }
+    if (ended.get()) {
+      cancelCurrent(); // abandoned while the action was starting
+    }
+  }
+
+  private static CompletableFuture<?> toFuture(CompletionStage<?> stage) {
+    try {
+      return stage.toCompletableFuture();
+    } catch (UnsupportedOperationException notSupported) {
+      return null;
+    }
+  }
+
+  private void attemptEnded(Throwable error) {
+    if (ended.get()) {
+      return;
+    }
+    current = null;
+    if (error == null) {
+      startAction(actionIndex + 1);
+      return;
+    }
+    Throwable cause = unwrap(error);
+    if (cause instanceof RetryableReleaseException retryable && scheduleRetry(retryable)) {
+      return;
+    }
+    anyActionFailed = true;
+    logger.error(
+        "Release action #{} ({}) failed for session {} ({}) after {} attempt(s)",
+        actionIndex + 1,
+        action(),
+        release.sessionKey(),
+        release.reason(),
+        attempt,
+        cause);
+    pipeline.reportFailure(release, cause);
+    startAction(actionIndex + 1);
+  }
+
+  /** Schedules the next attempt if the action's policy allows one; returns whether it did. */
+  private boolean scheduleRetry(RetryableReleaseException failure) {
+    RetryPolicy policy = retryPolicy();
+    if (attempt >= policy.maxAttempts()) {
+      return false;
+    }
+    Duration wait =
+        failure
+            .retryAfter()
+            .orElseGet(() -> Durations.backoff(policy, attempt, pipeline.random.getAsDouble()));
+    Duration elapsed = Duration.ofNanos(pipeline.ticker.read() - actionStartedNanos);
+    if (elapsed.plus(wait).compareTo(policy.maxTotalTime()) > 0) {
+      return false;
+    }
+    logger.debug(
+        "Release action #{} for session {} failed ({}); attempt {} in {}",
+        actionIndex + 1,
+        release.sessionKey(),
+        failure.getMessage(),
+        attempt + 1,
+        wait);
+    cancelRetry = pipeline.scheduler.schedule(wait, () -> dispatch(this::runAttempt));
+    if (ended.get()) {
+      cancelRetry.run(); // abandoned meanwhile
+    }
+    return true;
+  }
+
+  private ReleaseAction action() {
+    return pipeline.actions.get(actionIndex);
+  }
+
+  private RetryPolicy retryPolicy() {
+    try {
+      RetryPolicy policy = action().retryPolicy();
+      return (policy == null) ? RetryPolicy.none() : policy;
+    } catch (RuntimeException e) {
+      logger.error("Release action #{} threw from retryPolicy(); not retrying", actionIndex + 1, e);
+      return RetryPolicy.none();
+    }
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  /**
+   * Gives the release up (at shutdown): cancels its waiting retry and its running action, counts
+   * it, logs it and reports it. Returns whether this call ended it.
+   */
+  boolean abandon() {
+    if (!end(Outcome.ABANDONED)) {
+      return false;
+    }
+    Runnable retry = cancelRetry;
+    if (retry != null) {
+      retry.run();
+    }
+    cancelCurrent();
+    logger.error(
+        "Release of session {} ({}) abandoned at shutdown; its actions did not finish",
+        release.sessionKey(),
+        release.reason());
+    pipeline.reportFailure(
+        release, new CancellationException("release abandoned at shutdown before its actions finished"));
+    return true;
+  }
+
+  private void cancelCurrent() {
+    CompletableFuture<?> future = current;
+    if (future != null) {
+      try {
+        future.cancel(true);
+      } catch (RuntimeException e) {
+        logger.debug("Cancelling the action of session {} threw", release.sessionKey(), e);
+      }
+    }
+  }
+
+  private boolean end(Outcome outcome) {
+    if (!ended.compareAndSet(false, true)) {
+      return false;
+    }
+    pipeline.ended(this, outcome);
+    return true;
+  }
+}

@@ -1,0 +1,137 @@
+package dev.farewell.beacon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+
+class PageTokensTest {
+
+  private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] OTHER = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.UTF_8);
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final PageTokens tokens = PageTokens.newBuilder().secret(SECRET).clock(clock).build();
+
+  @Test
+  void anIssuedTokenVerifiesToItsSessionKey() {
+    PageToken token = tokens.issue("session-1");
+
+    PageToken verified = tokens.verify(token.value()).orElseThrow();
+
+    assertThat(verified.sessionKey()).isEqualTo("session-1");
+    assertThat(verified.issuedAt()).isEqualTo(clock.instant());
+    assertThat(verified.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofHours(12)));
+    assertThat(token.value()).matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+  }
+
+  @Test
+  void aTokenIsRefusedOnceItsMaxAgeHasPassed() {
+    PageToken token = tokens.issue("session-1");
+
+    clock.advance(Duration.ofHours(12).minusSeconds(1));
+    assertThat(tokens.verify(token.value())).isPresent();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(tokens.verify(token.value())).isEmpty();
+  }
+
+  @Test
+  void aTokenIsDueForRefreshPastHalfItsLife() {
+    PageToken token = tokens.issue("session-1");
+
+    clock.advance(Duration.ofHours(6).minusSeconds(1));
+    assertThat(tokens.shouldRefresh(tokens.verify(token.value()).orElseThrow())).isFalse();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(tokens.shouldRefresh(tokens.verify(token.value()).orElseThrow())).isTrue();
+  }
+
+  @Test
+  void aTokenIssuedInTheFutureIsRefused() {
+    MutableClock ahead = new MutableClock(clock.instant().plus(Duration.ofMinutes(5)));
+    PageTokens fast = PageTokens.newBuilder().secret(SECRET).clock(ahead).build();
+
+    assertThat(tokens.verify(fast.issue("session-1").value())).isEmpty();
+  }
+
+  @Test
+  void aTokenSignedWithAnotherSecretIsRefused() {
+    PageTokens other = PageTokens.newBuilder().secret(OTHER).clock(clock).build();
+
+    assertThat(tokens.verify(other.issue("session-1").value())).isEmpty();
+  }
+
+  @Test
+  void aPreviousSecretStillVerifiesAndItsTokensAreRefreshed() {
+    PageTokens old = PageTokens.newBuilder().secret(OTHER).clock(clock).build();
+    PageTokens rotated =
+        PageTokens.newBuilder().secret(SECRET).previousSecret(OTHER).clock(clock).build();
+
+    PageToken verified = rotated.verify(old.issue("session-1").value()).orElseThrow();
+
+    assertThat(verified.sessionKey()).isEqualTo("session-1");
+    assertThat(rotated.shouldRefresh(verified)).isTrue();
+    assertThat(old.verify(rotated.issue("session-1").value())).isEmpty();
+  }
+
+  @Test
+  void aTokenWithAChangedSessionKeyIsRefused() {
+    String value = tokens.issue("session-1").value();
+    byte[] payload = Base64.getUrlDecoder().decode(value.substring(0, value.indexOf('.')));
+    payload[payload.length - 1] = '2';
+    String forged =
+        Base64.getUrlEncoder().withoutPadding().encodeToString(payload)
+            + value.substring(value.indexOf('.'));
+
+    assertThat(tokens.verify(forged)).isEmpty();
+  }
+
+  @Test
+  void everyFlippedCharacterOfATokenIsRefused() {
+    String value = tokens.issue("session-1").value();
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      char flipped = c == 'A' ? 'B' : 'A';
+      String forged = value.substring(0, i) + flipped + value.substring(i + 1);
+      if (!forged.equals(value)) {
+        assertThat(tokens.verify(forged)).as("flipped at %d", i).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void garbageNeverVerifiesAndNeverThrows() {
+    for (String garbage :
+        new String[] {
+          null, "", ".", "a.b", "..", "AAAA.AAAA", "!!!.???", "x".repeat(10_000), "\uD800.\uDC00",
+        }) {
+      assertThat(tokens.verify(garbage)).isEmpty();
+    }
+  }
+
+  @Test
+  void aSecretShorterThan32BytesIsRefused() {
+    assertThatThrownBy(() -> PageTokens.newBuilder().secret(new byte[31]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("secret must have at least 32 bytes, was 31");
+  }
+
+  @Test
+  void aSessionKeyLongerThan256BytesCannotBeIssued() {
+    assertThatThrownBy(() -> tokens.issue("k".repeat(257)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("was 257");
+  }
+
+  @Test
+  void withoutASecretARandomOneIsUsedPerInstance() {
+    PageTokens first = PageTokens.newBuilder().build();
+    PageTokens second = PageTokens.newBuilder().build();
+
+    assertThat(first.verify(first.issue("s").value())).isPresent();
+    assertThat(second.verify(first.issue("s").value())).isEmpty();
+  }
+}

@@ -1,0 +1,576 @@
+package dev.farewell.redis;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.farewell.Release;
+import dev.farewell.ReleaseReason;
+import dev.farewell.SessionView;
+import dev.farewell.Signal;
+import dev.farewell.SignalResult;
+import dev.farewell.SignalType;
+import dev.farewell.redis.SeenSessions.Seen;
+import dev.farewell.spi.SessionRules;
+import dev.farewell.spi.SessionStore;
+import dev.farewell.spi.StoreContext;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.resps.Tuple;
+
+/**
+ * A {@link SessionStore} that several engine nodes share through Redis, so that a page's signals
+ * may land on any node and each session is still released exactly once, by one node.
+ *
+ * <pre>{@code
+ * RedisSessionStore store = RedisSessionStore.newBuilder()
+ *     .redisUri("redis://redis.internal:6379")   // rediss://, user:password@, /database work
+ *     .keyPrefix("shop")
+ *     .build();
+ * Farewell farewell = Farewell.newBuilder().store(store).onRelease(...).build();
+ * }</pre>
+ *
+ * <p>Every change to a session is one Lua script run by Redis, on Redis's clock. Each node runs a
+ * sweeper that claims due sessions with a lease, acknowledges them (the tombstone is written and
+ * the session removed in one step) and then hands them to the engine's release actions. Visible
+ * heartbeats that move no deadline meaningfully are answered by the node alone and written later,
+ * before the deadline last written could pass. While Redis is unreachable, signals are answered
+ * from what the node has seen and written when Redis returns, before any sweeper claims again.
+ * See {@code docs/multi-node.md}.
+ *
+ * <p>Thread-safe. A store serves one engine: pass a new one to each {@code Farewell} built.
+ */
+public final class RedisSessionStore implements SessionStore {
+
+  private static final Logger logger = LoggerFactory.getLogger(RedisSessionStore.class);
+
+  final UnifiedJedis client;
+  private final boolean ownsClient;
+  final Keys keys;
+  final String owner = UUID.randomUUID().toString();
+  final Duration sweepInterval;
+  final Duration claimLease;
+  final Duration recoveryGrace;
+  private final boolean coalesceHeartbeats;
+  private final long maximumLocalSessions;
+  private final LongSupplier fixedClock;
+  final ClaimHook claimHook;
+  private final AtomicReference<StoreContext> context = new AtomicReference<>();
+
+  SessionRules rules;
+  SeenSessions seen;
+  Sweeper sweeper;
+  long maximumSessionsPerShard;
+  long maximumTombstonesPerShard;
+  volatile boolean down;
+  volatile boolean crashed;
+  final Map<String, Map<String, String>> offlineTracks = new java.util.concurrent.ConcurrentHashMap<>();
+  final Map<String, ReleaseReason> offlineReleases = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private RedisSessionStore(Builder builder) {
+    this.ownsClient = builder.client == null;
+    this.client = ownsClient ? RedisClient.create(builder.uri) : builder.client;
+    this.keys = new Keys(builder.keyPrefix, builder.shards);
+    this.sweepInterval = builder.sweepInterval;
+    this.claimLease = builder.claimLease;
+    this.recoveryGrace = builder.recoveryGrace;
+    this.coalesceHeartbeats = builder.coalesceHeartbeats;
+    this.maximumLocalSessions = builder.maximumLocalSessions;
+    this.fixedClock = builder.fixedClock;
+    this.claimHook = builder.claimHook;
+  }
+
+  /** Returns a builder; {@link Builder#redisUri} or {@link Builder#client} must be given. */
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /**
+   * Called by the engine that owns this store.
+   *
+   * @throws IllegalStateException if the store was already started by an engine
+   */
+  @Override
+  public void start(StoreContext context) {
+    requireNonNull(context, "context");
+    if (!this.context.compareAndSet(null, context)) {
+      throw new IllegalStateException("a RedisSessionStore serves one engine; build one per engine");
+    }
+    this.rules = context.rules();
+    int shards = keys.shards().size();
+    this.maximumSessionsPerShard = ceilDiv(rules.maximumSessions(), shards);
+    this.maximumTombstonesPerShard = ceilDiv(rules.maximumTombstones(), shards);
+    this.seen =
+        new SeenSessions(
+            rules.heartbeatInterval(),
+            rules.heartbeatTimeout(),
+            rules.hiddenTimeout().plus(rules.heartbeatTimeout()),
+            maximumLocalSessions,
+            coalesceHeartbeats);
+    this.sweeper = new Sweeper(this, context);
+    sweeper.start();
+  }
+
+  @Override
+  public SignalResult apply(Signal signal) {
+    long now = context().ticker().read();
+    Seen memo = seen.session(signal.sessionKey());
+    synchronized (memo) {
+      SignalResult local = seen.answerLocally(memo, signal, now);
+      if (local != null) {
+        return local;
+      }
+      if (down) {
+        return offline(memo, signal, now);
+      }
+    }
+    seen.superseded(signal);
+    try {
+      SignalResult result = write(signal, 0, false);
+      seen.learn(memo, signal, now, result);
+      return result;
+    } catch (JedisConnectionException e) {
+      markDown(e);
+      synchronized (memo) {
+        return offline(memo, signal, now);
+      }
+    }
+  }
+
+  private SignalResult offline(Seen memo, Signal signal, long now) {
+    if (!seen.remember(memo, signal, now)) {
+      logger.warn("Redis unreachable and the backlog is full: signal of session {} not kept",
+          signal.sessionKey());
+    }
+    return SeenSessions.answerOffline(memo, signal);
+  }
+
+  /** Runs the signal script; {@code ageMillis} says how long ago the signal was received. */
+  SignalResult write(Signal signal, long ageMillis, boolean force) {
+    Keys.Shard shard = keys.shardOf(signal.sessionKey());
+    return result(Scripts.SIGNAL.run(client, signalKeys(shard, signal), signalArgs(signal, ageMillis, force)));
+  }
+
+  List<String> signalKeys(Keys.Shard shard, Signal signal) {
+    return List.of(shard.due(), shard.claimed(), shard.hold(),
+        shard.session(signal.sessionKey()), shard.tomb(signal.sessionKey()));
+  }
+
+  List<String> signalArgs(Signal signal, long ageMillis, boolean force) {
+    return List.of(
+        clock(),
+        signal.type().name(),
+        signal.pageId(),
+        Long.toString(signal.sequence()),
+        signal.hidden() ? "1" : "0",
+        signal.navigation() ? "1" : "0",
+        Long.toString(Math.max(0, ageMillis)),
+        force ? "1" : "0",
+        Long.toString(rules.heartbeatTimeout().toMillis()),
+        Long.toString(rules.hiddenTimeout().toMillis()),
+        Long.toString(rules.exitGrace().toMillis()),
+        Long.toString(rules.navigationGrace().toMillis()),
+        Integer.toString(rules.maximumPagesPerSession()),
+        Long.toString(maximumSessionsPerShard),
+        signal.sessionKey());
+  }
+
+  static SignalResult result(Object reply) {
+    List<?> parts = (List<?>) reply;
+    String status = Scripts.text(parts.get(0));
+    boolean accepted = Scripts.number(parts.get(1)) == 1;
+    return switch (status) {
+      case "LIVE" -> SignalResult.live(accepted);
+      case "EXITING" -> SignalResult.exiting(accepted);
+      case "FULL" -> SignalResult.full();
+      case "RELEASED" -> SignalResult.released(ReleaseReason.valueOf(Scripts.text(parts.get(2))));
+      default -> throw new IllegalStateException("unexpected script answer " + status);
+    };
+  }
+
+  @Override
+  public SignalResult track(String sessionKey, Map<String, String> attributes) {
+    seen.tracked(sessionKey);
+    if (down) {
+      offlineTracks.merge(sessionKey, attributes, (old, fresh) -> fresh.isEmpty() ? old : fresh);
+      return SignalResult.live(true);
+    }
+    try {
+      return writeTrack(sessionKey, attributes);
+    } catch (JedisConnectionException e) {
+      markDown(e);
+      offlineTracks.merge(sessionKey, attributes, (old, fresh) -> fresh.isEmpty() ? old : fresh);
+      return SignalResult.live(true);
+    }
+  }
+
+  SignalResult writeTrack(String sessionKey, Map<String, String> attributes) {
+    Keys.Shard shard = keys.shardOf(sessionKey);
+    return result(Scripts.TRACK.run(client,
+        List.of(shard.due(), shard.claimed(), shard.hold(), shard.session(sessionKey),
+            shard.tomb(sessionKey)),
+        List.of(clock(), AttributeCodec.encode(attributes), attributes.isEmpty() ? "0" : "1",
+            Long.toString(rules.openTimeout().toMillis()),
+            Long.toString(maximumSessionsPerShard), sessionKey)));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>While Redis is unreachable the release is kept and made when Redis returns, and this
+   * method answers true.
+   */
+  @Override
+  public boolean release(String sessionKey, ReleaseReason reason) {
+    if (down) {
+      offlineReleases.put(sessionKey, reason);
+      return true;
+    }
+    try {
+      return writeRelease(sessionKey, reason);
+    } catch (JedisConnectionException e) {
+      markDown(e);
+      offlineReleases.put(sessionKey, reason);
+      return true;
+    }
+  }
+
+  boolean writeRelease(String sessionKey, ReleaseReason reason) {
+    Keys.Shard shard = keys.shardOf(sessionKey);
+    List<?> reply = (List<?>) Scripts.RELEASE.run(client,
+        List.of(shard.due(), shard.claimed(), shard.hold(), shard.session(sessionKey),
+            shard.tomb(sessionKey), shard.tombs()),
+        List.of(clock(), reason.name(), Long.toString(rules.tombstoneTtl().toMillis()),
+            Long.toString(maximumTombstonesPerShard), shard.tombPrefix(), sessionKey));
+    if (Scripts.number(reply.get(0)) != 1) {
+      return false;
+    }
+    Instant now = Instant.ofEpochMilli(Scripts.number(reply.get(3)));
+    seen.released(sessionKey, reason);
+    context().released(new Release(sessionKey, reason,
+        AttributeCodec.decode(Scripts.text(reply.get(4))),
+        Instant.ofEpochMilli(Scripts.number(reply.get(1))),
+        Instant.ofEpochMilli(Scripts.number(reply.get(2))), now, now));
+    return true;
+  }
+
+  @Override
+  public Optional<SessionView> session(String sessionKey) {
+    Keys.Shard shard = keys.shardOf(sessionKey);
+    return SessionViews.of(sessionKey, client.hgetAll(shard.session(sessionKey)));
+  }
+
+  @Override
+  public void forEachSession(Consumer<SessionView> consumer) {
+    ScanParams params = new ScanParams().count(200);
+    for (Keys.Shard shard : keys.shards()) {
+      String cursor = ScanParams.SCAN_POINTER_START;
+      Set<String> done = new HashSet<>();
+      do {
+        ScanResult<Tuple> page = client.zscan(shard.due(), cursor, params);
+        cursor = page.getCursor();
+        List<String> batch = new ArrayList<>();
+        for (Tuple tuple : page.getResult()) {
+          if (done.add(tuple.getElement())) {
+            batch.add(tuple.getElement());
+          }
+        }
+        List<Response<Map<String, String>>> hashes = new ArrayList<>();
+        try (AbstractPipeline pipeline = client.pipelined()) {
+          for (String key : batch) {
+            hashes.add(pipeline.hgetAll(shard.session(key)));
+          }
+        }
+        for (int i = 0; i < batch.size(); i++) {
+          SessionViews.of(batch.get(i), hashes.get(i).get()).ifPresent(consumer);
+        }
+      } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    }
+  }
+
+  @Override
+  public long size() {
+    List<Response<Long>> counts = new ArrayList<>();
+    try (AbstractPipeline pipeline = client.pipelined()) {
+      for (Keys.Shard shard : keys.shards()) {
+        counts.add(pipeline.zcard(shard.due()));
+      }
+    }
+    return counts.stream().mapToLong(Response::get).sum();
+  }
+
+  @Override
+  public void cleanUp() {
+    sweeper.sweepNow();
+  }
+
+  @Override
+  public void close(boolean releaseAll) {
+    sweeper.stop();
+    try {
+      if (!crashed && !down) {
+        sweeper.flushUnwritten(true, false);
+        if (releaseAll) {
+          sweeper.sweepIgnoringPause();
+          for (Keys.Shard shard : keys.shards()) {
+            for (String key : client.zrange(shard.due(), 0, -1)) {
+              writeRelease(key, ReleaseReason.SHUTDOWN);
+            }
+          }
+        }
+      } else if (seen.unwrittenCount() > 0) {
+        logger.warn("Closing while Redis is unreachable: {} signals not written",
+            seen.unwrittenCount());
+      }
+    } catch (RuntimeException e) {
+      logger.warn("Closing the Redis session store: {}", e.toString());
+    } finally {
+      if (ownsClient) {
+        client.close();
+      }
+    }
+  }
+
+  /**
+   * Stops this node as a crash would: no more sweeps or writes, nothing flushed, no close. For
+   * tests of what the other nodes do.
+   */
+  void crash() {
+    crashed = true;
+    sweeper.stop();
+    seen.forgetUnwritten();
+    if (ownsClient) {
+      client.close();
+    }
+  }
+
+  void markDown(RuntimeException cause) {
+    if (!down) {
+      down = true;
+      logger.warn("Redis unreachable ({}); answering signals from this node's memory until it "
+          + "returns", cause.toString());
+    }
+  }
+
+  String clock() {
+    return fixedClock == null ? "" : Long.toString(fixedClock.getAsLong());
+  }
+
+  StoreContext context() {
+    StoreContext ctx = context.get();
+    if (ctx == null) {
+      throw new IllegalStateException("the store is not started: pass it to Farewell.Builder.store");
+    }
+    return ctx;
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
+  }
+
+  /** Told after a sweeper claimed sessions and before it acknowledges them. For crash tests. */
+  interface ClaimHook {
+    void claimed(RedisSessionStore store, List<String> sessionKeys);
+  }
+
+  /**
+   * Builds a {@link RedisSessionStore}. Every setter checks its argument at once and may be called
+   * once. Not thread-safe.
+   */
+  public static final class Builder {
+    private URI uri;
+    private UnifiedJedis client;
+    private String keyPrefix = "farewell";
+    private int shards = 1;
+    private Duration sweepInterval = Duration.ofMillis(250);
+    private Duration claimLease = Duration.ofSeconds(5);
+    private Duration recoveryGrace = Duration.ofSeconds(10);
+    private boolean coalesceHeartbeats = true;
+    private long maximumLocalSessions = 100_000;
+    private LongSupplier fixedClock;
+    private ClaimHook claimHook = (store, keys) -> { };
+    private final Set<String> set = new HashSet<>();
+
+    private Builder() {}
+
+    private void once(String name) {
+      if (!set.add(name)) {
+        throw new IllegalStateException(name + " was already set");
+      }
+    }
+
+    private static Duration positive(String name, Duration value) {
+      requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be > 0, was " + value);
+      }
+      return value;
+    }
+
+    /**
+     * The Redis server to use, as {@code redis://[[user]:password@]host[:port][/database]}, or
+     * {@code rediss://…} for TLS (the JVM's trust store applies). The store opens a connection
+     * pool and closes it with the engine. Either this or {@link #client} is required.
+     *
+     * @throws IllegalArgumentException if the scheme is not {@code redis} or {@code rediss}
+     */
+    public Builder redisUri(URI uri) {
+      requireNonNull(uri, "uri");
+      if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+        throw new IllegalArgumentException(
+            "redisUri must start with redis:// or rediss://, was " + uri.getScheme() + "://");
+      }
+      once("redisUri");
+      this.uri = uri;
+      return this;
+    }
+
+    /** Same as {@link #redisUri(URI)} from text. */
+    public Builder redisUri(String uri) {
+      requireNonNull(uri, "uri");
+      return redisUri(URI.create(uri));
+    }
+
+    /**
+     * A Jedis client the application built (a {@code RedisClient} with its own TLS, password and
+     * pool settings, or a {@code RedisClusterClient} for Redis Cluster). The store does not close
+     * it. Either this or {@link #redisUri} is required.
+     */
+    public Builder client(UnifiedJedis client) {
+      once("client");
+      this.client = requireNonNull(client, "client");
+      return this;
+    }
+
+    /**
+     * Starts every Redis key of the store, so several applications share one Redis. Default
+     * {@code farewell}. Every node of one application must use the same prefix.
+     *
+     * @throws IllegalArgumentException if empty or containing braces or whitespace
+     */
+    public Builder keyPrefix(String prefix) {
+      requireNonNull(prefix, "prefix");
+      if (prefix.isEmpty() || !prefix.matches("[^{}\\s]+")) {
+        throw new IllegalArgumentException(
+            "keyPrefix must be non-empty, without braces or whitespace, was '" + prefix + "'");
+      }
+      once("keyPrefix");
+      this.keyPrefix = prefix;
+      return this;
+    }
+
+    /**
+     * How many shards sessions are spread over, each with its own deadline set and hash tag (one
+     * Redis Cluster slot). Default 1; with Redis Cluster, a few per master (16 for three masters).
+     * Every node must use the same number; changing it orphans the sessions of a running
+     * application. Limits ({@code maximumSessions}, {@code maximumTombstones}) are split evenly.
+     *
+     * @throws IllegalArgumentException if not between 1 and 16384
+     */
+    public Builder shards(int shards) {
+      if (shards < 1 || shards > 16384) {
+        throw new IllegalArgumentException("shards must be between 1 and 16384, was " + shards);
+      }
+      once("shards");
+      this.shards = shards;
+      return this;
+    }
+
+    /**
+     * How often this node's sweeper looks for due sessions and writes coalesced heartbeats. A
+     * release lands within its deadline plus about this interval. Default 250 ms.
+     */
+    public Builder sweepInterval(Duration interval) {
+      once("sweepInterval");
+      this.sweepInterval = positive("sweepInterval", interval);
+      return this;
+    }
+
+    /**
+     * How long a sweeper's claim on a due session lasts before another node may claim it again (a
+     * node that died between its claim and its acknowledgement). Default 5 s.
+     */
+    public Builder claimLease(Duration lease) {
+      once("claimLease");
+      this.claimLease = positive("claimLease", lease);
+      return this;
+    }
+
+    /**
+     * After Redis comes back from an outage, how long no sweeper claims anything, so that every
+     * node first writes what its pages said meanwhile. Should exceed the heartbeat interval.
+     * Default 10 s.
+     */
+    public Builder recoveryGrace(Duration grace) {
+      once("recoveryGrace");
+      this.recoveryGrace = positive("recoveryGrace", grace);
+      return this;
+    }
+
+    /**
+     * Whether visible heartbeats that move no deadline meaningfully are answered by this node
+     * alone and written later (before the deadline last written could pass). Default true.
+     */
+    public Builder coalesceHeartbeats(boolean coalesce) {
+      once("coalesceHeartbeats");
+      this.coalesceHeartbeats = coalesce;
+      return this;
+    }
+
+    /** How many sessions this node remembers locally (for coalescing). Default 100,000. */
+    public Builder maximumLocalSessions(long maximum) {
+      if (maximum < 1) {
+        throw new IllegalArgumentException("maximumLocalSessions must be >= 1, was " + maximum);
+      }
+      once("maximumLocalSessions");
+      this.maximumLocalSessions = maximum;
+      return this;
+    }
+
+    /** Tests: the scripts read this clock (epoch millis) instead of Redis's. */
+    Builder fixedClock(LongSupplier clock) {
+      once("fixedClock");
+      this.fixedClock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Tests: told between claim and acknowledgement. */
+    Builder claimHook(ClaimHook hook) {
+      once("claimHook");
+      this.claimHook = requireNonNull(hook, "hook");
+      return this;
+    }
+
+    /**
+     * Builds the store; with {@link #redisUri} it opens the connection pool (lazily: Redis need
+     * not be up yet).
+     *
+     * @throws IllegalStateException if neither or both of {@code redisUri} and {@code client} were
+     *     given
+     */
+    public RedisSessionStore build() {
+      if ((uri == null) == (client == null)) {
+        throw new IllegalStateException("give exactly one of redisUri and client");
+      }
+      return new RedisSessionStore(this);
+    }
+  }
+}

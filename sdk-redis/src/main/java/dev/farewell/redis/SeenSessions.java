@@ -1,0 +1,228 @@
+package dev.farewell.redis;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.farewell.ReleaseReason;
+import dev.farewell.Signal;
+import dev.farewell.SignalResult;
+import dev.farewell.SignalType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What one node has seen of sessions: the newest sequence and the last write to Redis of each
+ * page, and the signals it answered but has not written yet (coalesced heartbeats, and everything
+ * seen while Redis was unreachable). Times are readings of the engine's ticker.
+ */
+final class SeenSessions {
+
+  /** One session as this node knows it; guarded by its own monitor. */
+  static final class Seen {
+    ReleaseReason released;
+    boolean exiting;
+    final Map<String, SeenPage> pages = new HashMap<>(4);
+  }
+
+  /** One page as this node knows it. */
+  static final class SeenPage {
+    long sequence = -1;
+    long writtenSequence = -1;
+    long writtenAt;
+    boolean hidden;
+    boolean exited;
+  }
+
+  record PageRef(String sessionKey, String pageId) {}
+
+  /** A signal answered locally and not yet written; written by {@code flushAt} at the latest. */
+  record Unwritten(Signal signal, long receivedAt, long flushAt) {}
+
+  private final Cache<String, Seen> sessions;
+  private final ConcurrentHashMap<PageRef, Unwritten> unwritten = new ConcurrentHashMap<>();
+  private final long maximumUnwritten;
+  private final long coalesceWindow;
+  private final long flushDelay;
+
+  /**
+   * @param heartbeatInterval how often visible pages beat
+   * @param heartbeatTimeout a visible page's deadline after its newest signal
+   * @param forget how long an idle session is remembered
+   * @param coalesce whether heartbeats may be coalesced at all
+   */
+  SeenSessions(
+      Duration heartbeatInterval,
+      Duration heartbeatTimeout,
+      Duration forget,
+      long maximumSessions,
+      boolean coalesce) {
+    this.sessions =
+        Caffeine.newBuilder().maximumSize(maximumSessions).expireAfterAccess(forget).build();
+    this.maximumUnwritten = Math.max(1_000, maximumSessions * 4);
+    long interval = heartbeatInterval.toNanos();
+    long timeout = heartbeatTimeout.toNanos();
+    // A beat is answered locally only while the deadline this node last wrote still lies more
+    // than one and a half intervals ahead: should this node die with the beat unwritten, the
+    // page's next beat (to any node) still finds its session alive.
+    this.coalesceWindow = coalesce ? timeout - interval - interval / 2 : -1;
+    // A coalesced beat is written one interval before the deadline last written would pass.
+    this.flushDelay = timeout - interval;
+  }
+
+  Seen session(String sessionKey) {
+    return sessions.get(sessionKey, k -> new Seen());
+  }
+
+  Seen sessionIfPresent(String sessionKey) {
+    return sessions.getIfPresent(sessionKey);
+  }
+
+  /**
+   * Answers a signal locally when this node knows enough, or returns null when it must be written.
+   * Caller holds {@code seen}'s monitor.
+   */
+  SignalResult answerLocally(Seen seen, Signal signal, long now) {
+    SeenPage page = seen.pages.get(signal.pageId());
+    if (seen.released != null && page != null) {
+      return SignalResult.released(seen.released);
+    }
+    if (page != null && signal.sequence() <= page.sequence) {
+      return seen.exiting ? SignalResult.exiting(false) : SignalResult.live(false);
+    }
+    if (coalesceWindow > 0
+        && signal.type() == SignalType.HEARTBEAT
+        && !signal.hidden()
+        && page != null
+        && page.writtenSequence >= 0
+        && !page.hidden
+        && !page.exited
+        && !seen.exiting
+        && seen.released == null
+        && now - page.writtenAt <= coalesceWindow) {
+      page.sequence = signal.sequence();
+      Unwritten beat = new Unwritten(signal, now, page.writtenAt + flushDelay);
+      unwritten.merge(new PageRef(signal.sessionKey(), signal.pageId()), beat, SeenSessions::newer);
+      return SignalResult.live(true);
+    }
+    return null;
+  }
+
+  /** Keeps a signal seen while Redis is unreachable; false when the backlog is full. */
+  boolean remember(Seen seen, Signal signal, long now) {
+    PageRef ref = new PageRef(signal.sessionKey(), signal.pageId());
+    if (unwritten.size() >= maximumUnwritten && !unwritten.containsKey(ref)) {
+      return false;
+    }
+    unwritten.merge(ref, new Unwritten(signal, now, now), SeenSessions::newer);
+    SeenPage page = seen.pages.computeIfAbsent(signal.pageId(), id -> new SeenPage());
+    page.sequence = Math.max(page.sequence, signal.sequence());
+    return true;
+  }
+
+  /** What to tell a page while Redis is unreachable. Caller holds {@code seen}'s monitor. */
+  static SignalResult answerOffline(Seen seen, Signal signal) {
+    if (signal.type() != SignalType.EXIT) {
+      return SignalResult.live(true);
+    }
+    for (Map.Entry<String, SeenPage> entry : seen.pages.entrySet()) {
+      if (!entry.getKey().equals(signal.pageId()) && !entry.getValue().exited) {
+        return SignalResult.live(true);
+      }
+    }
+    return SignalResult.exiting(true);
+  }
+
+  /** Drops an unwritten signal that a newer one, being written now, supersedes. */
+  void superseded(Signal signal) {
+    unwritten.computeIfPresent(
+        new PageRef(signal.sessionKey(), signal.pageId()),
+        (ref, old) -> old.signal().sequence() < signal.sequence() ? null : old);
+  }
+
+  /** Learns what Redis answered to a signal received at {@code receivedAt}. */
+  void learn(Seen seen, Signal signal, long receivedAt, SignalResult result) {
+    synchronized (seen) {
+      SeenPage page = seen.pages.computeIfAbsent(signal.pageId(), id -> new SeenPage());
+      switch (result.status()) {
+        case RELEASED -> seen.released = result.reason().orElseThrow();
+        case LIVE, EXITING -> {
+          seen.released = null;
+          seen.exiting = result.status() == SignalResult.Status.EXITING;
+          if (result.accepted() && signal.sequence() > page.writtenSequence) {
+            page.writtenSequence = signal.sequence();
+            page.writtenAt = receivedAt;
+            page.exited = signal.type() == SignalType.EXIT;
+            page.hidden = effectiveHidden(signal);
+          }
+          page.sequence = Math.max(page.sequence, signal.sequence());
+        }
+        default -> { }
+      }
+    }
+  }
+
+  /** Marks a session released by this node, so its pages' stragglers are answered locally. */
+  void released(String sessionKey, ReleaseReason reason) {
+    Seen seen = sessions.getIfPresent(sessionKey);
+    if (seen != null) {
+      synchronized (seen) {
+        seen.released = reason;
+      }
+    }
+  }
+
+  /** Forgets a released mark: the application tracks the key again. */
+  void tracked(String sessionKey) {
+    Seen seen = sessions.getIfPresent(sessionKey);
+    if (seen != null) {
+      synchronized (seen) {
+        seen.released = null;
+        seen.exiting = false;
+        seen.pages.clear();
+      }
+    }
+  }
+
+  /** The unwritten signals due for writing now, or all of them. */
+  List<Map.Entry<PageRef, Unwritten>> dueForWriting(long now, boolean all) {
+    List<Map.Entry<PageRef, Unwritten>> due = new ArrayList<>();
+    for (Map.Entry<PageRef, Unwritten> entry : unwritten.entrySet()) {
+      if (all || now - entry.getValue().flushAt() >= 0) {
+        due.add(Map.entry(entry.getKey(), entry.getValue()));
+      }
+    }
+    return due;
+  }
+
+  void written(PageRef ref, Unwritten signal) {
+    unwritten.remove(ref, signal);
+  }
+
+  int unwrittenCount() {
+    return unwritten.size();
+  }
+
+  void forgetUnwritten() {
+    unwritten.clear();
+  }
+
+  static boolean effectiveHidden(Signal signal) {
+    return switch (signal.type()) {
+      case HIDDEN -> true;
+      case VISIBLE -> false;
+      default -> signal.hidden();
+    };
+  }
+
+  private static Unwritten newer(Unwritten old, Unwritten fresh) {
+    if (fresh.signal().sequence() <= old.signal().sequence()) {
+      return old;
+    }
+    // Keep the earliest promise to write: the deadline last written has not moved.
+    long flushAt = old.flushAt() - fresh.flushAt() < 0 ? old.flushAt() : fresh.flushAt();
+    return new Unwritten(fresh.signal(), fresh.receivedAt(), flushAt);
+  }
+}

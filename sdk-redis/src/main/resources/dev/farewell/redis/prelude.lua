@@ -1,0 +1,35 @@
+-- Shared by every Farewell script. ARGV[1] is a fixed clock in milliseconds (tests) or empty:
+-- then Redis's own clock is used, so the clocks of the nodes never matter.
+local function clock()
+  if ARGV[1] ~= '' then return tonumber(ARGV[1]) end
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function str(n) return string.format('%.0f', n) end
+local function hash(key)
+  local flat = redis.call('HGETALL', key)
+  local h = {}
+  for i = 1, #flat, 2 do h[flat[i]] = flat[i + 1] end
+  return h, #flat
+end
+-- A page is "state,sequence,lastSignal,deadline"; state V (visible), H (hidden) or E (exited).
+local function page(v)
+  local st, seq, ls, dl = string.match(v, '^(%a),(%d+),(%d+),(%d+)$')
+  return {st = st, seq = tonumber(seq), ls = tonumber(ls), dl = tonumber(dl)}
+end
+local function pagestr(p)
+  return p.st .. ',' .. str(p.seq) .. ',' .. str(p.ls) .. ',' .. str(p.dl)
+end
+local function ispage(f) return string.sub(f, 1, 2) == 'p:' end
+local function reason(h)
+  if h.st == 'X' then return 'EXIT' end
+  return 'TIMEOUT'
+end
+local function trimtombs(tombs, tombprefix, now, ttl, max)
+  redis.call('ZREMRANGEBYSCORE', tombs, '-inf', now - ttl)
+  local over = redis.call('ZCARD', tombs) - max
+  if over > 0 then
+    local old = redis.call('ZPOPMIN', tombs, over)
+    for i = 1, #old, 2 do redis.call('DEL', tombprefix .. old[i]) end
+  end
+end

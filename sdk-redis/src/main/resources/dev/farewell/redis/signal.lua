@@ -1,0 +1,89 @@
+-- Applies one page signal. KEYS: due, claimed, hold, session, tomb.
+-- ARGV: clock, type, pageId, sequence, hidden, navigation, ageMs, force, heartbeatTimeoutMs,
+--       hiddenTimeoutMs, exitGraceMs, navigationGraceMs, maxPages, maxSessions, sessionKey.
+-- Returns {status, accepted, reason}.
+local now = clock()
+local typ, pid, seq = ARGV[2], ARGV[3], tonumber(ARGV[4])
+local at = now - tonumber(ARGV[7])
+local key = ARGV[15]
+local dead = redis.call('GET', KEYS[5])
+if dead then return {'RELEASED', 0, dead} end
+local h, n = hash(KEYS[4])
+if n == 0 then
+  if typ == 'EXIT' then return {'EXITING', 0, ''} end
+  if redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[14]) then
+    return {'FULL', 0, ''}
+  end
+  h = {st = 'L', tr = str(at), ls = str(at)}
+else
+  if h.cl then return {'RELEASED', 0, reason(h)} end
+  -- Due but not claimed yet: the session is over, unless a recovery hold says deadlines are stale.
+  if tonumber(h.dl) <= now and ARGV[8] ~= '1' and redis.call('EXISTS', KEYS[3]) == 0 then
+    return {'RELEASED', 0, reason(h)}
+  end
+end
+local field = 'p:' .. pid
+if h[field] then
+  if seq <= page(h[field]).seq then
+    if h.st == 'X' then return {'EXITING', 0, ''} end
+    return {'LIVE', 0, ''}
+  end
+else
+  local count = 0
+  for f, _ in pairs(h) do if ispage(f) then count = count + 1 end end
+  if count >= tonumber(ARGV[13]) then
+    for f, v in pairs(h) do
+      if ispage(f) then
+        local q = page(v)
+        if q.st == 'E' or q.dl <= now then
+          redis.call('HDEL', KEYS[4], f)
+          h[f] = nil
+          count = count - 1
+        end
+      end
+    end
+    if count >= tonumber(ARGV[13]) then return {'FULL', 0, ''} end
+  end
+end
+local p
+if typ == 'EXIT' then
+  p = {st = 'E', seq = seq, ls = at, dl = at}
+else
+  local hidden = ARGV[5] == '1'
+  if typ == 'HIDDEN' then hidden = true elseif typ == 'VISIBLE' then hidden = false end
+  if hidden then
+    p = {st = 'H', seq = seq, ls = at, dl = at + tonumber(ARGV[10])}
+  else
+    p = {st = 'V', seq = seq, ls = at, dl = at + tonumber(ARGV[9])}
+  end
+end
+h[field] = pagestr(p)
+local alive, latest = nil, nil
+for f, v in pairs(h) do
+  if ispage(f) then
+    local q = page(v)
+    if q.st ~= 'E' then
+      if latest == nil or q.dl > latest then latest = q.dl end
+      if q.dl > now and (alive == nil or q.dl > alive) then alive = q.dl end
+    end
+  end
+end
+local st, dl
+if typ == 'EXIT' then
+  if alive then
+    st, dl = 'L', alive
+  else
+    local grace = tonumber(ARGV[11])
+    if ARGV[6] == '1' then grace = tonumber(ARGV[12]) end
+    st, dl = 'X', at + grace
+    if h.st == 'X' and h.dl and tonumber(h.dl) > dl then dl = tonumber(h.dl) end
+  end
+else
+  st, dl = 'L', alive or latest
+end
+local ls = tonumber(h.ls)
+if at > ls then ls = at end
+redis.call('HSET', KEYS[4], field, h[field], 'st', st, 'dl', str(dl), 'ls', str(ls), 'tr', h.tr)
+redis.call('ZADD', KEYS[1], dl, key)
+if st == 'X' then return {'EXITING', 1, ''} end
+return {'LIVE', 1, ''}

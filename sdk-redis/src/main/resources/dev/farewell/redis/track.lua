@@ -1,0 +1,39 @@
+-- Starts or refreshes a session when the application serves a page of it.
+-- KEYS: due, claimed, hold, session, tomb. ARGV: clock, attributes, hasAttributes, openTimeoutMs,
+-- maxSessions, sessionKey. Returns {status, accepted, reason}.
+local now = clock()
+local key = ARGV[6]
+local h, n = hash(KEYS[4])
+if n == 0 then
+  if redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then
+    return {'FULL', 0, ''}
+  end
+  redis.call('DEL', KEYS[5])
+  local dl = now + tonumber(ARGV[4])
+  redis.call('HSET', KEYS[4], 'st', 'P', 'tr', str(now), 'ls', str(now), 'dl', str(dl), 'at', ARGV[2])
+  redis.call('ZADD', KEYS[1], dl, key)
+  return {'LIVE', 1, ''}
+end
+if h.cl or (tonumber(h.dl) <= now and redis.call('EXISTS', KEYS[3]) == 0) then
+  -- The old session is being released; the acknowledgement starts the new one right after it.
+  local attrs = h.ra or h.at or ''
+  if ARGV[3] == '1' then attrs = ARGV[2] end
+  redis.call('HSET', KEYS[4], 'rt', '1', 'ra', attrs)
+  return {'LIVE', 1, ''}
+end
+if ARGV[3] == '1' then redis.call('HSET', KEYS[4], 'at', ARGV[2]) end
+local alive, any = nil, false
+for f, v in pairs(h) do
+  if ispage(f) then
+    any = true
+    local q = page(v)
+    if q.st ~= 'E' and q.dl > now and (alive == nil or q.dl > alive) then alive = q.dl end
+  end
+end
+local dl = now + tonumber(ARGV[4])
+if alive and alive > dl then dl = alive end
+local st = 'P'
+if any then st = 'L' end
+redis.call('HSET', KEYS[4], 'st', st, 'dl', str(dl))
+redis.call('ZADD', KEYS[1], dl, key)
+return {'LIVE', 1, ''}
