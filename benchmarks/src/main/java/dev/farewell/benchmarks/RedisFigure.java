@@ -27,7 +27,7 @@ final class RedisFigure implements Figure {
   public List<Row> run(Settings settings) throws Exception {
     RedisTarget redis = RedisTarget.fromEnvironment();
     redis.check();
-    int sessions = settings.quick() ? 2_000 : 20_000;
+    int sessions = settings.quick() ? 1_000 : 5_000;
     Duration duration = settings.quick() ? Duration.ofSeconds(1) : Duration.ofSeconds(8);
     String prefix = "farewell-bench:" + UUID.randomUUID() + ":";
     try {
