@@ -1,4 +1,4 @@
-/*! Farewell snippet | Apache-2.0 | https://github.com/farewell-dev/farewell */
+/*! Farewell snippet | Apache-2.0 | https://farewell.dev */
 // Tells the server when this page goes away (wire protocol v1, docs/protocol.md):
 // an exit beacon on pagehide, `hidden` on visibilitychange, heartbeats in between.
 // Rules: ES2017, no dependencies, one global (Farewell), every browser call guarded,
@@ -275,6 +275,10 @@
     },
     get running() {
       return live;
+    },
+    // true while a worker's timer drives the beat (false: main-thread timers)
+    get worker() {
+      return !!worker;
     },
   });
 

@@ -35,6 +35,11 @@ final class AppServlet extends HttpServlet {
       return;
     }
     Login login = found.get();
+    if (!logins.pageServed(login, request.getSession(false))) {
+      response.setStatus(303);
+      response.setHeader("Location", "/");
+      return;
+    }
     String script = pageScript.render(request, login);
     Html.send(
         response,

@@ -63,9 +63,29 @@ final class Logins implements HttpSessionListener {
   void bind(Login login, HttpSession session) {
     session.setAttribute(Login.SESSION_ATTRIBUTE, login);
     httpSessions.put(login.sessionId(), session);
-    engine.track(
-        login.sessionId(),
-        Map.of(Login.USER_ATTRIBUTE, login.user(), Login.TICKET_ATTRIBUTE, login.ssoTicket()));
+    engine.track(login.sessionId(), attributes(login));
+  }
+
+  /**
+   * Tells the engine that a page of the login is being served: it starts tracking the session
+   * again if needed and cancels a pending exit grace (the user is on a new page).
+   *
+   * @return false if the session was released meanwhile (its release action may still be on its
+   *     way): the login is over and must not start a new session under the same key
+   */
+  boolean pageServed(Login login, HttpSession session) {
+    if (engine.session(login.sessionId()).isEmpty()) {
+      seats.free(login.sessionId());
+      httpSessions.remove(login.sessionId());
+      invalidate(session);
+      return false;
+    }
+    engine.track(login.sessionId(), attributes(login));
+    return true;
+  }
+
+  private static Map<String, String> attributes(Login login) {
+    return Map.of(Login.USER_ATTRIBUTE, login.user(), Login.TICKET_ATTRIBUTE, login.ssoTicket());
   }
 
   /** Ends a login at the user's request: releases its session now and frees its seat. */

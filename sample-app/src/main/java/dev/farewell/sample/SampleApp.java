@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.farewell.Farewell;
 import java.net.URI;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -32,6 +33,7 @@ public final class SampleApp implements AutoCloseable {
   private final LegacySsoServlet sso;
   private final UnifiedJedis redis;
   private final URI uri;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private SampleApp(
       Server server,
@@ -92,7 +94,14 @@ public final class SampleApp implements AutoCloseable {
     Farewell engine = null;
     DashboardFeed feed = null;
     try {
-      Wiring wiring = Wiring.create(options, logins, redis, prefix, () -> connector.getLocalPort());
+      String localHost = options.host().equals("0.0.0.0") ? "127.0.0.1" : options.host();
+      Wiring wiring =
+          Wiring.create(
+              options,
+              logins,
+              redis,
+              prefix,
+              () -> "http://" + localHost + ":" + connector.getLocalPort() + "/");
       engine = wiring.engine();
       logins.engine(engine);
       feed = new DashboardFeed(logins, sso::logouts);
@@ -171,12 +180,16 @@ public final class SampleApp implements AutoCloseable {
   /** Stops the server, then closes the engine and the Redis client. Idempotent. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     stopQuietly(server);
     feed.close();
     engine.close();
     if (redis != null) {
       redis.close();
     }
+    log.info("Farewell demo stopped");
   }
 
   private static void stopQuietly(Server server) {

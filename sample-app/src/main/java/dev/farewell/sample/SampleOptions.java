@@ -221,15 +221,15 @@ public final class SampleOptions {
     }
 
     /**
-     * The secret that signs page tokens, at least 16 characters. Instances that share a store must
+     * The secret that signs page tokens, at least 32 characters. Instances that share a store must
      * share it so that each accepts the others' tokens. Default: random.
      */
     public Builder tokenSecret(String secret) {
       once("tokenSecret");
       requireNonNull(secret, "tokenSecret");
-      if (secret.length() < 16) {
+      if (secret.length() < 32) {
         throw new IllegalArgumentException(
-            "tokenSecret must be at least 16 characters, was " + secret.length());
+            "tokenSecret must be at least 32 characters, was " + secret.length());
       }
       this.tokenSecret = secret;
       return this;

@@ -146,7 +146,8 @@ public final class BeaconHandler {
 
     String sessionKey;
     PageToken token = null;
-    if (message.token().isPresent()) {
+    // An empty token counts as none: a page whose data-token was left empty uses cookie mode.
+    if (message.token().isPresent() && !message.token().get().isEmpty()) {
       token =
           tokens
               .verify(message.token().get())

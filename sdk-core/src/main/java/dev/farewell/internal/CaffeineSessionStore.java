@@ -1,28 +1,398 @@
 package dev.farewell.internal;
 
+import static java.util.concurrent.TimeUnit.NANOSECONDS;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Scheduler;
 import dev.farewell.ReleaseReason;
 import dev.farewell.SessionView;
 import dev.farewell.Signal;
 import dev.farewell.SignalResult;
+import dev.farewell.SignalType;
+import dev.farewell.Ticker;
 import dev.farewell.spi.SessionStore;
 import dev.farewell.spi.StoreContext;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The in-memory store on Caffeine. Placeholder until the engine lands. */
+/**
+ * The in-memory {@link SessionStore} of one node, on a Caffeine cache: one entry per live session
+ * with its pages inside, every change through {@code asMap().compute} (atomic per key), and a
+ * variable {@link Expiry} that gives each entry its deadline, so that a {@link Scheduler} on the
+ * store's timer thread releases sessions that get no traffic at all.
+ *
+ * <p>Exactly once: a session leaves the cache either in an atomic update of its own entry (a
+ * release by the application, or an update that finds it due) or by Caffeine's expiry, whose
+ * eviction listener runs inside the atomic eviction of the entry (also when a {@code compute}
+ * meets an expired entry: Caffeine evicts it, then computes as if it were absent). Each path
+ * writes the tombstone and hands the release on before the key can be updated again, so a signal
+ * that comes later finds the tombstone and never revives the session.
+ *
+ * <p>Precision: Caffeine's timer wheel works in buckets of 2^30 ns (about 1.07 s). Each entry's
+ * Caffeine deadline is the session's deadline rounded up to the next bucket boundary, which is when
+ * the wheel would evict it anyway; that makes {@link #cleanUp()} deterministic (the wheel evicts
+ * every entry whose rounded deadline has passed, and a sweep releases the few that are due but not
+ * yet rounded up). Exit graces must be shorter-lived than a bucket, so a precise check runs on the
+ * timer thread when each grace ends.
+ *
+ * <p>Thread-safe. Created by {@code Farewell} when no other store is configured.
+ */
 public final class CaffeineSessionStore implements SessionStore {
-  @Override public void start(StoreContext context) {}
-  @Override public SignalResult apply(Signal signal) { throw new UnsupportedOperationException(); }
-  @Override public SignalResult track(String key, Map<String, String> attributes) {
-    throw new UnsupportedOperationException();
+
+  private static final Logger logger = LoggerFactory.getLogger(CaffeineSessionStore.class);
+
+  /** Caffeine's timer wheel bucket: 2^30 ns, about 1.07 s. */
+  private static final long BUCKET_MASK = (1L << 30) - 1;
+
+  private final boolean background;
+  private final AtomicLong live = new AtomicLong();
+  private volatile boolean closed;
+
+  private StoreContext context;
+  private Ticker ticker;
+  private Timeouts timeouts;
+  private long maximumSessions;
+  private Tombstones tombstones;
+  private ScheduledExecutorService timer;
+  private Cache<String, Session> sessions;
+  private ConcurrentMap<String, Session> map;
+
+  /** Creates a store that releases sessions on its own timer thread. */
+  public CaffeineSessionStore() {
+    this(true);
   }
-  @Override public boolean release(String key, ReleaseReason reason) {
-    throw new UnsupportedOperationException();
+
+  /**
+   * Creates a store; without {@code background} it has no timer thread, runs Caffeine's
+   * maintenance on the calling thread, and releases only when a call finds a session due or on
+   * {@link #cleanUp()} (for deterministic tests).
+   */
+  CaffeineSessionStore(boolean background) {
+    this.background = background;
   }
-  @Override public Optional<SessionView> session(String key) { return Optional.empty(); }
-  @Override public void forEachSession(Consumer<SessionView> consumer) {}
-  @Override public long size() { return 0; }
-  @Override public void cleanUp() {}
-  @Override public void close(boolean releaseAll) {}
+
+  @Override
+  public synchronized void start(StoreContext context) {
+    if (this.context != null) {
+      throw new IllegalStateException("the store was already started");
+    }
+    this.context = context;
+    this.ticker = context.ticker();
+    this.timeouts = new Timeouts(context.rules());
+    this.maximumSessions = context.rules().maximumSessions();
+    this.tombstones = new Tombstones(context.rules().maximumTombstones(), timeouts.tombstoneTtl);
+
+    Executor maintenance = Runnable::run;
+    Scheduler scheduler = Scheduler.disabledScheduler();
+    if (background) {
+      ScheduledThreadPoolExecutor executor =
+          new ScheduledThreadPoolExecutor(
+              1,
+              task -> {
+                Thread thread = new Thread(task, "farewell-timer");
+                thread.setDaemon(true);
+                return thread;
+              });
+      executor.setRemoveOnCancelPolicy(true);
+      timer = executor;
+      maintenance = this::runOnTimer;
+      scheduler = this::scheduleOnTimer;
+    }
+    sessions =
+        Caffeine.newBuilder()
+            .ticker(ticker::read)
+            .executor(maintenance)
+            .scheduler(scheduler)
+            .evictionListener(this::onEviction)
+            .expireAfter(new DeadlineExpiry())
+            .build();
+    map = sessions.asMap();
+  }
+
+  @Override
+  public SignalResult apply(Signal signal) {
+    if (closed) {
+      return SignalResult.closed();
+    }
+    SignalResult[] result = new SignalResult[1];
+    map.compute(
+        signal.sessionKey(),
+        (key, session) -> {
+          long now = ticker.read();
+          if (session != null && session.isDue(now)) {
+            releaseDue(key, session, now);
+            session = null;
+          }
+          if (session == null) {
+            ReleaseReason reason = tombstones.reasonFor(key, now);
+            if (reason != null) {
+              result[0] = SignalResult.released(reason);
+              return null;
+            }
+            if (signal.type() == SignalType.EXIT) {
+              // Nothing to release: the session is unknown here (never tracked, or forgotten).
+              result[0] = SignalResult.exiting(false);
+              return null;
+            }
+            if (!reserve()) {
+              result[0] = SignalResult.full();
+              return null;
+            }
+            // A page that outlived a restart of the engine: adopt its session.
+            session = new Session(now, Map.of(), timeouts);
+          }
+          result[0] = session.apply(signal, now, timeouts);
+          if (result[0].accepted() && session.isExiting()) {
+            scheduleGraceEnd(key, session.deadline() - now);
+          }
+          return session;
+        });
+    return result[0];
+  }
+
+  @Override
+  public SignalResult track(String sessionKey, Map<String, String> attributes) {
+    if (closed) {
+      return SignalResult.closed();
+    }
+    SignalResult[] result = new SignalResult[1];
+    map.compute(
+        sessionKey,
+        (key, session) -> {
+          long now = ticker.read();
+          if (session != null && session.isDue(now)) {
+            releaseDue(key, session, now);
+            session = null;
+          }
+          if (session == null) {
+            if (!reserve()) {
+              result[0] = SignalResult.full();
+              return null;
+            }
+            tombstones.clear(key);
+            result[0] = SignalResult.live(true);
+            return new Session(now, attributes, timeouts);
+          }
+          session.refresh(now, attributes, timeouts);
+          result[0] = SignalResult.live(true);
+          return session;
+        });
+    return result[0];
+  }
+
+  @Override
+  public boolean release(String sessionKey, ReleaseReason reason) {
+    boolean[] released = new boolean[1];
+    map.computeIfPresent(
+        sessionKey,
+        (key, session) -> {
+          long now = ticker.read();
+          if (session.isDue(now)) {
+            releaseDue(key, session, now);
+          } else {
+            release(key, session, reason, now, now);
+            released[0] = true;
+          }
+          return null;
+        });
+    return released[0];
+  }
+
+  @Override
+  public Optional<SessionView> session(String sessionKey) {
+    SessionView[] view = new SessionView[1];
+    map.computeIfPresent(
+        sessionKey,
+        (key, session) -> {
+          long now = ticker.read();
+          if (session.isDue(now)) {
+            releaseDue(key, session, now);
+            return null;
+          }
+          view[0] = session.view(key, now, context, timeouts);
+          return session;
+        });
+    return Optional.ofNullable(view[0]);
+  }
+
+  @Override
+  public void forEachSession(Consumer<SessionView> consumer) {
+    for (String key : map.keySet()) {
+      session(key).ifPresent(consumer);
+    }
+  }
+
+  @Override
+  public long size() {
+    return live.get();
+  }
+
+  /** The number of released keys still remembered. */
+  int tombstoneCount() {
+    return tombstones.size();
+  }
+
+  @Override
+  public void cleanUp() {
+    // The timer wheel evicts every entry whose (bucket-rounded) deadline has passed ...
+    sessions.cleanUp();
+    // ... and this sweep releases those due by the exact deadline but not yet by the rounded one.
+    BiFunction<String, Session, Session> releaseIfDue = this::releaseIfDue;
+    for (String key : map.keySet()) {
+      map.computeIfPresent(key, releaseIfDue);
+    }
+    tombstones.trim(ticker.read());
+  }
+
+  @Override
+  public void close(boolean releaseAll) {
+    closed = true;
+    if (releaseAll) {
+      for (String key : map.keySet()) {
+        map.computeIfPresent(
+            key,
+            (k, session) -> {
+              long now = ticker.read();
+              if (session.isDue(now)) {
+                releaseDue(k, session, now);
+              } else {
+                release(k, session, ReleaseReason.SHUTDOWN, now, now);
+              }
+              return null;
+            });
+      }
+    }
+    if (timer != null) {
+      timer.shutdownNow();
+    }
+  }
+
+  private Session releaseIfDue(String key, Session session) {
+    long now = ticker.read();
+    if (session.isDue(now)) {
+      releaseDue(key, session, now);
+      return null;
+    }
+    return session;
+  }
+
+  /** Caffeine's eviction listener: runs inside the atomic eviction of the entry. */
+  private void onEviction(String key, Session session, RemovalCause cause) {
+    if (key == null || session == null) {
+      return;
+    }
+    if (cause == RemovalCause.EXPIRED) {
+      releaseDue(key, session, ticker.read());
+    } else {
+      // Cannot happen: the cache has no maximum size and holds strong references.
+      logger.error("Session {} was evicted for {}; releasing it as TIMEOUT", key, cause);
+      release(key, session, ReleaseReason.TIMEOUT, session.deadline(), ticker.read());
+    }
+  }
+
+  private void releaseDue(String key, Session session, long now) {
+    release(key, session, session.dueReason(), session.deadline(), now);
+  }
+
+  /** Records a release; called exactly once per session, inside the atomic update of its entry. */
+  private void release(String key, Session session, ReleaseReason reason, long dueAt, long now) {
+    tombstones.add(key, reason, now);
+    live.decrementAndGet();
+    try {
+      context.released(session.toRelease(key, reason, dueAt, now, context));
+    } catch (RuntimeException e) {
+      logger.error("Could not hand the release of session {} to the release pipeline", key, e);
+    }
+  }
+
+  /** Takes a place for a new session, unless the store holds its maximum. */
+  private boolean reserve() {
+    while (true) {
+      long count = live.get();
+      if (count >= maximumSessions) {
+        return false;
+      }
+      if (live.compareAndSet(count, count + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /**
+   * Releases the session at the end of its exit grace if it is still due then. Caffeine alone
+   * would release it up to a timer-wheel bucket (about 1 s) late.
+   */
+  private void scheduleGraceEnd(String key, long delayNanos) {
+    if (timer == null) {
+      return;
+    }
+    try {
+      timer.schedule(() -> checkGraceEnd(key), delayNanos, NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // Closed: nothing more is released by time.
+    }
+  }
+
+  private void checkGraceEnd(String key) {
+    try {
+      map.computeIfPresent(key, this::releaseIfDue);
+    } catch (RuntimeException e) {
+      logger.error("Checking the exit grace of session {} failed", key, e);
+    }
+  }
+
+  private void runOnTimer(Runnable task) {
+    try {
+      timer.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run(); // closed: do Caffeine's maintenance on the calling thread
+    }
+  }
+
+  private java.util.concurrent.Future<?> scheduleOnTimer(
+      Executor executor, Runnable command, long delay, java.util.concurrent.TimeUnit unit) {
+    try {
+      return timer.schedule(() -> executor.execute(command), delay, unit);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.completedFuture(null);
+    }
+  }
+
+  /** Each entry expires at its session's deadline, rounded up to a timer-wheel bucket boundary. */
+  private static final class DeadlineExpiry implements Expiry<String, Session> {
+    @Override
+    public long expireAfterCreate(String key, Session session, long currentTime) {
+      return roundedDeadline(session) - currentTime;
+    }
+
+    @Override
+    public long expireAfterUpdate(
+        String key, Session session, long currentTime, long currentDuration) {
+      return roundedDeadline(session) - currentTime;
+    }
+
+    @Override
+    public long expireAfterRead(
+        String key, Session session, long currentTime, long currentDuration) {
+      return currentDuration;
+    }
+
+    private static long roundedDeadline(Session session) {
+      return (session.deadline() + BUCKET_MASK) & ~BUCKET_MASK;
+    }
+  }
 }

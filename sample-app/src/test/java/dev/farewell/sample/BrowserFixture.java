@@ -1,0 +1,135 @@
+package dev.farewell.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.farewell.PageState;
+import dev.farewell.SessionView;
+import dev.farewell.sample.browser.BrowserSupport;
+import dev.farewell.sample.browser.Chromium;
+import dev.farewell.sample.browser.Tab;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * A demo and a headless Chromium for one browser test, with the steps the scenarios share. The
+ * timeouts are short so that each scenario takes seconds.
+ */
+final class BrowserFixture implements AutoCloseable {
+
+  static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+  static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(4);
+  static final Duration HIDDEN_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration EXIT_GRACE = Duration.ofSeconds(1);
+  static final Duration NAVIGATION_GRACE = Duration.ofSeconds(3);
+  /** The longest a page may take to load and start beating on a busy machine. */
+  static final Duration PAGE_LOAD = Duration.ofSeconds(30);
+
+  final SampleApp app;
+  final Chromium chromium;
+
+  private BrowserFixture(SampleApp app, Chromium chromium) {
+    this.app = app;
+    this.chromium = chromium;
+  }
+
+  /** Starts a browser (or skips the test) and a demo with short timeouts. */
+  static BrowserFixture start() {
+    Chromium chromium = BrowserSupport.launchOrSkip();
+    try {
+      SampleApp app =
+          SampleApp.start(
+              SampleOptions.newBuilder()
+                  .port(0)
+                  .seats(4)
+                  .heartbeatInterval(HEARTBEAT_INTERVAL)
+                  .heartbeatTimeout(HEARTBEAT_TIMEOUT)
+                  .hiddenTimeout(HIDDEN_TIMEOUT)
+                  .exitGrace(EXIT_GRACE)
+                  .navigationGrace(NAVIGATION_GRACE)
+                  .build());
+      return new BrowserFixture(app, chromium);
+    } catch (RuntimeException e) {
+      chromium.close();
+      throw e;
+    }
+  }
+
+  /** Opens a tab on the login page, logs {@code user} in, and waits until the app page beats. */
+  Tab logIn(String user) {
+    Tab tab = chromium.newTab(app.uri());
+    await()
+        .atMost(PAGE_LOAD)
+        .ignoreExceptions()
+        .until(() -> Boolean.TRUE.equals(tab.evaluate(
+            "document.readyState == 'complete' && !!document.querySelector('input[name=user]')")));
+    tab.evaluate(
+        "document.querySelector('input[name=user]').value = '" + user + "';"
+            + " document.querySelector('form').submit(); true");
+    awaitAppPage(tab, "/app");
+    await().atMost(PAGE_LOAD).until(() -> visiblePages(user) == 1);
+    return tab;
+  }
+
+  /** Opens one more tab of the logged-in browser on {@code path} and waits until it runs. */
+  Tab openAppTab(String path) {
+    Tab tab = chromium.newTab(app.uri().resolve(path));
+    awaitAppPage(tab, path);
+    return tab;
+  }
+
+  /** Waits until {@code tab} shows {@code path} with the snippet running. */
+  void awaitAppPage(Tab tab, String path) {
+    await()
+        .atMost(PAGE_LOAD)
+        .ignoreExceptions()
+        .until(() -> Boolean.TRUE.equals(tab.evaluate(
+            "location.pathname == '" + path + "' && document.readyState == 'complete'"
+                + " && !!window.Farewell && Farewell.running")));
+  }
+
+  /** The live session of {@code user}, if any. */
+  Optional<SessionView> session(String user) {
+    return app.engine().snapshot().stream()
+        .filter(s -> user.equals(s.attributes().get("user")))
+        .findFirst();
+  }
+
+  /** How many pages of {@code user}'s session are visible. */
+  long visiblePages(String user) {
+    return session(user)
+        .map(s -> s.pages().stream().filter(p -> p.state() == PageState.VISIBLE).count())
+        .orElse(0L);
+  }
+
+  /** The page states of {@code user}'s session, for assertion messages. */
+  List<PageState> pageStates(String user) {
+    return session(user)
+        .map(s -> s.pages().stream().map(p -> p.state()).collect(Collectors.toList()))
+        .orElse(List.of());
+  }
+
+  /** The releases of {@code user}. */
+  List<ReleaseRecord> releasesOf(String user) {
+    return app.releases().stream().filter(r -> r.user().equals(user)).collect(Collectors.toList());
+  }
+
+  /** Waits until {@code user} was released once and returns that release. */
+  ReleaseRecord awaitRelease(String user, Duration atMost) {
+    await().atMost(atMost).until(() -> !releasesOf(user).isEmpty());
+    List<ReleaseRecord> releases = releasesOf(user);
+    assertThat(releases).as("releases of " + user).hasSize(1);
+    return releases.get(0);
+  }
+
+  @Override
+  public void close() {
+    try {
+      chromium.close();
+    } finally {
+      app.close();
+    }
+  }
+}

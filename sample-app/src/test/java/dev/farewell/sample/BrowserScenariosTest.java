@@ -1,0 +1,186 @@
+package dev.farewell.sample;
+
+import static dev.farewell.sample.BrowserFixture.EXIT_GRACE;
+import static dev.farewell.sample.BrowserFixture.HEARTBEAT_TIMEOUT;
+import static dev.farewell.sample.BrowserFixture.HIDDEN_TIMEOUT;
+import static dev.farewell.sample.BrowserFixture.NAVIGATION_GRACE;
+import static dev.farewell.sample.BrowserFixture.PAGE_LOAD;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.farewell.PageState;
+import dev.farewell.ReleaseReason;
+import dev.farewell.sample.browser.DevToolsConnection;
+import dev.farewell.sample.browser.Tab;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scenarios of the demo in a real headless Chromium, each asserting on the release log. See
+ * {@link BrowserFixture} for the (short) timeouts.
+ */
+class BrowserScenariosTest {
+
+  /** Margin for a loaded machine on top of what a scenario is allowed to take. */
+  private static final Duration SLACK = Duration.ofSeconds(15);
+
+  @Test
+  void closingTheTabReleasesWithExitWithinTheExitGracePlusOneSecond() {
+    try (BrowserFixture f = BrowserFixture.start()) {
+      Tab tab = f.logIn("alice");
+      tab.close();
+      ReleaseRecord release = f.awaitRelease("alice", EXIT_GRACE.plus(SLACK));
+      assertThat(release.reason()).isEqualTo(ReleaseReason.EXIT);
+      assertThat(release.sinceLastSignal()).isLessThanOrEqualTo(EXIT_GRACE.plusSeconds(1));
+      assertThat(f.app.seatsInUse()).isZero();
+    }
+  }
+
+  @Test
+  void reloadingThePageAndFollowingAnInAppLinkReleaseNothing() {
+    try (BrowserFixture f = BrowserFixture.start()) {
+      Tab tab = f.logIn("alice");
+      Object firstPage = tab.evaluate("Farewell.pageId");
+      tab.devTools().send("Page.reload");
+      await()
+          .atMost(PAGE_LOAD)
+          .ignoreExceptions()
+          .until(() -> !firstPage.equals(tab.evaluate("Farewell.pageId")));
+      f.awaitAppPage(tab, "/app");
+      tab.evaluate("document.getElementById('other').click(); true");
+      f.awaitAppPage(tab, "/app/other");
+
+      await()
+          .during(NAVIGATION_GRACE.plus(EXIT_GRACE).plusSeconds(2))
+          .atMost(NAVIGATION_GRACE.plus(SLACK))
+          .until(() -> f.releasesOf("alice").isEmpty());
+      await().atMost(SLACK).until(() -> f.visiblePages("alice") == 1);
+    }
+  }
+
+  @Test
+  void closingOneOfTwoTabsReleasesNothingAndClosingTheSecondReleasesWithExit() {
+    try (BrowserFixture f = BrowserFixture.start()) {
+      Tab first = f.logIn("alice");
+      Tab second = f.openAppTab("/app/other");
+      await().atMost(PAGE_LOAD).until(() -> f.visiblePages("alice") == 2);
+
+      first.close();
+      await()
+          .during(EXIT_GRACE.plusSeconds(2))
+          .atMost(EXIT_GRACE.plus(SLACK))
+          .until(() -> f.releasesOf("alice").isEmpty());
+      assertThat(f.visiblePages("alice")).isEqualTo(1);
+
+      second.close();
+      ReleaseRecord release = f.awaitRelease("alice", EXIT_GRACE.plus(SLACK));
+      assertThat(release.reason()).isEqualTo(ReleaseReason.EXIT);
+    }
+  }
+
+  @Test
+  void killingTheBrowserReleasesWithTimeoutWithinTheHeartbeatTimeoutPlusTwoSeconds() {
+    try (BrowserFixture f = BrowserFixture.start()) {
+      f.logIn("alice");
+      f.chromium.kill();
+      ReleaseRecord release = f.awaitRelease("alice", HEARTBEAT_TIMEOUT.plus(SLACK));
+      assertThat(release.reason()).isEqualTo(ReleaseReason.TIMEOUT);
+      assertThat(release.sinceLastSignal())
+          .isLessThanOrEqualTo(HEARTBEAT_TIMEOUT.plusSeconds(2));
+    }
+  }
+
+  @Test
+  void crashingTheRendererReleasesAndFetchLaterSendsTheExitBeforeTheTimeout() {
+    try (BrowserFixture f = BrowserFixture.start()) {
+      Tab tab = f.logIn("alice");
+      boolean fetchLater = Boolean.TRUE.equals(tab.evaluate("typeof fetchLater == 'function'"));
+      Instant crashed = Instant.now();
+      tab.devTools().sendAsync("Page.crash", Map.of());
+
+      ReleaseRecord release = f.awaitRelease("alice", HEARTBEAT_TIMEOUT.plus(SLACK));
+      assertThat(f.chromium.isAlive()).isTrue();
+      if (fetchLater) {
+        // The browser process sends the armed fetchLater exit when the renderer dies.
+        assertThat(release.reason()).isEqualTo(ReleaseReason.EXIT);
+        assertThat(Duration.between(crashed, release.releasedAt()))
+            .isLessThan(HEARTBEAT_TIMEOUT);
+      } else {
+        assertThat(release.reason()).isIn(ReleaseReason.EXIT, ReleaseReason.TIMEOUT);
+      }
+    }
+  }
+
+  @Test
+  void aHiddenPageOutlivesTheVisibleTimeoutAndIsReleasedAfterTheHiddenTimeoutOnceFrozen() {
+    try (BrowserFixture f = BrowserFixture.start()) {
+      Tab tab = f.logIn("alice");
+      DevToolsConnection devTools = tab.devTools();
+      Object windowId = devTools.send("Browser.getWindowForTarget").get("windowId");
+      devTools.send(
+          "Browser.setWindowBounds",
+          Map.of("windowId", windowId, "bounds", Map.of("windowState", "minimized")));
+      assertThat(tab.evaluate("document.visibilityState")).isEqualTo("hidden");
+      await().atMost(SLACK).until(() -> f.pageStates("alice").contains(PageState.HIDDEN));
+
+      await()
+          .during(HEARTBEAT_TIMEOUT.plusSeconds(2))
+          .atMost(HEARTBEAT_TIMEOUT.plus(SLACK))
+          .until(() -> f.releasesOf("alice").isEmpty());
+
+      devTools.send("Page.setWebLifecycleState", Map.of("state", "frozen"));
+      ReleaseRecord release = f.awaitRelease("alice", HIDDEN_TIMEOUT.plus(SLACK));
+      assertThat(release.reason()).isEqualTo(ReleaseReason.TIMEOUT);
+      assertThat(release.sinceLastSignal())
+          .isGreaterThanOrEqualTo(HIDDEN_TIMEOUT.minusMillis(500))
+          .isLessThanOrEqualTo(HIDDEN_TIMEOUT.plusSeconds(2));
+    }
+  }
+
+  @Test
+  void aPageRestoredFromTheBackForwardCacheResumesAndKeepsTheSession() {
+    try (BrowserFixture f = BrowserFixture.start()) {
+      Tab tab = f.logIn("alice");
+      Object page = tab.evaluate("Farewell.pageId");
+      tab.devTools().send("Page.enable");
+      tab.navigate(f.app.uri().resolve("/"));
+      await()
+          .atMost(PAGE_LOAD)
+          .ignoreExceptions()
+          .until(() -> "/".equals(tab.evaluate("location.pathname")));
+      tab.evaluate("history.back(); true");
+      f.awaitAppPage(tab, "/app");
+
+      assertThat(tab.evaluate("window.farewellRestored"))
+          .as("restored from the back/forward cache; not used because %s",
+              tab.devTools().events("Page.backForwardCacheNotUsed"))
+          .isEqualTo(1L);
+      assertThat(tab.evaluate("Farewell.pageId")).isEqualTo(page);
+      await()
+          .during(EXIT_GRACE.plusSeconds(2))
+          .atMost(EXIT_GRACE.plus(SLACK))
+          .until(() -> f.releasesOf("alice").isEmpty());
+      await().atMost(SLACK).until(() -> f.visiblePages("alice") == 1);
+    }
+  }
+
+  @Test
+  void aPageLearnsThroughItsReleasedCallbackThatAnotherTabLoggedOut() {
+    try (BrowserFixture f = BrowserFixture.start()) {
+      Tab first = f.logIn("alice");
+      Tab second = f.openAppTab("/app/other");
+      second.evaluate("document.getElementById('logout').click(); true");
+
+      await()
+          .atMost(SLACK)
+          .ignoreExceptions()
+          .until(() -> "EXPLICIT".equals(first.evaluate("window.farewellReleased")));
+      assertThat(first.evaluate("document.getElementById('status').textContent"))
+          .isEqualTo("Your session has ended (EXPLICIT).");
+      ReleaseRecord release = f.awaitRelease("alice", SLACK);
+      assertThat(release.reason()).isEqualTo(ReleaseReason.EXPLICIT);
+    }
+  }
+}

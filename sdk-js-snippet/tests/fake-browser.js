@@ -1,0 +1,308 @@
+'use strict';
+// A small fake browser for the snippet's unit tests: a vm context standing in for
+// `window`, with a document, visibility, events, a manual clock, sendBeacon, fetch,
+// fetchLater, Blob URLs and a Worker that really runs the worker source it is given.
+// Every API is a plain property, so a test can delete it or make it throw before load().
+const vm = require('node:vm');
+const fs = require('node:fs');
+const path = require('node:path');
+const { randomUUID } = require('node:crypto');
+
+const ROOT = path.join(__dirname, '..');
+/** The builds under test: every suite runs against both. */
+const TARGETS = {
+  source: fs.readFileSync(path.join(ROOT, 'src', 'farewell.js'), 'utf8'),
+  dist: fs.readFileSync(path.join(ROOT, 'dist', 'farewell.min.js'), 'utf8'),
+};
+
+const ORIGIN = 'https://app.example';
+const PAGE_URL = ORIGIN + '/orders/42?tab=items';
+const SCRIPT_SRC = ORIGIN + '/farewell/farewell.js';
+const BEACON_URL = ORIGIN + '/farewell/beacon';
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+class FakeEventTarget {
+  constructor() {
+    this.listeners = [];
+  }
+  addEventListener(type, fn, options) {
+    this.listeners.push({ type, fn, options });
+  }
+  removeEventListener(type, fn, options) {
+    const capture = typeof options === 'object' && options !== null ? !!options.capture : !!options;
+    this.listeners = this.listeners.filter((l) => {
+      const lc = typeof l.options === 'object' && l.options !== null ? !!l.options.capture : !!l.options;
+      return !(l.type === type && l.fn === fn && lc === capture);
+    });
+  }
+  dispatchEvent(event) {
+    for (const l of this.listeners.slice()) if (l.type === event.type) l.fn.call(this, event);
+    return !event.defaultPrevented;
+  }
+}
+
+function makeEvent(type, props) {
+  return Object.assign(
+    {
+      type,
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true;
+      },
+    },
+    props
+  );
+}
+
+/** A fake DOM element: enough for links, forms and the script tag. */
+function element(tag, attrs, parent) {
+  const el = {
+    tagName: tag.toUpperCase(),
+    parent: parent || null,
+    attrs: Object.assign({}, attrs),
+    getAttribute(name) {
+      return Object.prototype.hasOwnProperty.call(this.attrs, name) ? this.attrs[name] : null;
+    },
+    hasAttribute(name) {
+      return Object.prototype.hasOwnProperty.call(this.attrs, name);
+    },
+    closest(selector) {
+      if (selector !== 'a[href]') throw new Error('fake closest() only knows a[href], got ' + selector);
+      for (let e = this; e; e = e.parent) if (e.tagName === 'A' && e.hasAttribute('href')) return e;
+      return null;
+    },
+    get target() {
+      return this.getAttribute('target') || '';
+    },
+  };
+  if (tag === 'a' && el.hasAttribute('href')) el.href = new URL(el.attrs.href, PAGE_URL).href;
+  if (tag === 'form') {
+    el.action = new URL(el.attrs.action || '', PAGE_URL).href;
+    el.method = (el.attrs.method || 'get').toLowerCase();
+  }
+  if (tag === 'script') el.src = el.attrs.src ? new URL(el.attrs.src, PAGE_URL).href : '';
+  return el;
+}
+
+/**
+ * Creates a fake browser window.
+ * @param {object} [options]
+ * @param {string} [options.target] 'source' or 'dist'
+ * @param {object|null} [options.script] attributes of the <script> tag running the snippet; null: none
+ * @param {string} [options.visibility] initial document.visibilityState
+ */
+function createBrowser(options = {}) {
+  const opts = Object.assign({ target: 'source', script: null, visibility: 'visible' }, options);
+  const b = {
+    now: 1_750_000_000_000,
+    random: 0.5,
+    sent: [], // every request that left the page, in order: { via, url, body, raw, init }
+    deferred: [], // every fetchLater call: { url, body, activateAfter, signal, record }
+    workers: [],
+    timers: [],
+    revoked: [],
+    nextTimerId: 1,
+    // The server: (record) => { status, json?, headers? } or an Error for a network failure.
+    respond: () => ({ status: 200, json: { status: 'live', heartbeatMs: 5000 } }),
+  };
+
+  const addTimer = (owner, fn, ms, args) => {
+    const id = b.nextTimerId++;
+    b.timers.push({ id, owner, fn, args, due: b.now + Math.max(0, Number(ms) || 0) });
+    return id;
+  };
+  const clearTimer = (owner, id) => {
+    b.timers = b.timers.filter((t) => !(t.id === id && t.owner === owner));
+  };
+
+  const win = new FakeEventTarget();
+  const doc = new FakeEventTarget();
+  doc.visibilityState = opts.visibility;
+  doc.currentScript = null;
+  const blobs = new Map();
+
+  class FakeURL extends URL {
+    static createObjectURL(blob) {
+      const url = 'blob:' + ORIGIN + '/' + randomUUID();
+      blobs.set(url, blob);
+      return url;
+    }
+    static revokeObjectURL(url) {
+      b.revoked.push(url);
+      blobs.delete(url);
+    }
+  }
+  class FakeBlob {
+    constructor(parts, init) {
+      this.parts = parts;
+      this.type = init && init.type;
+    }
+  }
+  class FakeCustomEvent {
+    constructor(type, init) {
+      this.type = type;
+      this.detail = init ? init.detail : null;
+    }
+  }
+  // Runs the blob's source in its own context, on the shared clock; messages cross asynchronously.
+  class FakeWorker {
+    constructor(url) {
+      const blob = blobs.get(String(url));
+      if (!blob) throw new Error('no blob at ' + url);
+      this.url = String(url);
+      this.terminated = false;
+      this.onmessage = null;
+      this.onerror = null;
+      const self = this;
+      const scope = {
+        setTimeout: (fn, ms, ...args) => addTimer(self, fn, ms, args),
+        clearTimeout: (id) => clearTimer(self, id),
+        postMessage: (data) =>
+          addTimer(self, () => !self.terminated && self.onmessage && self.onmessage({ data }), 0, []),
+      };
+      this.scope = vm.createContext(scope);
+      vm.runInContext(blob.parts.join(''), this.scope);
+      b.workers.push(this);
+    }
+    postMessage(data) {
+      if (this.terminated) return;
+      addTimer(this, () => !this.terminated && this.scope.onmessage && this.scope.onmessage({ data }), 0, []);
+    }
+    terminate() {
+      this.terminated = true;
+      b.timers = b.timers.filter((t) => t.owner !== this);
+    }
+  }
+
+  const response = (reply) => ({
+    status: reply.status,
+    ok: reply.status >= 200 && reply.status < 300,
+    headers: {
+      get: (name) => {
+        const h = reply.headers || {};
+        const key = Object.keys(h).find((k) => k.toLowerCase() === name.toLowerCase());
+        return key === undefined ? null : h[key];
+      },
+    },
+    json: () =>
+      reply.json === undefined ? Promise.reject(new SyntaxError('no JSON body')) : Promise.resolve(reply.json),
+  });
+
+  const record = (via, url, data, init) => {
+    const rec = { via, url: String(url), raw: data, init, body: undefined };
+    try {
+      rec.body = JSON.parse(data);
+    } catch (e) {
+      rec.body = undefined;
+    }
+    return rec;
+  };
+
+  Object.assign(win, {
+    document: doc,
+    location: { href: PAGE_URL, origin: ORIGIN },
+    navigator: {
+      sendBeacon(url, data) {
+        b.sent.push(record('beacon', url, data));
+        return true;
+      },
+    },
+    fetch(url, init) {
+      const rec = record('fetch', url, init && init.body, init);
+      b.sent.push(rec);
+      const reply = b.respond(rec);
+      return reply instanceof Error ? Promise.reject(reply) : Promise.resolve(response(reply));
+    },
+    fetchLater(url, init) {
+      const rec = record('fetchLater', url, init.body, init);
+      const d = {
+        url: String(url),
+        body: rec.body,
+        activateAfter: init.activateAfter,
+        signal: init.signal,
+        get aborted() {
+          return !!(init.signal && init.signal.aborted);
+        },
+      };
+      b.deferred.push(d);
+      return { activated: false };
+    },
+    AbortController,
+    crypto: { randomUUID: () => randomUUID() },
+    URL: FakeURL,
+    Blob: FakeBlob,
+    Worker: FakeWorker,
+    CustomEvent: FakeCustomEvent,
+    setTimeout: (fn, ms, ...args) => addTimer('page', fn, ms, args),
+    clearTimeout: (id) => clearTimer('page', id),
+  });
+  win.window = win;
+  const context = vm.createContext(win);
+  vm.runInContext('Date', context).now = () => b.now;
+  vm.runInContext('Math', context).random = () => b.random;
+
+  b.window = win;
+  b.document = doc;
+  b.globalsBefore = Object.getOwnPropertyNames(win);
+
+  /** Runs the snippet, as the given <script> tag when options.script is set. */
+  b.load = () => {
+    doc.currentScript = opts.script ? element('script', Object.assign({ src: SCRIPT_SRC }, opts.script)) : null;
+    try {
+      vm.runInContext(TARGETS[opts.target], context, { filename: opts.target === 'dist' ? 'farewell.min.js' : 'farewell.js' });
+    } finally {
+      doc.currentScript = null;
+    }
+    return win.Farewell;
+  };
+
+  /** Lets pending promise callbacks (fetch answers) run. */
+  b.settle = async () => {
+    for (let i = 0; i < 3; i++) await settle();
+  };
+
+  /** Moves the clock on, running due timers (page and worker) in order. */
+  b.advance = async (ms) => {
+    const end = b.now + ms;
+    for (;;) {
+      await b.settle();
+      const due = b.timers.filter((t) => t.due <= end).sort((x, y) => x.due - y.due || x.id - y.id)[0];
+      if (!due) break;
+      b.timers = b.timers.filter((t) => t !== due);
+      b.now = Math.max(b.now, due.due);
+      due.fn(...due.args);
+    }
+    b.now = end;
+    await b.settle();
+  };
+
+  b.fire = (target, type, props) => {
+    const event = makeEvent(type, props);
+    FakeEventTarget.prototype.dispatchEvent.call(target === 'document' ? doc : win, event);
+    return event;
+  };
+
+  b.setVisibility = (state) => {
+    doc.visibilityState = state;
+    return b.fire('document', 'visibilitychange');
+  };
+
+  /** A click on an element, with the event going through the snippet's capture listener. */
+  b.click = (el, props) => b.fire('window', 'click', Object.assign({ target: el, button: 0 }, props));
+  b.submit = (form) => b.fire('window', 'submit', { target: form });
+  b.link = (attrs, child) => {
+    const a = element('a', attrs);
+    return child ? element('span', {}, a) : a;
+  };
+  b.form = (attrs) => element('form', attrs);
+
+  /** Messages of the given type(s), in the order they were sent. */
+  b.messages = (...types) => b.sent.filter((r) => r.body && (!types.length || types.includes(r.body.type)));
+  b.types = () => b.sent.map((r) => r.body && r.body.type);
+  b.pageTimers = () => b.timers.filter((t) => t.owner === 'page');
+  b.armed = () => b.deferred.filter((d) => !d.aborted);
+  return b;
+}
+
+module.exports = { createBrowser, TARGETS, ORIGIN, PAGE_URL, BEACON_URL };

@@ -1,0 +1,257 @@
+'use strict';
+// Start, messages, page-lifecycle events and the one-exit-per-life rule.
+const { describe, it } = require('node:test');
+const assert = require('node:assert/strict');
+const { createBrowser, TARGETS, BEACON_URL } = require('./fake-browser.js');
+
+const PAGE_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+for (const target of Object.keys(TARGETS)) {
+  describe(`lifecycle (${target})`, () => {
+    const started = (options) => {
+      const b = createBrowser(Object.assign({ target, script: { 'data-token': 'tok-1' } }, options));
+      b.load();
+      return b;
+    };
+
+    it('a script tag with data-token starts it and says open to the beacon next to the script', () => {
+      const b = started();
+      assert.equal(b.sent.length, 1);
+      const open = b.sent[0];
+      assert.equal(open.url, BEACON_URL);
+      assert.equal(open.via, 'fetch');
+      assert.equal(open.init.method, 'POST');
+      assert.equal(open.init.keepalive, true);
+      assert.equal(typeof open.raw, 'string', 'a string body goes as text/plain, no preflight');
+      assert.deepEqual(open.body, { v: 1, type: 'open', token: 'tok-1', page: b.window.Farewell.pageId, seq: 1, hidden: false });
+      assert.match(b.window.Farewell.pageId, PAGE_ID);
+      assert.equal(b.window.Farewell.running, true);
+    });
+
+    it('data-endpoint overrides the endpoint derived from the script URL', () => {
+      const b = started({ script: { 'data-token': 't', 'data-endpoint': '/api/farewell/beacon' } });
+      assert.equal(b.sent[0].url, '/api/farewell/beacon');
+    });
+
+    it('a script tag without data-token or data-endpoint waits for Farewell.start', () => {
+      const b = createBrowser({ target, script: {} });
+      const api = b.load();
+      assert.equal(b.sent.length, 0);
+      assert.equal(api.running, false);
+      api.start({ token: 'from-code', endpoint: '/x/beacon' });
+      assert.equal(b.sent[0].url, '/x/beacon');
+      assert.equal(b.sent[0].body.token, 'from-code');
+    });
+
+    it('an empty data-token starts it in cookie mode, without a token field', () => {
+      const b = started({ script: { 'data-token': '' } });
+      assert.equal(b.sent[0].body.type, 'open');
+      assert.equal('token' in b.sent[0].body, false);
+    });
+
+    it('Farewell.start without an endpoint and without a script tag uses /farewell/beacon', () => {
+      const b = createBrowser({ target });
+      b.load().start({ token: 'x' });
+      assert.equal(b.sent[0].url, '/farewell/beacon');
+    });
+
+    it('a page that opens hidden says so in its open message', () => {
+      const b = started({ visibility: 'hidden' });
+      assert.equal(b.sent[0].body.hidden, true);
+    });
+
+    it('heartbeats follow the interval with at most 20% jitter, early never late', async () => {
+      const b = started();
+      b.random = 0;
+      await b.settle();
+      const times = [];
+      const origin = b.now;
+      for (let i = 0; i < 40; i++) {
+        const before = b.messages('heartbeat').length;
+        await b.advance(250);
+        if (b.messages('heartbeat').length > before) times.push(b.now - origin);
+      }
+      assert.ok(times.length >= 2, 'beats within 10 s: ' + times);
+      const gaps = times.slice(1).map((t, i) => t - times[i]);
+      for (const gap of gaps) assert.ok(gap >= 3750 && gap <= 5000, 'gap ' + gap);
+    });
+
+    it('hidden is sent at once by sendBeacon, visible is sent and beats at once', async () => {
+      const b = started();
+      await b.advance(1000);
+      b.setVisibility('hidden');
+      const hidden = b.sent.at(-1);
+      assert.equal(hidden.via, 'beacon');
+      assert.deepEqual([hidden.body.type, hidden.body.hidden], ['hidden', true]);
+      await b.advance(1000);
+      b.setVisibility('visible');
+      const visible = b.sent.at(-1);
+      assert.equal(visible.via, 'fetch');
+      assert.deepEqual([visible.body.type, visible.body.hidden], ['visible', false]);
+    });
+
+    it('a hidden tab keeps beating with hidden:true', async () => {
+      const b = started();
+      b.setVisibility('hidden');
+      await b.advance(30000);
+      const beats = b.messages('heartbeat');
+      assert.ok(beats.length >= 6, 'beats: ' + beats.length);
+      assert.ok(beats.every((m) => m.body.hidden === true));
+    });
+
+    it('pagehide that is not persisted sends one exit, without hidden, by sendBeacon', () => {
+      const b = started();
+      b.fire('window', 'pagehide', { persisted: false });
+      const exit = b.sent.at(-1);
+      assert.equal(exit.via, 'beacon');
+      assert.equal(exit.url, BEACON_URL);
+      assert.deepEqual(Object.keys(exit.body).sort(), ['page', 'seq', 'token', 'type', 'v']);
+      assert.equal(exit.body.type, 'exit');
+    });
+
+    it('sends at most one exit per page life however many events fire', () => {
+      const b = started();
+      b.fire('window', 'pagehide', { persisted: false });
+      b.fire('window', 'pagehide', { persisted: false });
+      b.setVisibility('hidden');
+      b.fire('document', 'freeze');
+      b.fire('window', 'pagehide', { persisted: false });
+      b.window.Farewell.logout();
+      assert.equal(b.messages('exit').length, 1);
+      assert.deepEqual(b.types(), ['open', 'exit']);
+    });
+
+    it('pagehide after hidden still sends the exit', () => {
+      const b = started();
+      b.setVisibility('hidden');
+      b.fire('window', 'pagehide', { persisted: false });
+      assert.deepEqual(b.types(), ['open', 'hidden', 'exit']);
+    });
+
+    it('nothing is sent or beaten after the exit', async () => {
+      const b = started();
+      b.fire('window', 'pagehide', { persisted: false });
+      b.setVisibility('hidden');
+      b.setVisibility('visible');
+      b.fire('document', 'resume');
+      await b.advance(60000);
+      assert.deepEqual(b.types(), ['open', 'exit']);
+    });
+
+    it('entering the back/forward cache says hidden once, not exit, and disarms fetchLater', () => {
+      const b = started();
+      b.fire('window', 'pagehide', { persisted: true });
+      b.setVisibility('hidden');
+      b.fire('document', 'freeze');
+      assert.deepEqual(b.types(), ['open', 'hidden']);
+      assert.equal(b.armed().length, 0, 'a deferred exit would fire when the page enters the cache');
+    });
+
+    it('a back/forward restore says resume and starts a new page life with its own exit', async () => {
+      const b = started();
+      b.setVisibility('hidden');
+      b.fire('window', 'pagehide', { persisted: true });
+      b.fire('document', 'resume'); // Chrome fires resume before pageshow on restore
+      b.fire('window', 'pageshow', { persisted: true });
+      b.setVisibility('visible');
+      assert.deepEqual(b.types(), ['open', 'hidden', 'resume', 'visible']);
+      assert.equal(b.armed().length, 1);
+      await b.advance(5000);
+      assert.ok(b.messages('heartbeat').length >= 1, 'beats again after the restore');
+      b.fire('window', 'pagehide', { persisted: false });
+      assert.equal(b.messages('exit').length, 1);
+    });
+
+    it('a restore after an exit allows one more exit in the new life', () => {
+      const b = started();
+      b.fire('window', 'pagehide', { persisted: false });
+      b.fire('window', 'pageshow', { persisted: true });
+      b.fire('window', 'pagehide', { persisted: false });
+      assert.deepEqual(b.types(), ['open', 'exit', 'resume', 'exit']);
+    });
+
+    it('a first pageshow (not persisted) sends nothing', () => {
+      const b = started();
+      b.fire('window', 'pageshow', { persisted: false });
+      assert.deepEqual(b.types(), ['open']);
+    });
+
+    it('freeze says hidden, resume says resume and beats on', async () => {
+      const b = started();
+      b.fire('document', 'freeze');
+      b.fire('document', 'resume');
+      assert.deepEqual(b.types(), ['open', 'hidden', 'resume']);
+      await b.advance(5000);
+      assert.ok(b.messages('heartbeat').length >= 1);
+    });
+
+    it('seq grows with every message, deferred exits included', async () => {
+      const b = started();
+      await b.advance(11000);
+      b.setVisibility('hidden');
+      b.setVisibility('visible');
+      b.fire('document', 'freeze');
+      b.fire('document', 'resume');
+      b.fire('window', 'pagehide', { persisted: false });
+      const seqs = b.sent.map((r) => r.body.seq);
+      assert.ok(seqs.length >= 7);
+      for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i] > seqs[i - 1], 'seq ' + seqs);
+      const all = seqs.concat(b.deferred.map((d) => d.body.seq));
+      assert.equal(new Set(all).size, all.length, 'no seq is used twice');
+    });
+
+    it('listens in the capture phase, passively, and never to unload or beforeunload', () => {
+      const b = started();
+      const all = b.window.listeners.concat(b.document.listeners);
+      assert.deepEqual(all.map((l) => l.type).sort(), ['click', 'freeze', 'pagehide', 'pageshow', 'resume', 'submit', 'visibilitychange']);
+      for (const l of all) assert.deepEqual(Object.assign({}, l.options), { capture: true, passive: true }, l.type);
+    });
+
+    it('stop removes every listener, timer and worker and sends nothing more', async () => {
+      const b = started();
+      b.window.Farewell.stop();
+      assert.equal(b.window.Farewell.running, false);
+      assert.equal(b.window.listeners.length + b.document.listeners.length, 0);
+      assert.equal(b.timers.length, 0);
+      assert.ok(b.workers.every((w) => w.terminated));
+      assert.equal(b.revoked.length, 1, 'the worker blob URL is revoked');
+      assert.equal(b.armed().length, 0);
+      b.fire('window', 'pagehide', { persisted: false });
+      await b.advance(60000);
+      assert.deepEqual(b.types(), ['open']);
+    });
+
+    it('start again after stop keeps the page id and keeps seq growing', () => {
+      const b = started();
+      const id = b.window.Farewell.pageId;
+      b.window.Farewell.stop();
+      b.window.Farewell.start({ token: 'tok-2' });
+      const reopen = b.sent.at(-1);
+      assert.deepEqual([reopen.body.type, reopen.body.token, reopen.body.page], ['open', 'tok-2', id]);
+      assert.ok(reopen.body.seq > b.sent[0].body.seq);
+      assert.equal(b.window.listeners.length + b.document.listeners.length, 7, 'listeners are not doubled');
+    });
+
+    it('logout sends an exit without the navigation mark and stops', () => {
+      const b = started();
+      b.click(b.link({ href: '/logout' }));
+      b.window.Farewell.logout();
+      const exit = b.sent.at(-1);
+      assert.equal(exit.body.type, 'exit');
+      assert.equal('nav' in exit.body, false);
+      assert.equal(b.window.Farewell.running, false);
+      assert.equal(b.armed().length, 0);
+    });
+
+    it('pageId is read-only', () => {
+      const b = started();
+      const id = b.window.Farewell.pageId;
+      try {
+        b.window.Farewell.pageId = 'other-page-id';
+      } catch (e) {
+        // strict-mode callers get a TypeError: fine
+      }
+      assert.equal(b.window.Farewell.pageId, id);
+    });
+  });
+}

@@ -1,0 +1,74 @@
+'use strict';
+// In-app navigation: a same-origin link click or form submit marks the exit nav:true.
+const { describe, it } = require('node:test');
+const assert = require('node:assert/strict');
+const { createBrowser, TARGETS } = require('./fake-browser.js');
+
+for (const target of Object.keys(TARGETS)) {
+  describe(`in-app navigation (${target})`, () => {
+    const started = () => {
+      const b = createBrowser({ target, script: { 'data-token': 'tok-1' } });
+      b.load();
+      return b;
+    };
+    const exitAfter = (b, act) => {
+      act();
+      b.fire('window', 'pagehide', { persisted: false });
+      const exits = b.messages('exit');
+      assert.equal(exits.length, 1);
+      return exits[0].body;
+    };
+
+    it('a click on a same-origin link marks the exit nav:true', () => {
+      const b = started();
+      assert.equal(exitAfter(b, () => b.click(b.link({ href: '/orders/43' }))).nav, true);
+    });
+
+    it('a click on an element inside a same-origin link counts too', () => {
+      const b = started();
+      assert.equal(exitAfter(b, () => b.click(b.link({ href: '/orders/43' }, true))).nav, true);
+    });
+
+    it('a submit of a same-origin form marks the exit nav:true', () => {
+      const b = started();
+      assert.equal(exitAfter(b, () => b.submit(b.form({ action: '/orders', method: 'post' }))).nav, true);
+    });
+
+    const notNavigation = {
+      'a cross-origin link (the user leaves the application)': (b) => b.click(b.link({ href: 'https://elsewhere.example/' })),
+      'a link opening a new tab': (b) => b.click(b.link({ href: '/orders/43', target: '_blank' })),
+      'a download link': (b) => b.click(b.link({ href: '/report.pdf', download: '' })),
+      'a ctrl-click': (b) => b.click(b.link({ href: '/orders/43' }), { ctrlKey: true }),
+      'a meta-click': (b) => b.click(b.link({ href: '/orders/43' }), { metaKey: true }),
+      'a middle click': (b) => b.click(b.link({ href: '/orders/43' }), { button: 1 }),
+      'a same-document fragment link': (b) => b.click(b.link({ href: '#details' })),
+      'a javascript: link': (b) => b.click(b.link({ href: 'javascript:void(0)' })),
+      'a click a router handled with preventDefault': (b) => b.click(b.link({ href: '/orders/43' })).preventDefault(),
+      'a form submitted into another window': (b) => b.submit(b.form({ action: '/orders', target: '_blank' })),
+      'a dialog form': (b) => b.submit(b.form({ method: 'dialog' })),
+      'a cross-origin form': (b) => b.submit(b.form({ action: 'https://pay.example/checkout' })),
+      'a click on something that is not a link': (b) => b.click({ tagName: 'DIV', closest: () => null }),
+    };
+    for (const [what, act] of Object.entries(notNavigation)) {
+      it(`${what} leaves the exit unmarked`, () => {
+        const b = started();
+        assert.equal('nav' in exitAfter(b, () => act(b)), false);
+      });
+    }
+
+    it('a link click long before the page goes away no longer counts', async () => {
+      const b = started();
+      b.click(b.link({ href: '/download-started-elsewhere' }));
+      await b.advance(11000);
+      assert.equal('nav' in exitAfter(b, () => {}), false);
+    });
+
+    it('a bfcache restore forgets the click that led away', () => {
+      const b = started();
+      b.click(b.link({ href: '/orders/43' }));
+      b.fire('window', 'pagehide', { persisted: true });
+      b.fire('window', 'pageshow', { persisted: true });
+      assert.equal('nav' in exitAfter(b, () => {}), false);
+    });
+  });
+}

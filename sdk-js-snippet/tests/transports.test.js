@@ -1,0 +1,199 @@
+'use strict';
+// How messages leave the page: sendBeacon, fetch keepalive, fetchLater, and the worker timer.
+const { describe, it } = require('node:test');
+const assert = require('node:assert/strict');
+const { createBrowser, TARGETS, BEACON_URL } = require('./fake-browser.js');
+
+for (const target of Object.keys(TARGETS)) {
+  describe(`transports (${target})`, () => {
+    const browser = (prepare) => {
+      const b = createBrowser({ target, script: { 'data-token': 'tok-1' } });
+      if (prepare) prepare(b.window, b);
+      b.load();
+      return b;
+    };
+    const exitOf = (b) => {
+      b.fire('window', 'pagehide', { persisted: false });
+      const exits = b.messages('exit');
+      assert.equal(exits.length, 1, 'exactly one exit: ' + b.types());
+      return exits[0];
+    };
+
+    it('the exit goes by sendBeacon as a string body', () => {
+      const exit = exitOf(browser());
+      assert.equal(exit.via, 'beacon');
+      assert.equal(typeof exit.raw, 'string');
+      assert.equal(exit.url, BEACON_URL);
+    });
+
+    it('when sendBeacon returns false the exit goes by fetch keepalive', () => {
+      const b = browser((w, b) => {
+        w.navigator.sendBeacon = (url, data) => {
+          b.sent.push({ via: 'refused', body: undefined });
+          return false;
+        };
+      });
+      const exit = exitOf(b);
+      assert.equal(exit.via, 'fetch');
+      assert.equal(exit.init.keepalive, true);
+      assert.equal(exit.init.method, 'POST');
+    });
+
+    it('when sendBeacon is missing the exit goes by fetch keepalive', () => {
+      const exit = exitOf(browser((w) => delete w.navigator.sendBeacon));
+      assert.equal(exit.via, 'fetch');
+      assert.equal(exit.init.keepalive, true);
+    });
+
+    it('when sendBeacon throws the exit goes by fetch keepalive', () => {
+      const b = browser((w) => {
+        w.navigator.sendBeacon = () => {
+          throw new TypeError('Illegal invocation');
+        };
+      });
+      assert.equal(exitOf(b).via, 'fetch');
+    });
+
+    it('when fetch is missing heartbeats go by sendBeacon', async () => {
+      const b = browser((w) => delete w.fetch);
+      await b.advance(5000);
+      assert.deepEqual(b.sent.map((r) => r.via + ':' + r.body.type), ['beacon:open', 'beacon:heartbeat']);
+    });
+
+    it('when fetch throws at once heartbeats go by sendBeacon', async () => {
+      const b = browser((w) => {
+        w.fetch = () => {
+          throw new TypeError('keepalive quota');
+        };
+      });
+      await b.advance(5000);
+      assert.deepEqual(b.sent.map((r) => r.via + ':' + r.body.type), ['beacon:open', 'beacon:heartbeat']);
+    });
+
+    it('with neither fetch nor sendBeacon nothing is sent and nothing throws', async () => {
+      const b = browser((w) => {
+        delete w.fetch;
+        delete w.navigator;
+      });
+      await b.advance(10000);
+      b.setVisibility('hidden');
+      b.fire('window', 'pagehide', { persisted: false });
+      assert.deepEqual(b.sent, []);
+    });
+
+    it('fetchLater keeps exactly one deferred exit armed, re-armed with each message', async () => {
+      const b = browser();
+      await b.advance(16000);
+      assert.ok(b.deferred.length >= 4, 'armed ' + b.deferred.length);
+      assert.equal(b.armed().length, 1);
+      const armed = b.armed()[0];
+      assert.equal(armed.url, BEACON_URL);
+      assert.equal(armed.body.type, 'exit');
+      assert.equal(armed.activateAfter, 15000, '3 x heartbeatMs');
+      assert.ok(armed.body.seq > b.sent.at(-1).body.seq, 'armed after the last message');
+    });
+
+    it('the deferred exit is aborted before the real exit is sent', () => {
+      const b = browser();
+      const armed = b.armed()[0];
+      let abortedFirst = null;
+      b.window.navigator.sendBeacon = (url, data) => {
+        abortedFirst = armed.aborted;
+        b.sent.push({ via: 'beacon', body: JSON.parse(data) });
+        return true;
+      };
+      exitOf(b);
+      assert.equal(abortedFirst, true);
+      assert.equal(b.armed().length, 0);
+    });
+
+    it('without fetchLater, or without AbortController to disarm it, nothing is deferred', () => {
+      for (const api of ['fetchLater', 'AbortController']) {
+        const b = browser((w) => delete w[api]);
+        assert.equal(b.deferred.length, 0, api);
+        assert.equal(exitOf(b).via, 'beacon');
+      }
+    });
+
+    it('a throwing fetchLater changes nothing else', async () => {
+      const b = browser((w) => {
+        w.fetchLater = () => {
+          throw new DOMException('quota', 'QuotaExceededError');
+        };
+      });
+      await b.advance(5000);
+      assert.deepEqual(b.types(), ['open', 'heartbeat']);
+      assert.equal(exitOf(b).via, 'beacon');
+    });
+
+    it('a dedicated worker from a Blob URL drives the beat, no page timer is used', async () => {
+      const b = browser();
+      assert.equal(b.workers.length, 1);
+      assert.match(b.workers[0].url, /^blob:/);
+      await b.advance(100);
+      assert.equal(b.pageTimers().length, 0);
+      await b.advance(20000);
+      assert.ok(b.messages('heartbeat').length >= 4);
+      assert.equal(b.pageTimers().length, 0);
+    });
+
+    it('without Worker the page timers drive the beat', async () => {
+      const b = browser((w) => delete w.Worker);
+      await b.advance(20000);
+      assert.ok(b.messages('heartbeat').length >= 4);
+      assert.equal(b.pageTimers().length, 1);
+    });
+
+    it('a worker refused at once (CSP, Trusted Types) falls back to page timers', async () => {
+      const b = browser((w) => {
+        w.Worker = function () {
+          throw new DOMException('refused by worker-src', 'SecurityError');
+        };
+      });
+      await b.advance(20000);
+      assert.ok(b.messages('heartbeat').length >= 4);
+    });
+
+    it('a worker that fails later with an error event falls back to page timers', async () => {
+      const b = browser((w) => {
+        const Real = w.Worker;
+        w.Worker = function (url) {
+          const worker = new Real(url);
+          worker.scope.onmessage = null; // the script never ran
+          w.setTimeout(() => worker.onerror({ type: 'error' }), 0);
+          return worker;
+        };
+      });
+      await b.advance(20000);
+      assert.ok(b.messages('heartbeat').length >= 3, 'beats: ' + b.messages('heartbeat').length);
+      assert.ok(b.workers[0].terminated);
+      assert.equal(b.revoked.length, 1);
+    });
+
+    it('without Blob URLs the page timers drive the beat', async () => {
+      const b = browser((w) => {
+        w.URL.createObjectURL = undefined;
+      });
+      await b.advance(10000);
+      assert.equal(b.workers.length, 0);
+      assert.ok(b.messages('heartbeat').length >= 2);
+    });
+  });
+}
+
+for (const target of Object.keys(TARGETS)) {
+  describe(`observing the timer (${target})`, () => {
+    it('Farewell.worker tells whether a worker drives the beat', async () => {
+      const withWorker = createBrowser({ target });
+      withWorker.load().start({ token: 't' });
+      assert.equal(withWorker.window.Farewell.worker, true);
+      withWorker.window.Farewell.stop();
+      assert.equal(withWorker.window.Farewell.worker, false);
+
+      const without = createBrowser({ target });
+      delete without.window.Worker;
+      without.load().start({ token: 't' });
+      assert.equal(without.window.Farewell.worker, false);
+    });
+  });
+}

@@ -1,0 +1,68 @@
+package dev.farewell.redis;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A {@code redis-server} process of a test's own, on a free port, that the test may stop and start
+ * again. It saves its data when stopped and loads it when started, as a production Redis with
+ * snapshots does.
+ */
+final class RedisServer implements AutoCloseable {
+
+  private final int port;
+  private final Path dir;
+  private Process process;
+
+  private RedisServer(int port, Path dir) {
+    this.port = port;
+    this.dir = dir;
+  }
+
+  static RedisServer start() throws IOException {
+    RedisServer server = new RedisServer(TestRedis.freePort(), Files.createTempDirectory("redis"));
+    server.startAgain();
+    return server;
+  }
+
+  URI uri() {
+    return URI.create("redis://127.0.0.1:" + port);
+  }
+
+  void startAgain() throws IOException {
+    process = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port),
+        "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "3600 1", "--appendonly", "no",
+        "--protected-mode", "no"))
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("redis.log").toFile())
+        .start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> TestRedis.answers(uri()));
+  }
+
+  /** Stops the server as a shutdown does (SIGTERM: it saves its data first). */
+  void stop() throws InterruptedException {
+    process.destroy();
+    process.waitFor();
+  }
+
+  @Override
+  public void close() {
+    if (process != null) {
+      process.destroyForcibly();
+    }
+    File[] files = dir.toFile().listFiles();
+    if (files != null) {
+      for (File file : files) {
+        file.delete();
+      }
+    }
+    dir.toFile().delete();
+  }
+}

@@ -1,0 +1,361 @@
+package dev.farewell.redis;
+
+import static dev.farewell.SignalType.EXIT;
+import static dev.farewell.SignalType.HEARTBEAT;
+import static dev.farewell.SignalType.HIDDEN;
+import static dev.farewell.SignalType.OPEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.farewell.Farewell;
+import dev.farewell.PageState;
+import dev.farewell.Release;
+import dev.farewell.ReleaseReason;
+import dev.farewell.SessionState;
+import dev.farewell.SessionView;
+import dev.farewell.Signal;
+import dev.farewell.SignalResult;
+import dev.farewell.SignalResult.Status;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The rules of each script, through the engine, against a real Redis. The scripts read a fake
+ * clock that the test advances, and sweeps run only when the test calls {@code cleanUp()}.
+ */
+class RedisStoreRulesTest {
+
+  private final FakeTime time = new FakeTime();
+  private final List<Release> releases = new CopyOnWriteArrayList<>();
+  private final String prefix = TestRedis.uniquePrefix();
+  private final RedisClient redis = RedisClient.create(TestRedis.uri());
+  private Farewell farewell;
+
+  private Farewell engine(boolean coalesce) {
+    return engine(coalesce, Farewell.newBuilder(), (store, keys) -> { });
+  }
+
+  private Farewell engine(boolean coalesce, Farewell.Builder builder,
+      RedisSessionStore.ClaimHook hook) {
+    RedisSessionStore store = RedisSessionStore.newBuilder()
+        .redisUri(TestRedis.uri())
+        .keyPrefix(prefix)
+        .sweepInterval(Duration.ofHours(1))
+        .coalesceHeartbeats(coalesce)
+        .fixedClock(time::millis)
+        .claimHook(hook)
+        .build();
+    farewell = builder.ticker(time).releaseExecutor(Runnable::run).onRelease(releases::add)
+        .store(store).build();
+    return farewell;
+  }
+
+  @AfterEach
+  void close() {
+    if (farewell != null) {
+      farewell.close();
+    }
+    redis.close();
+  }
+
+  private void advance(long seconds) {
+    time.advance(Duration.ofSeconds(seconds));
+    farewell.cleanUp();
+  }
+
+  private void advanceMillis(long millis) {
+    time.advance(Duration.ofMillis(millis));
+    farewell.cleanUp();
+  }
+
+  private Instant at(long seconds) {
+    return Instant.ofEpochMilli(time.millis() - time.read() / 1_000_000 + seconds * 1000);
+  }
+
+  @Test
+  void visiblePageIsReleasedWithTimeoutWhenItsHeartbeatsStop() {
+    engine(false);
+    assertThat(farewell.signal(Signal.of(OPEN, "s", "p", 1)).status()).isEqualTo(Status.LIVE);
+    advance(14);
+    farewell.signal(Signal.of(HEARTBEAT, "s", "p", 2));
+    advance(14);
+    assertThat(releases).isEmpty();
+    advance(1);
+    assertThat(releases).singleElement().satisfies(release -> {
+      assertThat(release.reason()).isEqualTo(ReleaseReason.TIMEOUT);
+      assertThat(release.dueAt()).isEqualTo(at(29));
+      assertThat(release.lastSignalAt()).isEqualTo(at(14));
+    });
+  }
+
+  @Test
+  void hiddenPageLivesUntilTheHiddenTimeout() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "s", "p", 1));
+    farewell.signal(Signal.of(HIDDEN, "s", "p", 2).withHidden(true));
+    advance(149);
+    assertThat(releases).isEmpty();
+    assertThat(farewell.session("s").orElseThrow().pages().get(0).state())
+        .isEqualTo(PageState.HIDDEN);
+    advance(1);
+    assertThat(releases).extracting(Release::reason).containsExactly(ReleaseReason.TIMEOUT);
+  }
+
+  @Test
+  void lastPageExitReleasesAfterTheExitGraceWithExitReason() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    farewell.signal(Signal.of(OPEN, "s", "b", 1));
+    assertThat(farewell.signal(Signal.of(EXIT, "s", "a", 2)).status()).isEqualTo(Status.LIVE);
+    assertThat(farewell.signal(Signal.of(EXIT, "s", "b", 2)).status()).isEqualTo(Status.EXITING);
+    assertThat(farewell.session("s").orElseThrow().state()).isEqualTo(SessionState.EXITING);
+    advanceMillis(2999);
+    assertThat(releases).isEmpty();
+    advanceMillis(1);
+    assertThat(releases).singleElement().satisfies(release -> {
+      assertThat(release.reason()).isEqualTo(ReleaseReason.EXIT);
+      assertThat(release.dueAt()).isEqualTo(at(3));
+    });
+  }
+
+  @Test
+  void navigationExitWaitsForTheNavigationGrace() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    farewell.signal(Signal.of(EXIT, "s", "a", 2).asNavigation());
+    advance(9);
+    assertThat(releases).isEmpty();
+    advance(1);
+    assertThat(releases).extracting(Release::reason).containsExactly(ReleaseReason.EXIT);
+  }
+
+  @Test
+  void reloadDuringTheExitGraceCancelsTheRelease() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    farewell.signal(Signal.of(EXIT, "s", "a", 2));
+    advance(2);
+    assertThat(farewell.signal(Signal.of(OPEN, "s", "b", 1)).status()).isEqualTo(Status.LIVE);
+    advance(10);
+    assertThat(releases).isEmpty();
+    advance(5);
+    assertThat(releases).extracting(Release::reason).containsExactly(ReleaseReason.TIMEOUT);
+  }
+
+  @Test
+  void heartbeatDelayedPastTheExitIsIgnored() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    farewell.signal(Signal.of(EXIT, "s", "a", 3));
+    SignalResult late = farewell.signal(Signal.of(HEARTBEAT, "s", "a", 2));
+    assertThat(late.accepted()).isFalse();
+    assertThat(late.status()).isEqualTo(Status.EXITING);
+    advance(3);
+    assertThat(releases).extracting(Release::reason).containsExactly(ReleaseReason.EXIT);
+  }
+
+  @Test
+  void releasedSessionAnswersReleasedWithItsReasonAndIsNotRevived() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    farewell.signal(Signal.of(EXIT, "s", "a", 2));
+    advance(3);
+    SignalResult answer = farewell.signal(Signal.of(OPEN, "s", "new-page", 1));
+    assertThat(answer.status()).isEqualTo(Status.RELEASED);
+    assertThat(answer.reason()).contains(ReleaseReason.EXIT);
+    assertThat(farewell.session("s")).isEmpty();
+    advance(100);
+    assertThat(releases).hasSize(1);
+  }
+
+  @Test
+  void signalAfterTheDeadlineButBeforeTheSweepDoesNotRevive() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    time.advance(Duration.ofSeconds(15));
+    SignalResult answer = farewell.signal(Signal.of(HEARTBEAT, "s", "a", 2));
+    assertThat(answer.status()).isEqualTo(Status.RELEASED);
+    assertThat(answer.reason()).contains(ReleaseReason.TIMEOUT);
+    farewell.cleanUp();
+    assertThat(releases).extracting(Release::reason).containsExactly(ReleaseReason.TIMEOUT);
+  }
+
+  @Test
+  void signalBetweenClaimAndAcknowledgementDoesNotRevive() {
+    AtomicReference<SignalResult> during = new AtomicReference<>();
+    engine(false, Farewell.newBuilder(), (store, keys) ->
+        during.set(farewell.signal(Signal.of(HEARTBEAT, "s", "a", 2))));
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    advance(15);
+    assertThat(during.get().status()).isEqualTo(Status.RELEASED);
+    assertThat(releases).extracting(Release::reason).containsExactly(ReleaseReason.TIMEOUT);
+    assertThat(farewell.signal(Signal.of(HEARTBEAT, "s", "a", 3)).status())
+        .isEqualTo(Status.RELEASED);
+  }
+
+  @Test
+  void trackClearsTheTombstoneAndStartsANewSession() {
+    engine(false);
+    farewell.track("s", Map.of("user", "ada"));
+    farewell.release("s");
+    assertThat(farewell.signal(Signal.of(OPEN, "s", "a", 1)).status()).isEqualTo(Status.RELEASED);
+    assertThat(farewell.track("s", Map.of("user", "bob")).status()).isEqualTo(Status.LIVE);
+    assertThat(farewell.signal(Signal.of(OPEN, "s", "b", 1)).status()).isEqualTo(Status.LIVE);
+    assertThat(farewell.session("s").orElseThrow().attributes()).containsEntry("user", "bob");
+    advance(15);
+    assertThat(releases).extracting(Release::reason)
+        .containsExactly(ReleaseReason.EXPLICIT, ReleaseReason.TIMEOUT);
+  }
+
+  @Test
+  void trackWhileTheReleaseIsUnderWayStartsTheNewSessionAfterIt() {
+    engine(false, Farewell.newBuilder(), (store, keys) -> farewell.track("s", Map.of("n", "2")));
+    farewell.track("s", Map.of("n", "1"));
+    advance(30);
+    assertThat(releases).singleElement().satisfies(release ->
+        assertThat(release.attributes()).containsEntry("n", "1"));
+    SessionView fresh = farewell.session("s").orElseThrow();
+    assertThat(fresh.state()).isEqualTo(SessionState.PENDING);
+    assertThat(fresh.attributes()).containsEntry("n", "2");
+  }
+
+  @Test
+  void trackedSessionWithoutPagesIsReleasedAfterTheOpenTimeout() {
+    engine(false);
+    farewell.track("s", Map.of("ticket", "ST-1"));
+    assertThat(farewell.session("s").orElseThrow().state()).isEqualTo(SessionState.PENDING);
+    advance(29);
+    assertThat(releases).isEmpty();
+    advance(1);
+    assertThat(releases).singleElement().satisfies(release -> {
+      assertThat(release.reason()).isEqualTo(ReleaseReason.TIMEOUT);
+      assertThat(release.attributes()).containsEntry("ticket", "ST-1");
+    });
+  }
+
+  @Test
+  void trackCancelsAPendingExitGrace() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    farewell.signal(Signal.of(EXIT, "s", "a", 2));
+    farewell.track("s");
+    advance(29);
+    assertThat(releases).isEmpty();
+    advance(1);
+    assertThat(releases).extracting(Release::reason).containsExactly(ReleaseReason.TIMEOUT);
+  }
+
+  @Test
+  void exitOfAnUnknownSessionStartsNothing() {
+    engine(false);
+    assertThat(farewell.signal(Signal.of(EXIT, "s", "a", 1)).accepted()).isFalse();
+    assertThat(farewell.session("s")).isEmpty();
+    assertThat(farewell.size()).isZero();
+  }
+
+  @Test
+  void explicitReleaseIsIdempotent() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    assertThat(farewell.release("s")).isTrue();
+    assertThat(farewell.release("s")).isFalse();
+    advance(100);
+    assertThat(releases).extracting(Release::reason).containsExactly(ReleaseReason.EXPLICIT);
+  }
+
+  @Test
+  void pagesBeyondTheMaximumAreRefusedUntilOneExits() {
+    engine(false, Farewell.newBuilder().maximumPagesPerSession(2), (store, keys) -> { });
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    farewell.signal(Signal.of(OPEN, "s", "b", 1));
+    assertThat(farewell.signal(Signal.of(OPEN, "s", "c", 1)).status()).isEqualTo(Status.FULL);
+    farewell.signal(Signal.of(EXIT, "s", "a", 2));
+    assertThat(farewell.signal(Signal.of(OPEN, "s", "c", 1)).status()).isEqualTo(Status.LIVE);
+  }
+
+  @Test
+  void sessionsBeyondTheMaximumAreRefusedAndNoneIsEvicted() {
+    engine(false, Farewell.newBuilder().maximumSessions(2), (store, keys) -> { });
+    farewell.signal(Signal.of(OPEN, "one", "a", 1));
+    farewell.track("two");
+    assertThat(farewell.signal(Signal.of(OPEN, "three", "a", 1)).status()).isEqualTo(Status.FULL);
+    assertThat(farewell.track("three").status()).isEqualTo(Status.FULL);
+    assertThat(farewell.snapshot()).extracting(SessionView::sessionKey)
+        .containsExactlyInAnyOrder("one", "two");
+    farewell.release("one");
+    assertThat(farewell.track("three").status()).isEqualTo(Status.LIVE);
+  }
+
+  @Test
+  void tombstonesBeyondTheMaximumForgetTheOldest() {
+    engine(false, Farewell.newBuilder().maximumTombstones(2), (store, keys) -> { });
+    for (String key : List.of("a", "b", "c")) {
+      farewell.track(key);
+      farewell.release(key);
+      time.advance(Duration.ofMillis(1));
+    }
+    assertThat(farewell.signal(Signal.of(OPEN, "a", "p", 1)).status()).isEqualTo(Status.LIVE);
+    assertThat(farewell.signal(Signal.of(OPEN, "c", "p", 1)).status()).isEqualTo(Status.RELEASED);
+  }
+
+  @Test
+  void coalescedHeartbeatIsWrittenBeforeTheDeadlineWrittenEarlierPasses() {
+    engine(true);
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    advance(5);
+    assertThat(farewell.signal(Signal.of(HEARTBEAT, "s", "a", 2))).isEqualTo(SignalResult.live(true));
+    Instant written = farewell.session("s").orElseThrow().deadline();
+    assertThat(written).as("the beat was answered locally").isEqualTo(at(15));
+    advance(5);
+    assertThat(farewell.session("s").orElseThrow().deadline())
+        .as("written one interval before the old deadline, with its own time").isEqualTo(at(20));
+    advanceMillis(9_999);
+    assertThat(releases).isEmpty();
+    advanceMillis(1);
+    assertThat(releases).singleElement().satisfies(release -> {
+      assertThat(release.reason()).isEqualTo(ReleaseReason.TIMEOUT);
+      assertThat(release.dueAt()).isEqualTo(at(20));
+    });
+  }
+
+  @Test
+  void heartbeatFarFromTheWrittenDeadlineIsWrittenAtOnce() {
+    engine(true);
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    advance(8);
+    farewell.signal(Signal.of(HEARTBEAT, "s", "a", 2));
+    assertThat(farewell.session("s").orElseThrow().deadline()).isEqualTo(at(23));
+  }
+
+  @Test
+  void snapshotShowsPagesAttributesAndDeadlines() {
+    engine(false);
+    farewell.track("s", Map.of("user", "ada"));
+    farewell.signal(Signal.of(OPEN, "s", "a", 4));
+    farewell.signal(Signal.of(OPEN, "t", "b", 1).withHidden(true));
+    assertThat(farewell.size()).isEqualTo(2);
+    SessionView view = farewell.snapshot().stream()
+        .filter(v -> v.sessionKey().equals("s")).findFirst().orElseThrow();
+    assertThat(view.state()).isEqualTo(SessionState.LIVE);
+    assertThat(view.attributes()).containsEntry("user", "ada");
+    assertThat(view.pages()).singleElement().satisfies(page -> {
+      assertThat(page.pageId()).isEqualTo("a");
+      assertThat(page.sequence()).isEqualTo(4);
+      assertThat(page.deadline()).isEqualTo(at(15));
+    });
+    assertThat(view.deadline()).as("pages rule once one signalled").isEqualTo(at(15));
+  }
+
+  @Test
+  void keysOfTheStoreCarryTheApplicationPrefix() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    assertThat(redis.keys("{" + prefix + ":*")).isNotEmpty();
+  }
+}
