@@ -1,24 +1,61 @@
 package dev.farewell.benchmarks;
 
+import dev.farewell.Farewell;
+import dev.farewell.SignalResult;
+import dev.farewell.beacon.PageTokens;
+import dev.farewell.servlet.FarewellServlet;
+import java.security.SecureRandom;
+import java.time.Duration;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
 
 /**
- * Farewell's beacon servlet, mounted under a base path of a Jetty context, with the engine behind
- * it and a way to issue page tokens for the load driver's sessions.
+ * Farewell's real servlet ({@link FarewellServlet}), mounted under a base path of a Jetty context
+ * with an engine at its defaults behind it, and a way to issue page tokens for the load driver's
+ * sessions. The per-page rate limit is raised so far that it never refuses (the driver makes one
+ * page beat thousands of times a second; a real page beats every few seconds), but it still runs.
  */
 final class BeaconEndpoint implements AutoCloseable {
 
-  private BeaconEndpoint() {}
+  private final Farewell farewell;
+  private final PageTokens tokens;
 
-  static BeaconEndpoint mount(ServletContextHandler context, String base) {
-    throw new IllegalStateException("Farewell's beacon servlet is not in this build yet");
+  private BeaconEndpoint(Farewell farewell, PageTokens tokens) {
+    this.farewell = farewell;
+    this.tokens = tokens;
   }
 
-  /** Tracks {@code sessionKey} and returns a page token for it. */
+  static BeaconEndpoint mount(ServletContextHandler context, String base) {
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    PageTokens tokens = PageTokens.newBuilder().secret(secret).build();
+    Farewell farewell = Farewell.newBuilder().build();
+    FarewellServlet servlet =
+        FarewellServlet.newBuilder(farewell)
+            .basePath(base)
+            .pageTokens(tokens)
+            .pageRateLimit(1_000_000_000, Duration.ofSeconds(1))
+            .build();
+    context.addServlet(new ServletHolder("farewell", servlet), base + "/*");
+    return new BeaconEndpoint(farewell, tokens);
+  }
+
+  /** Tracks {@code sessionKey}, as serving a page does, and returns a page token for it. */
   String token(String sessionKey) {
-    throw new IllegalStateException("no servlet");
+    SignalResult tracked = farewell.track(sessionKey);
+    if (tracked.status() != SignalResult.Status.LIVE) {
+      throw new IllegalStateException("tracking " + sessionKey + " answered " + tracked);
+    }
+    return tokens.issue(sessionKey).value();
+  }
+
+  /** The engine behind the servlet. */
+  Farewell farewell() {
+    return farewell;
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    farewell.close();
+  }
 }

@@ -18,16 +18,18 @@ final class EngineThroughputFigure implements Figure {
 
   static final double TARGET_RATIO = 0.5;
   static final int SESSIONS = 100_000;
+  static final int QUICK_SESSIONS = 20_000;
 
   @Override
   public List<Row> run(Settings settings) throws Exception {
     List<Row> rows = new ArrayList<>();
+    int sessions = settings.quick() ? QUICK_SESSIONS : SESSIONS;
     for (int threads : new int[] {1, 2}) {
       ChainedOptionsBuilder options =
           new OptionsBuilder()
               .include(EngineThroughputBenchmark.class.getName() + ".signal")
               .param("target", "farewell", "baseline")
-              .param("sessions", Integer.toString(SESSIONS))
+              .param("sessions", Integer.toString(sessions))
               .threads(threads)
               .forks(1)
               .jvmArgs("-Xms1g", "-Xmx1g")
@@ -52,7 +54,7 @@ final class EngineThroughputFigure implements Figure {
       rows.add(
           new Row(
               "engine signals/s, " + threads + (threads == 1 ? " thread" : " threads")
-                  + ", 100k sessions",
+                  + ", " + (sessions / 1000) + "k sessions",
               Row.perSecond(farewell),
               Row.perSecond(baseline),
               Row.ratio(farewell, baseline),
