@@ -1,6 +1,8 @@
 package dev.farewell.benchmarks;
 
+import dev.farewell.PageState;
 import dev.farewell.ReleaseReason;
+import dev.farewell.SessionView;
 import dev.farewell.sample.ReleaseRecord;
 import dev.farewell.sample.SampleApp;
 import dev.farewell.sample.SampleOptions;
@@ -134,37 +136,34 @@ final class BrowserFigure implements Figure {
     return awaitRelease(app, sessionId, user, killed, HEARTBEAT_TIMEOUT);
   }
 
-  /** Logs {@code user} in from the tab, opens the app page, and waits until it has signalled. */
+  /** Logs {@code user} in through the login form, and waits until the app page has signalled. */
   private static String logIn(SampleApp app, Tab tab, String user) {
-    await("the login page to load", () -> tryEvaluate(tab, "document.readyState === 'complete'"));
-    Object status =
-        tab.evaluate(
-            "fetch('/login', {method: 'POST', headers: {'Content-Type':"
-                + " 'application/x-www-form-urlencoded'}, body: 'user=" + user + "'})"
-                + ".then(r => r.status)");
-    if (!(status instanceof Number) || ((Number) status).intValue() != 200) {
-      throw new IllegalStateException("login of " + user + " answered " + status);
-    }
-    tab.navigate(app.uri().resolve("/app"));
-    String sessionId =
-        await(
-            "the app page to know its session",
-            () -> {
-              Object id =
-                  tryEvaluate(
-                      tab,
-                      "fetch('/api/me').then(r => r.ok ? r.json() : null)"
-                          + ".then(j => j && j.sessionId)");
-              return (id instanceof String) ? (String) id : null;
-            });
     await(
-        "the page of " + user + " to signal",
+        "the login page to load",
         () ->
-            app.engine()
-                .session(sessionId)
-                .filter(session -> !session.pages().isEmpty())
-                .orElse(null));
-    return sessionId;
+            tryEvaluate(
+                tab,
+                "document.readyState == 'complete' && !!document.querySelector('input[name=user]')"));
+    tab.evaluate(
+        "document.querySelector('input[name=user]').value = '" + user + "';"
+            + " document.querySelector('form').submit(); true");
+    await(
+        "the app page of " + user + " to run the snippet",
+        () ->
+            tryEvaluate(
+                tab,
+                "location.pathname == '/app' && document.readyState == 'complete'"
+                    + " && !!window.Farewell && Farewell.running"));
+    SessionView session =
+        await(
+            "the page of " + user + " to signal",
+            () ->
+                app.engine().snapshot().stream()
+                    .filter(s -> user.equals(s.attributes().get("user")))
+                    .filter(s -> s.pages().stream().anyMatch(p -> p.state() == PageState.VISIBLE))
+                    .findFirst()
+                    .orElse(null));
+    return session.sessionKey();
   }
 
   private static Outcome awaitRelease(
