@@ -42,9 +42,6 @@ export interface FarewellApi {
 }
 
 declare global {
-  interface Window {
-    readonly Farewell: FarewellApi;
-  }
   // eslint-disable-next-line no-var
   var Farewell: FarewellApi;
   interface WindowEventMap {

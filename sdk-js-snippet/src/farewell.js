@@ -9,7 +9,6 @@
   if (!w || w.Farewell) return;
 
   const doc = w.document;
-  const nav = w.navigator || {};
   // A link click or form submit counts as in-app navigation if the page goes
   // away within this many ms of it (a slow server can take a while to answer).
   const NAV_WINDOW = 1e4;
@@ -43,11 +42,13 @@
 
   const isHidden = () => attempt(() => doc.visibilityState == 'hidden', false);
 
-  const message = (type, nav) =>
+  // A `hidden` message says hidden:true even where the page is still visible (pagehide into
+  // the back/forward cache fires before visibilitychange).
+  const message = (type, navigation) =>
     JSON.stringify(
       Object.assign(
         { v: 1, type, token, page: pageId, seq: ++seq },
-        type == 'exit' ? nav && { nav } : { hidden: isHidden() }
+        type == 'exit' ? navigation && { nav: true } : { hidden: type == 'hidden' || isHidden() }
       )
     );
 
@@ -60,11 +61,11 @@
       return 1;
     });
   // sendBeacon of a string goes as text/plain: no CORS preflight, queued even while unloading.
-  const viaBeacon = (body) => attempt(() => nav.sendBeacon(url, body));
+  const viaBeacon = (body) => attempt(() => w.navigator.sendBeacon(url, body));
 
-  const send = (type, nav) => {
+  const send = (type, navigation) => {
     if (type != 'exit' && now() < backoffUntil) return;
-    const body = message(type, nav);
+    const body = message(type, navigation);
     if (type == 'exit' || type == 'hidden') viaBeacon(body) || viaFetch(body);
     else viaFetch(body, 1) || viaBeacon(body);
     if (type != 'exit') arm();
@@ -164,7 +165,7 @@
   };
 
   const hide = () => {
-    if (!hiddenSent) send('hidden');
+    if (!hiddenSent && !away) send('hidden');
     hiddenSent = 1;
   };
   const show = (type) => {
@@ -172,11 +173,11 @@
     send(type);
     schedule(jitter(heartbeatMs));
   };
-  const exit = (nav) => {
+  const exit = (navigation) => {
     if (away == 2) return;
     disarm();
     away = 2;
-    send('exit', nav);
+    send('exit', navigation);
   };
   const navigating = () => !!navEvent && !navEvent.defaultPrevented && now() - navAt < NAV_WINDOW;
   const leaving = (e, href) => {
@@ -203,13 +204,16 @@
       },
     ],
     [w, 'pageshow', (e) => e.persisted && ((navEvent = 0), show('resume'))],
-    [doc, 'freeze', () => !away && hide()],
+    // A frozen page runs no timer, so its armed fetchLater would fire while it may still
+    // resume: disarm it and let the hidden timeout decide; resume re-arms.
+    [doc, 'freeze', () => (hide(), disarm())],
     [doc, 'resume', () => !away && show('resume')],
     [
       w,
       'click',
       (e) => {
-        const a = e.target.closest('a[href]');
+        // composedPath: a link inside an open shadow root, where e.target is the host
+        const a = (e.composedPath ? e.composedPath()[0] : e.target).closest('a[href]');
         if (a && !e.button && !(e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) &&
             (!a.target || a.target == '_self') && !a.hasAttribute('download'))
           leaving(e, a.href);

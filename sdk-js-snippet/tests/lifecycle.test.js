@@ -255,3 +255,19 @@ for (const target of Object.keys(TARGETS)) {
     });
   });
 }
+
+for (const target of Object.keys(TARGETS)) {
+  describe(`hidden messages (${target})`, () => {
+    it('a hidden message says hidden:true even when pagehide comes before visibilitychange', () => {
+      const b = createBrowser({ target, script: { 'data-token': 't' } });
+      b.load();
+      b.fire('window', 'pagehide', { persisted: true }); // Chrome: the page is still visible here
+      b.fire('document', 'resume');
+      b.fire('window', 'pageshow', { persisted: true });
+      b.fire('document', 'freeze');
+      const hidden = b.messages('hidden');
+      assert.equal(hidden.length, 2);
+      assert.ok(hidden.every((m) => m.body.hidden === true));
+    });
+  });
+}

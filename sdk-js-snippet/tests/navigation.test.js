@@ -29,6 +29,13 @@ for (const target of Object.keys(TARGETS)) {
       assert.equal(exitAfter(b, () => b.click(b.link({ href: '/orders/43' }, true))).nav, true);
     });
 
+    it('a click on a link inside an open shadow root counts too', () => {
+      const b = started();
+      const inner = b.link({ href: '/orders/43' }, true);
+      const host = { tagName: 'MY-MENU', closest: () => null };
+      assert.equal(exitAfter(b, () => b.click(host, { composedPath: () => [inner, host] })).nav, true);
+    });
+
     it('a submit of a same-origin form marks the exit nav:true', () => {
       const b = started();
       assert.equal(exitAfter(b, () => b.submit(b.form({ action: '/orders', method: 'post' }))).nav, true);

@@ -82,7 +82,13 @@ public final class Farewell implements AutoCloseable {
    * <p>A signal for a session the engine does not know starts tracking it (a page that outlived an
    * engine restart keeps its session), except {@code EXIT}, which starts nothing.
    *
-   * @return the session's state after the signal; {@code CLOSED} once the engine is closed
+   * <p>Answers: {@code LIVE} or {@code EXITING} (accepted, or not when the signal's sequence number
+   * was not newer than the last one seen for its page); {@code RELEASED} with the reason for a
+   * session released within the tombstone time; {@code EXITING}, not accepted, for the exit of a
+   * session the engine does not know; {@code FULL} when a limit refuses a new session or page;
+   * {@code CLOSED} once the engine is closed.
+   *
+   * @return the session's state after the signal
    * @throws NullPointerException if {@code signal} is null
    * @throws IllegalArgumentException if the page id is longer than 64 characters or has characters
    *     other than {@code [A-Za-z0-9_-]}
@@ -388,6 +394,10 @@ public final class Farewell implements AutoCloseable {
     /**
      * The executor release actions run on. Default: a small pool of the engine's own daemon
      * threads, shut down by {@link Farewell#close()}. An executor given here is not shut down.
+     *
+     * <p>Tests may pass {@code Runnable::run} so that releases are told before {@link
+     * Farewell#cleanUp()} returns; actions then run on the thread that released the session, inside
+     * the store's atomic update of that session, and must not call the engine.
      */
     public Builder releaseExecutor(Executor executor) {
       once("releaseExecutor");

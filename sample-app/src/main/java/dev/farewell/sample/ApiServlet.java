@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 /** {@code GET /api/me}, {@code /api/sessions} and {@code /api/releases}: JSON for scripts. */
 final class ApiServlet extends HttpServlet {
@@ -16,11 +15,9 @@ final class ApiServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
   private final transient Logins logins;
-  private final transient Function<Login, String> tokens;
 
-  ApiServlet(Logins logins, Function<Login, String> tokens) {
+  ApiServlet(Logins logins) {
     this.logins = logins;
-    this.tokens = tokens;
   }
 
   @Override
@@ -50,7 +47,7 @@ final class ApiServlet extends HttpServlet {
       return;
     }
     Login login = found.get();
-    String token = tokens.apply(login);
+    String token = logins.token(login);
     Json.send(
         response,
         200,

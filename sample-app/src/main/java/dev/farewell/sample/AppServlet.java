@@ -12,11 +12,9 @@ final class AppServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
   private final transient Logins logins;
-  private final transient PageScript pageScript;
 
-  AppServlet(Logins logins, PageScript pageScript) {
+  AppServlet(Logins logins) {
     this.logins = logins;
-    this.pageScript = pageScript;
   }
 
   @Override
@@ -35,12 +33,12 @@ final class AppServlet extends HttpServlet {
       return;
     }
     Login login = found.get();
-    if (!logins.pageServed(login, request.getSession(false))) {
+    Optional<String> script = logins.pageServed(login, request);
+    if (script.isEmpty()) {
       response.setStatus(303);
       response.setHeader("Location", "/");
       return;
     }
-    String script = pageScript.render(request, login);
     Html.send(
         response,
         200,
@@ -63,13 +61,13 @@ final class AppServlet extends HttpServlet {
             + "window.farewellRestored = 0;\n"
             + "addEventListener('pageshow', function (e) {"
             + " if (e.persisted) { window.farewellRestored++; } });\n"
-            + "function farewellOnReleased(reason) {\n"
-            + "  window.farewellReleased = String(reason || 'released');\n"
+            + "addEventListener('farewell:released', function (e) {\n"
+            + "  window.farewellReleased = String((e.detail && e.detail.reason) || 'released');\n"
             + "  var s = document.getElementById('status');\n"
             + "  s.textContent = 'Your session has ended (' + window.farewellReleased + ').';\n"
             + "  s.className = 'status released';\n"
-            + "}\n"
+            + "});\n"
             + "</script>\n"
-            + script);
+            + script.get());
   }
 }

@@ -3,7 +3,6 @@ package dev.farewell.sample;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -92,9 +91,9 @@ final class LoginServlet extends HttpServlet {
               + " href=\"/dashboard\">Dashboard</a></p>");
       return;
     }
-    HttpSession session = request.getSession(true);
+    request.getSession(true);
     request.changeSessionId();
-    logins.bind(login, session);
+    logins.bind(login, request);
     response.setStatus(303);
     response.setHeader("Location", "/app");
   }

@@ -4,11 +4,8 @@ import dev.farewell.Farewell;
 import dev.farewell.Release;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
-import jakarta.servlet.http.HttpSessionEvent;
-import jakarta.servlet.http.HttpSessionListener;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,26 +13,25 @@ import org.slf4j.LoggerFactory;
  * Ties the demo's logins together: the seat, the {@code HttpSession} and the Farewell session of
  * each login. Thread-safe.
  */
-final class Logins implements HttpSessionListener {
+final class Logins {
 
   private static final Logger log = LoggerFactory.getLogger(Logins.class);
 
   private final Seats seats;
   private final ReleaseLog releaseLog;
-  private final Map<String, HttpSession> httpSessions = new ConcurrentHashMap<>();
-  private volatile Farewell engine;
+  private volatile Wiring wiring;
 
   Logins(Seats seats, ReleaseLog releaseLog) {
     this.seats = seats;
     this.releaseLog = releaseLog;
   }
 
-  void engine(Farewell engine) {
-    this.engine = engine;
+  void wiring(Wiring wiring) {
+    this.wiring = wiring;
   }
 
   Farewell engine() {
-    return engine;
+    return wiring.engine();
   }
 
   Seats seats() {
@@ -44,6 +40,10 @@ final class Logins implements HttpSessionListener {
 
   ReleaseLog releaseLog() {
     return releaseLog;
+  }
+
+  static Map<String, String> attributes(Login login) {
+    return Map.of(Login.USER_ATTRIBUTE, login.user(), Login.TICKET_ATTRIBUTE, login.ssoTicket());
   }
 
   /**
@@ -59,44 +59,44 @@ final class Logins implements HttpSessionListener {
     return login;
   }
 
-  /** Records a new login in {@code session} and starts tracking its Farewell session. */
-  void bind(Login login, HttpSession session) {
-    session.setAttribute(Login.SESSION_ATTRIBUTE, login);
-    httpSessions.put(login.sessionId(), session);
-    engine.track(login.sessionId(), attributes(login));
+  /** Records a new login in the request's {@code HttpSession} and starts tracking it. */
+  void bind(Login login, HttpServletRequest request) {
+    request.getSession().setAttribute(Login.SESSION_ATTRIBUTE, login);
+    wiring.track(request, login);
   }
 
   /**
-   * Tells the engine that a page of the login is being served: it starts tracking the session
-   * again if needed and cancels a pending exit grace (the user is on a new page).
+   * Renders the snippet of an app page being served, which tells the engine the session is in use
+   * (and cancels a pending exit grace: the user is on a new page).
    *
-   * @return false if the session was released meanwhile (its release action may still be on its
-   *     way): the login is over and must not start a new session under the same key
+   * @return the script element, or empty if the session was released meanwhile (its release
+   *     action may still be on its way): the login is over and must not start a new session
    */
-  boolean pageServed(Login login, HttpSession session) {
-    if (engine.session(login.sessionId()).isEmpty()) {
+  Optional<String> pageServed(Login login, HttpServletRequest request) {
+    if (engine().session(login.sessionId()).isEmpty()) {
       seats.free(login.sessionId());
-      httpSessions.remove(login.sessionId());
-      invalidate(session);
-      return false;
+      invalidate(request.getSession(false));
+      return Optional.empty();
     }
-    engine.track(login.sessionId(), attributes(login));
-    return true;
+    return Optional.of(wiring.scriptTag(request, login));
   }
 
-  private static Map<String, String> attributes(Login login) {
-    return Map.of(Login.USER_ATTRIBUTE, login.user(), Login.TICKET_ATTRIBUTE, login.ssoTicket());
+  /** A page token of {@code login}, for scripts. */
+  String token(Login login) {
+    return wiring.token(login);
   }
 
-  /** Ends a login at the user's request: releases its session now and frees its seat. */
+  /**
+   * Ends a login at the user's request: frees the seat and invalidates the {@code HttpSession},
+   * whose destruction releases the session ({@code EXPLICIT}) through the HttpSession bridge.
+   */
   void logout(Login login, HttpSession session) {
-    engine.release(login.sessionId());
+    engine().release(login.sessionId());
     seats.free(login.sessionId());
-    httpSessions.remove(login.sessionId());
     invalidate(session);
   }
 
-  /** The release action of the demo: frees the seat, logs the release, ends the HttpSession. */
+  /** The demo's own release action: frees the seat and logs the release. */
   void released(Release release) {
     String sessionId = release.sessionKey();
     seats.free(sessionId);
@@ -110,20 +110,6 @@ final class Logins implements HttpSessionListener {
         user,
         release.reason(),
         release.sinceLastSignal().toMillis());
-    invalidate(httpSessions.remove(sessionId));
-  }
-
-  @Override
-  public void sessionDestroyed(HttpSessionEvent event) {
-    Object login = event.getSession().getAttribute(Login.SESSION_ATTRIBUTE);
-    if (login instanceof Login) {
-      String sessionId = ((Login) login).sessionId();
-      if (httpSessions.remove(sessionId) != null && engine != null && !engine.isClosed()) {
-        // The HttpSession timed out while its pages were still open somewhere: end the login.
-        engine.release(sessionId);
-        seats.free(sessionId);
-      }
-    }
   }
 
   private static void invalidate(HttpSession session) {

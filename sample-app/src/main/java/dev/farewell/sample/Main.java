@@ -47,8 +47,15 @@ public final class Main {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  app.close();
-                  stopped.countDown();
+                  out.println("Farewell demo: stopping");
+                  out.flush();
+                  try {
+                    app.close();
+                  } finally {
+                    out.println("Farewell demo: stopped");
+                    out.flush();
+                    stopped.countDown();
+                  }
                 },
                 "farewell-sample-shutdown"));
     out.println("Farewell demo: " + app.uri() + " (" + options.seats() + " seats)");

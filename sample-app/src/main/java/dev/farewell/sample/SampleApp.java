@@ -94,28 +94,24 @@ public final class SampleApp implements AutoCloseable {
     Farewell engine = null;
     DashboardFeed feed = null;
     try {
+      connector.open();
       String localHost = options.host().equals("0.0.0.0") ? "127.0.0.1" : options.host();
-      Wiring wiring =
-          Wiring.create(
-              options,
-              logins,
-              redis,
-              prefix,
-              () -> "http://" + localHost + ":" + connector.getLocalPort() + "/");
+      URI self = URI.create("http://" + localHost + ":" + connector.getLocalPort() + "/");
+      Wiring wiring = Wiring.create(options, logins, redis, self);
       engine = wiring.engine();
-      logins.engine(engine);
+      logins.wiring(wiring);
       feed = new DashboardFeed(logins, sso::logouts);
 
       ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
       context.setContextPath("/");
-      context.getSessionHandler().addEventListener(logins);
+      context.getSessionHandler().addEventListener(wiring.servlet().httpSessionListener());
       context.getSessionHandler().setSessionCookie("FAREWELL_DEMO");
       LoginServlet login = new LoginServlet(logins);
       context.addServlet(new ServletHolder("login", login), "/login");
       context.addServlet(new ServletHolder("home", login), "");
-      context.addServlet(new ServletHolder("app", new AppServlet(logins, wiring.pageScript())), "/app/*");
+      context.addServlet(new ServletHolder("app", new AppServlet(logins)), "/app/*");
       context.addServlet(new ServletHolder("logout", new LogoutServlet(logins)), "/logout");
-      context.addServlet(new ServletHolder("api", new ApiServlet(logins, wiring.tokens())), "/api/*");
+      context.addServlet(new ServletHolder("api", new ApiServlet(logins)), "/api/*");
       context.addServlet(
           new ServletHolder("dashboard", new StaticServlet("dashboard.html", "text/html;charset=utf-8")),
           "/dashboard");
@@ -126,7 +122,9 @@ public final class SampleApp implements AutoCloseable {
           new ServletHolder("css", new StaticServlet("demo.css", "text/css;charset=utf-8")),
           "/static/demo.css");
       context.addServlet(new ServletHolder("legacy-sso", sso), "/legacy-sso/logout");
-      wiring.addFarewellServlets(context);
+      ServletHolder farewell = new ServletHolder("farewell", wiring.servlet());
+      farewell.setAsyncSupported(true);
+      context.addServlet(farewell, "/farewell/*");
       server.setHandler(context);
       server.setStopAtShutdown(false);
       server.start();

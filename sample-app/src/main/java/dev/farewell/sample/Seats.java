@@ -4,7 +4,7 @@ package dev.farewell.sample;
  * The licence cap of the demo: at most {@link #capacity()} logins at once, each holding one seat
  * under its session id. Implementations are thread-safe; taking a seat is atomic.
  */
-interface Seats extends AutoCloseable {
+interface Seats {
 
   /** Takes a seat for {@code sessionId}; false when every seat is taken. Idempotent per id. */
   boolean take(String sessionId, String user);
@@ -20,7 +20,4 @@ interface Seats extends AutoCloseable {
 
   /** How many seats there are. */
   int capacity();
-
-  @Override
-  default void close() {}
 }

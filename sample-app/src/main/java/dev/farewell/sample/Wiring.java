@@ -1,48 +1,64 @@
 package dev.farewell.sample;
 
 import dev.farewell.Farewell;
-import dev.farewell.beacon.BeaconHandler;
-import dev.farewell.beacon.OriginPolicy;
 import dev.farewell.beacon.PageTokens;
+import dev.farewell.okhttp.HttpReleaseAction;
+import dev.farewell.redis.RedisSessionStore;
+import dev.farewell.servlet.FarewellServlet;
+import dev.farewell.servlet.HttpSessionBridge;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Duration;
-import java.util.function.Function;
-import java.util.function.Supplier;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * How the demo plugs Farewell in: the engine with its store and release actions, the page tokens,
- * the snippet tag, and the beacon endpoint. This is the part an application copies.
+ * How the demo plugs Farewell in: the engine with its store and release actions, the servlet that
+ * answers beacons and serves the snippet, and the page tokens. This is the part an application
+ * copies.
  */
 final class Wiring {
 
   private final Farewell engine;
-  private final PageTokens tokens;
-  private final BeaconHandler beacons;
+  private final FarewellServlet servlet;
 
-  private Wiring(Farewell engine, PageTokens tokens, BeaconHandler beacons) {
+  private Wiring(Farewell engine, FarewellServlet servlet) {
     this.engine = engine;
-    this.tokens = tokens;
-    this.beacons = beacons;
+    this.servlet = servlet;
   }
 
-  static Wiring create(
-      SampleOptions options, Logins logins, UnifiedJedis redis, String prefix, Supplier<String> baseUrl) {
+  /**
+   * Builds the engine and the servlet.
+   *
+   * @param redis the shared Redis, or null for one instance in memory
+   * @param base where this instance answers, for the legacy SSO logout it calls on itself
+   */
+  static Wiring create(SampleOptions options, Logins logins, UnifiedJedis redis, URI base) {
+    HttpSessionBridge httpSessions = HttpSessionBridge.create();
     Farewell.Builder builder = Farewell.newBuilder();
     options.heartbeatInterval().ifPresent(builder::heartbeatInterval);
     options.heartbeatTimeout().ifPresent(builder::heartbeatTimeout);
     options.hiddenTimeout().ifPresent(builder::hiddenTimeout);
     options.exitGrace().ifPresent(builder::exitGrace);
     options.navigationGrace().ifPresent(builder::navigationGrace);
+    // A session whose first page never loads is released after the open timeout (30 s by
+    // default), which must not be shorter than the heartbeat timeout.
     options
         .heartbeatTimeout()
-        .filter(timeout -> timeout.compareTo(Duration.ofSeconds(30)) > 0)
+        .filter(timeout -> timeout.getSeconds() > 30)
         .ifPresent(builder::openTimeout);
-    builder.onRelease(logins::released);
-    builder.releaseAction(LegacySsoLogout.create(baseUrl));
+    if (redis != null) {
+      builder.store(
+          RedisSessionStore.newBuilder().client(redis).keyPrefix(options.group()).build());
+    }
+    builder
+        .onRelease(logins::released)
+        .releaseAction(httpSessions.invalidateOnRelease())
+        .releaseAction(
+            HttpReleaseAction.newBuilder()
+                .url(base.resolve("/legacy-sso/logout").toString())
+                .formBody("ticket=${attributes." + Login.TICKET_ATTRIBUTE + "}&reason=${reason}")
+                .build());
     Farewell engine;
     try {
       engine = builder.build();
@@ -54,34 +70,40 @@ final class Wiring {
             .tokenSecret()
             .map(s -> s.getBytes(StandardCharsets.UTF_8))
             .orElseGet(Wiring::randomSecret);
-    PageTokens tokens = PageTokens.newBuilder().secret(secret).build();
-    BeaconHandler beacons =
-        BeaconHandler.newBuilder(engine)
-            .pageTokens(tokens)
-            .originPolicy(OriginPolicy.sameOrigin())
+    FarewellServlet servlet =
+        FarewellServlet.newBuilder(engine)
+            .pageTokens(PageTokens.newBuilder().secret(secret).build())
+            .httpSessionBridge(httpSessions)
             .build();
-    return new Wiring(engine, tokens, beacons);
+    return new Wiring(engine, servlet);
   }
 
   Farewell engine() {
     return engine;
   }
 
-  Function<Login, String> tokens() {
-    return login -> tokens.issue(login.sessionId()).value();
+  /** The servlet for {@code /farewell/*}: the beacon endpoint and the snippet. */
+  FarewellServlet servlet() {
+    return servlet;
   }
 
-  PageScript pageScript() {
-    return (request, login) ->
-        "<script src=\"/farewell/farewell.js\"></script>\n"
-            + "<script>Farewell.start({token: \""
-            + tokens.issue(login.sessionId()).value()
-            + "\", onReleased: farewellOnReleased});</script>\n";
+  /**
+   * Starts tracking a new login, under the login's own session id, and ties it to the request's
+   * {@code HttpSession} so that a release invalidates it and its invalidation releases.
+   */
+  void track(HttpServletRequest request, Login login) {
+    request.getSession().setAttribute(HttpSessionBridge.SESSION_KEY_ATTRIBUTE, login.sessionId());
+    servlet.pageToken(request, Logins.attributes(login));
   }
 
-  void addFarewellServlets(ServletContextHandler context) {
-    context.addServlet(new ServletHolder("farewell-beacon", new BeaconServlet(beacons)), "/farewell/beacon");
-    context.addServlet(new ServletHolder("farewell-js", new SnippetServlet()), "/farewell/farewell.js");
+  /** A token for a page of {@code login} (for {@code /api/me}); tracks nothing. */
+  String token(Login login) {
+    return servlet.beaconHandler().pageTokens().issue(login.sessionId()).value();
+  }
+
+  /** The script element of an app page, which starts the snippet with the page's token. */
+  String scriptTag(HttpServletRequest request, Login login) {
+    return servlet.scriptTag(request, Logins.attributes(login));
   }
 
   private static byte[] randomSecret() {

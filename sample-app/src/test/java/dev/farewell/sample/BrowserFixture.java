@@ -104,6 +104,13 @@ final class BrowserFixture implements AutoCloseable {
         .orElse(0L);
   }
 
+  /** How many pages of {@code user}'s session have not exited (visible or hidden). */
+  long livePages(String user) {
+    return session(user)
+        .map(s -> s.pages().stream().filter(p -> p.state() != PageState.EXITED).count())
+        .orElse(0L);
+  }
+
   /** The page states of {@code user}'s session, for assertion messages. */
   List<PageState> pageStates(String user) {
     return session(user)

@@ -64,15 +64,16 @@ class BrowserScenariosTest {
   void closingOneOfTwoTabsReleasesNothingAndClosingTheSecondReleasesWithExit() {
     try (BrowserFixture f = BrowserFixture.start()) {
       Tab first = f.logIn("alice");
+      // A tab opened later comes to the front: the first one is hidden now.
       Tab second = f.openAppTab("/app/other");
-      await().atMost(PAGE_LOAD).until(() -> f.visiblePages("alice") == 2);
+      await().atMost(PAGE_LOAD).until(() -> f.livePages("alice") == 2);
 
       first.close();
       await()
           .during(EXIT_GRACE.plusSeconds(2))
           .atMost(EXIT_GRACE.plus(SLACK))
           .until(() -> f.releasesOf("alice").isEmpty());
-      assertThat(f.visiblePages("alice")).isEqualTo(1);
+      assertThat(f.livePages("alice")).isEqualTo(1);
 
       second.close();
       ReleaseRecord release = f.awaitRelease("alice", EXIT_GRACE.plus(SLACK));

@@ -1,30 +1,34 @@
 package dev.farewell.sample;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** The demo in a JVM of its own, started as a user would start it, from {@link Main}. */
+/**
+ * The demo in a JVM of its own, started as a user would start it, from {@link Main}. Its output
+ * goes to a file, read for the line that announces the URL.
+ */
 final class DemoProcess implements AutoCloseable {
 
-  private static final String READY = "Farewell demo: ";
+  private static final String READY = "Farewell demo: http";
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
   private final Process process;
   private final URI uri;
-  private final StringBuilder output;
+  private final Path log;
 
-  private DemoProcess(Process process, URI uri, StringBuilder output) {
+  private DemoProcess(Process process, URI uri, Path log) {
     this.process = process;
     this.uri = uri;
-    this.output = output;
+    this.log = log;
   }
 
   /** Starts {@code java dev.farewell.sample.Main args} and waits until it prints its URL. */
@@ -41,46 +45,32 @@ final class DemoProcess implements AutoCloseable {
     command.add(classPath);
     command.add(Main.class.getName());
     command.addAll(args);
+    Path log;
     Process process;
     try {
-      process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      log = Files.createTempFile("farewell-demo-", ".log");
+      process =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    StringBuilder output = new StringBuilder();
-    CompletableFuture<URI> ready = new CompletableFuture<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                  synchronized (output) {
-                    output.append(line).append('\n');
-                  }
-                  if (line.startsWith(READY)) {
-                    ready.complete(URI.create(line.substring(READY.length()).split(" ")[0]));
-                  }
-                }
-              } catch (IOException e) {
-                // The process ended.
-              }
-              ready.completeExceptionally(new IllegalStateException("the demo exited"));
-            },
-            "demo-process-output");
-    reader.setDaemon(true);
-    reader.start();
+    Instant giveUp = Instant.now().plus(START_TIMEOUT);
     try {
-      URI uri = ready.get(90, TimeUnit.SECONDS);
-      return new DemoProcess(process, uri, output);
-    } catch (Exception e) {
-      process.destroyForcibly();
-      synchronized (output) {
-        throw new IllegalStateException("the demo did not start: " + e + "\n" + output, e);
+      while (Instant.now().isBefore(giveUp) && process.isAlive()) {
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+          if (line.startsWith(READY)) {
+            String url = line.substring("Farewell demo: ".length()).split(" ")[0];
+            return new DemoProcess(process, URI.create(url), log);
+          }
+        }
+        TimeUnit.MILLISECONDS.sleep(100);
       }
+    } catch (IOException | InterruptedException e) {
+      process.destroyForcibly();
+      throw new IllegalStateException("could not watch the demo start", e);
     }
+    process.destroyForcibly();
+    throw new IllegalStateException("the demo did not start:\n" + read(log));
   }
 
   URI uri() {
@@ -88,9 +78,7 @@ final class DemoProcess implements AutoCloseable {
   }
 
   String output() {
-    synchronized (output) {
-      return output.toString();
-    }
+    return read(log);
   }
 
   /** Asks the demo to stop with SIGTERM, as a service manager would, and waits for it. */
@@ -110,6 +98,19 @@ final class DemoProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
+    }
+    try {
+      Files.deleteIfExists(log);
+    } catch (IOException e) {
+      // A leftover temporary file harms no one.
+    }
+  }
+
+  private static String read(Path log) {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(no output: " + e + ")";
     }
   }
 }

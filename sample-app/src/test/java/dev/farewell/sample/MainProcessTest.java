@@ -18,7 +18,8 @@ class MainProcessTest {
     } finally {
       int status = demo.terminate();
       assertThat(status).as(demo.output()).isIn(0, 143);
-      assertThat(demo.output()).contains("Farewell demo stopped");
+      assertThat(demo.output()).contains("Farewell demo: stopped");
+      demo.close();
     }
   }
 }

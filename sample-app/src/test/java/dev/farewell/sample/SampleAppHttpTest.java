@@ -101,7 +101,9 @@ class SampleAppHttpTest {
     DemoClient.Answer open =
         alice.beacon(
             app.uri(),
-            Map.of("v", 1, "type", "open", "token", me.get("token"), "page", "p1", "seq", 1));
+            Map.of(
+                "v", 1, "type", "open", "token", me.get("token"), "page", "page-0001", "seq", 1,
+                "hidden", false));
     assertThat(open.status()).isEqualTo(200);
     assertThat(alice.sessions())
         .singleElement()
@@ -126,7 +128,7 @@ class SampleAppHttpTest {
     DemoClient.Answer forged =
         alice.beacon(
             app.uri(),
-            Map.of("v", 1, "type", "exit", "token", "AAAA.BBBB", "page", "p1", "seq", 1));
+            Map.of("v", 1, "type", "exit", "token", "AAAA.BBBB", "page", "page-0001", "seq", 1));
     assertThat(forged.status()).isEqualTo(401);
     assertThat(app.seatsInUse()).isEqualTo(1);
   }

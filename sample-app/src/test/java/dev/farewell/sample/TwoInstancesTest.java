@@ -38,16 +38,16 @@ class TwoInstancesTest {
       Map<String, Object> me = alice.me();
       Object token = me.get("token");
       assertThat(
-              alice.beacon(a.uri(), Map.of("v", 1, "type", "open", "token", token, "page", "p1",
-                  "seq", 1)).status())
+              alice.beacon(a.uri(), Map.of("v", 1, "type", "open", "token", token, "page", "page-0001",
+                  "seq", 1, "hidden", false)).status())
           .isEqualTo(200);
       assertThat(
               alice.beacon(b.uri(), Map.of("v", 1, "type", "heartbeat", "token", token, "page",
-                  "p1", "seq", 2)).status())
+                  "page-0001", "seq", 2, "hidden", false)).status())
           .as("the other instance accepts the page's token")
           .isEqualTo(200);
       assertThat(
-              alice.beacon(b.uri(), Map.of("v", 1, "type", "exit", "token", token, "page", "p1",
+              alice.beacon(b.uri(), Map.of("v", 1, "type", "exit", "token", token, "page", "page-0001",
                   "seq", 3)).status())
           .isEqualTo(200);
 

@@ -155,7 +155,10 @@ public final class BeaconHandler {
       sessionKey = token.sessionKey();
     } else if (cookieMode && site.sameOrigin) {
       sessionKey =
-          request.cookieSessionKey().orElseThrow(() -> unauthorized("no token and no session"));
+          request
+              .cookieSessionKey()
+              .filter(key -> !key.isEmpty())
+              .orElseThrow(() -> unauthorized("no token and no session"));
     } else {
       throw unauthorized("token is missing");
     }

@@ -20,9 +20,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -58,9 +60,19 @@ public final class CaffeineSessionStore implements SessionStore {
   /** Caffeine's timer wheel bucket: 2^30 ns, about 1.07 s. */
   private static final long BUCKET_MASK = (1L << 30) - 1;
 
+  /** How long after a bucket boundary the store's own maintenance runs. */
+  private static final long BUCKET_TICK_SLACK_NANOS = 2_000_000L;
+
+  /** How often a store at its maximum of sessions may run Caffeine's maintenance to make room. */
+  private static final long FULL_CLEAN_UP_INTERVAL_NANOS = 100_000_000L;
+
   private final boolean background;
   private final AtomicLong live = new AtomicLong();
+  private final AtomicLong lastFullCleanUp = new AtomicLong(Long.MIN_VALUE);
+  /** No more signals nor tracking. */
   private volatile boolean closed;
+  /** No more releases either (after close and its release-all). */
+  private volatile boolean stopped;
 
   private StoreContext context;
   private Ticker ticker;
@@ -109,6 +121,10 @@ public final class CaffeineSessionStore implements SessionStore {
               });
       executor.setRemoveOnCancelPolicy(true);
       timer = executor;
+      // Tombstones are trimmed as releases add new ones; this forgets expired ones in quiet times.
+      long trimEvery = Math.max(1_000_000_000L, Math.min(timeouts.tombstoneTtl, 60_000_000_000L));
+      timer.scheduleWithFixedDelay(
+          () -> tombstones.trim(ticker.read()), trimEvery, trimEvery, NANOSECONDS);
       maintenance = this::runOnTimer;
       scheduler = this::scheduleOnTimer;
     }
@@ -121,6 +137,9 @@ public final class CaffeineSessionStore implements SessionStore {
             .expireAfter(new DeadlineExpiry())
             .build();
     map = sessions.asMap();
+    if (background) {
+      scheduleNextBucketTick();
+    }
   }
 
   @Override
@@ -128,6 +147,7 @@ public final class CaffeineSessionStore implements SessionStore {
     if (closed) {
       return SignalResult.closed();
     }
+    makeRoomIfFull();
     SignalResult[] result = new SignalResult[1];
     map.compute(
         signal.sessionKey(),
@@ -169,6 +189,7 @@ public final class CaffeineSessionStore implements SessionStore {
     if (closed) {
       return SignalResult.closed();
     }
+    makeRoomIfFull();
     SignalResult[] result = new SignalResult[1];
     map.compute(
         sessionKey,
@@ -196,6 +217,9 @@ public final class CaffeineSessionStore implements SessionStore {
 
   @Override
   public boolean release(String sessionKey, ReleaseReason reason) {
+    if (closed) {
+      return false;
+    }
     boolean[] released = new boolean[1];
     map.computeIfPresent(
         sessionKey,
@@ -248,6 +272,9 @@ public final class CaffeineSessionStore implements SessionStore {
 
   @Override
   public void cleanUp() {
+    if (stopped) {
+      return;
+    }
     // The timer wheel evicts every entry whose (bucket-rounded) deadline has passed ...
     sessions.cleanUp();
     // ... and this sweep releases those due by the exact deadline but not yet by the rounded one.
@@ -276,8 +303,53 @@ public final class CaffeineSessionStore implements SessionStore {
             });
       }
     }
+    stopped = true;
     if (timer != null) {
       timer.shutdownNow();
+    }
+  }
+
+  /**
+   * Runs Caffeine's maintenance just after each timer-wheel bucket boundary, when the entries
+   * rounded up to it have become due. Caffeine's own scheduler paces its runs at least a bucket
+   * apart at arbitrary phases, which can add a second bucket of lateness to a {@code TIMEOUT}.
+   */
+  private void scheduleNextBucketTick() {
+    long now = ticker.read();
+    long nextBoundary = (now + BUCKET_MASK + 1) & ~BUCKET_MASK;
+    long delay = Math.max(0, nextBoundary - now) + BUCKET_TICK_SLACK_NANOS;
+    try {
+      timer.schedule(this::bucketTick, delay, NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // closed
+    }
+  }
+
+  private void bucketTick() {
+    try {
+      sessions.cleanUp();
+    } catch (RuntimeException e) {
+      logger.error("Releasing due sessions failed", e);
+    } finally {
+      if (!stopped) {
+        scheduleNextBucketTick();
+      }
+    }
+  }
+
+  /**
+   * At the maximum of sessions, lets Caffeine evict the sessions that are due before a new one is
+   * refused (at most every 100 ms, so that a flood of new keys cannot keep the store busy).
+   */
+  private void makeRoomIfFull() {
+    if (live.get() < maximumSessions) {
+      return;
+    }
+    long now = ticker.read();
+    long last = lastFullCleanUp.get();
+    if ((last == Long.MIN_VALUE || now - last >= FULL_CLEAN_UP_INTERVAL_NANOS)
+        && lastFullCleanUp.compareAndSet(last, now)) {
+      sessions.cleanUp();
     }
   }
 
@@ -310,8 +382,11 @@ public final class CaffeineSessionStore implements SessionStore {
 
   /** Records a release; called exactly once per session, inside the atomic update of its entry. */
   private void release(String key, Session session, ReleaseReason reason, long dueAt, long now) {
-    tombstones.add(key, reason, now);
     live.decrementAndGet();
+    if (stopped) {
+      return; // closed without release-all: sessions are dropped, not released
+    }
+    tombstones.add(key, reason, now);
     try {
       context.released(session.toRelease(key, reason, dueAt, now, context));
     } catch (RuntimeException e) {
@@ -363,8 +438,8 @@ public final class CaffeineSessionStore implements SessionStore {
     }
   }
 
-  private java.util.concurrent.Future<?> scheduleOnTimer(
-      Executor executor, Runnable command, long delay, java.util.concurrent.TimeUnit unit) {
+  private Future<?> scheduleOnTimer(
+      Executor executor, Runnable command, long delay, TimeUnit unit) {
     try {
       return timer.schedule(() -> executor.execute(command), delay, unit);
     } catch (RejectedExecutionException e) {

@@ -21,7 +21,6 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import okhttp3.Call;
 import okhttp3.Callback;
-import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -166,7 +165,7 @@ public final class HttpReleaseAction implements ReleaseAction {
     HttpStatusException status =
         new HttpStatusException(code, method, withoutQuery(response.request().url().toString()));
     if (code == 429 || code >= 500) {
-      Duration retryAfter = retryAfter(response.headers(), Instant.now());
+      Duration retryAfter = RetryAfter.parse(response.headers(), Instant.now());
       return (retryAfter == null)
           ? new RetryableReleaseException(status.getMessage(), status)
           : new RetryableReleaseException(
@@ -207,30 +206,6 @@ public final class HttpReleaseAction implements ReleaseAction {
   public static String idempotencyKey(Release release) {
     String name = release.sessionKey() + '\n' + release.releasedAt();
     return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
-  }
-
-  /**
-   * Reads {@code Retry-After}: delay-seconds or an HTTP date. Returns null if absent or unreadable.
-   */
-  static Duration retryAfter(Headers headers, Instant now) {
-    String value = headers.get("Retry-After");
-    if (value == null) {
-      return null;
-    }
-    value = value.trim();
-    if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      try {
-        return Duration.ofSeconds(Long.parseLong(value));
-      } catch (NumberFormatException tooLong) {
-        return Duration.ofSeconds(Long.MAX_VALUE);
-      }
-    }
-    Instant date = headers.getInstant("Retry-After");
-    if (date == null) {
-      return null;
-    }
-    Duration wait = Duration.between(now, date);
-    return wait.isNegative() ? Duration.ZERO : wait;
   }
 
   private static String withoutQuery(String url) {

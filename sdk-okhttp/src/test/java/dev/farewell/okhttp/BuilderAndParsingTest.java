@@ -97,9 +97,9 @@ class BuilderAndParsingTest {
 
   @Test
   void retryAfterInSecondsIsReadAsSeconds() {
-    assertThat(HttpReleaseAction.retryAfter(Headers.of("Retry-After", "120"), NOW))
+    assertThat(RetryAfter.parse(Headers.of("Retry-After", "120"), NOW))
         .isEqualTo(Duration.ofMinutes(2));
-    assertThat(HttpReleaseAction.retryAfter(Headers.of("Retry-After", " 0 "), NOW))
+    assertThat(RetryAfter.parse(Headers.of("Retry-After", " 0 "), NOW))
         .isEqualTo(Duration.ZERO);
   }
 
@@ -108,16 +108,16 @@ class BuilderAndParsingTest {
     String date =
         DateTimeFormatter.RFC_1123_DATE_TIME.format(NOW.plusSeconds(90).atOffset(ZoneOffset.UTC));
 
-    assertThat(HttpReleaseAction.retryAfter(Headers.of("Retry-After", date), NOW))
+    assertThat(RetryAfter.parse(Headers.of("Retry-After", date), NOW))
         .isEqualTo(Duration.ofSeconds(90));
-    assertThat(HttpReleaseAction.retryAfter(Headers.of("Retry-After", date), NOW.plusSeconds(100)))
+    assertThat(RetryAfter.parse(Headers.of("Retry-After", date), NOW.plusSeconds(100)))
         .isEqualTo(Duration.ZERO);
   }
 
   @Test
   void retryAfterThatIsAbsentOrUnreadableIsIgnored() {
-    assertThat(HttpReleaseAction.retryAfter(Headers.of(), NOW)).isNull();
-    assertThat(HttpReleaseAction.retryAfter(Headers.of("Retry-After", "soon"), NOW)).isNull();
-    assertThat(HttpReleaseAction.retryAfter(Headers.of("Retry-After", "-5"), NOW)).isNull();
+    assertThat(RetryAfter.parse(Headers.of(), NOW)).isNull();
+    assertThat(RetryAfter.parse(Headers.of("Retry-After", "soon"), NOW)).isNull();
+    assertThat(RetryAfter.parse(Headers.of("Retry-After", "-5"), NOW)).isNull();
   }
 }

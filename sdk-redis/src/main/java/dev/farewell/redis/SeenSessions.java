@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What one node has seen of sessions: the newest sequence and the last write to Redis of each
@@ -46,6 +47,9 @@ final class SeenSessions {
   private final long maximumUnwritten;
   private final long coalesceWindow;
   private final long flushDelay;
+  /** Heartbeats answered locally, and signals written to Redis (for tests and benchmarks). */
+  final LongAdder coalesced = new LongAdder();
+  final LongAdder written = new LongAdder();
 
   /**
    * @param heartbeatInterval how often visible pages beat
@@ -105,6 +109,7 @@ final class SeenSessions {
       page.sequence = signal.sequence();
       Unwritten beat = new Unwritten(signal, now, page.writtenAt + flushDelay);
       unwritten.merge(new PageRef(signal.sessionKey(), signal.pageId()), beat, SeenSessions::newer);
+      coalesced.increment();
       return SignalResult.live(true);
     }
     return null;
@@ -144,6 +149,7 @@ final class SeenSessions {
 
   /** Learns what Redis answered to a signal received at {@code receivedAt}. */
   void learn(Seen seen, Signal signal, long receivedAt, SignalResult result) {
+    written.increment();
     synchronized (seen) {
       SeenPage page = seen.pages.computeIfAbsent(signal.pageId(), id -> new SeenPage());
       switch (result.status()) {

@@ -194,7 +194,8 @@ final class Sweeper {
   /** Back from an outage: hold every shard, write what this node saw, then pause sweeping. */
   private boolean recover() {
     try {
-      store.client.ping();
+      // A keyed command, so that a cluster client routes it (PING has no key to route by).
+      store.client.exists(store.keys.shards().get(0).hold());
     } catch (JedisConnectionException e) {
       return false;
     }

@@ -16,7 +16,8 @@ for i = 8, #ARGV do
       -- The application tracked the key again while this release was under way: a new session.
       redis.call('DEL', ARGV[6] .. k)
       local dl = now + tonumber(ARGV[7])
-      redis.call('HSET', sk, 'st', 'P', 'tr', str(now), 'ls', str(now), 'dl', str(dl), 'at', h.ra or '')
+      redis.call('HSET', sk, 'st', 'P', 'tr', str(now), 'ls', str(now), 'dl', str(dl), 'aw', str(dl),
+        'at', h.ra or '')
       redis.call('ZADD', KEYS[3], dl, k)
     else
       redis.call('SET', ARGV[6] .. k, reason(h), 'PX', ttl)

@@ -23,6 +23,9 @@ else
   end
 end
 local field = 'p:' .. pid
+-- aw: after track(), the session awaits the page the application served until this time.
+local aw = tonumber(h.aw or '0')
+if not h[field] or aw <= now then aw = 0 end
 if h[field] then
   if seq <= page(h[field]).seq then
     if h.st == 'X' then return {'EXITING', 0, ''} end
@@ -69,21 +72,23 @@ for f, v in pairs(h) do
   end
 end
 local st, dl
-if typ == 'EXIT' then
-  if alive then
-    st, dl = 'L', alive
-  else
-    local grace = tonumber(ARGV[11])
-    if ARGV[6] == '1' then grace = tonumber(ARGV[12]) end
-    st, dl = 'X', at + grace
-    if h.st == 'X' and h.dl and tonumber(h.dl) > dl then dl = tonumber(h.dl) end
-  end
-else
+if alive or typ ~= 'EXIT' then
   st, dl = 'L', alive or latest
+  if aw > dl then dl = aw end
+else
+  local grace = tonumber(ARGV[11])
+  if ARGV[6] == '1' then grace = tonumber(ARGV[12]) end
+  st, dl = 'X', at + grace
+  if aw > dl then
+    -- The application has just served a new page of this session and this exit is most likely
+    -- the previous page leaving for it (pagehide fires after the next response arrives).
+    st, dl = 'L', aw
+  end
 end
 local ls = tonumber(h.ls)
 if at > ls then ls = at end
-redis.call('HSET', KEYS[4], field, h[field], 'st', st, 'dl', str(dl), 'ls', str(ls), 'tr', h.tr)
+redis.call('HSET', KEYS[4], field, h[field], 'st', st, 'dl', str(dl), 'ls', str(ls), 'tr', h.tr,
+  'aw', str(aw))
 redis.call('ZADD', KEYS[1], dl, key)
 if st == 'X' then return {'EXITING', 1, ''} end
 return {'LIVE', 1, ''}

@@ -10,7 +10,8 @@ if n == 0 then
   end
   redis.call('DEL', KEYS[5])
   local dl = now + tonumber(ARGV[4])
-  redis.call('HSET', KEYS[4], 'st', 'P', 'tr', str(now), 'ls', str(now), 'dl', str(dl), 'at', ARGV[2])
+  redis.call('HSET', KEYS[4], 'st', 'P', 'tr', str(now), 'ls', str(now), 'dl', str(dl), 'aw', str(dl),
+    'at', ARGV[2])
   redis.call('ZADD', KEYS[1], dl, key)
   return {'LIVE', 1, ''}
 end
@@ -22,18 +23,12 @@ if h.cl or (tonumber(h.dl) <= now and redis.call('EXISTS', KEYS[3]) == 0) then
   return {'LIVE', 1, ''}
 end
 if ARGV[3] == '1' then redis.call('HSET', KEYS[4], 'at', ARGV[2]) end
-local alive, any = nil, false
-for f, v in pairs(h) do
-  if ispage(f) then
-    any = true
-    local q = page(v)
-    if q.st ~= 'E' and q.dl > now and (alive == nil or q.dl > alive) then alive = q.dl end
-  end
-end
-local dl = now + tonumber(ARGV[4])
-if alive and alive > dl then dl = alive end
-local st = 'P'
-if any then st = 'L' end
-redis.call('HSET', KEYS[4], 'st', st, 'dl', str(dl))
+-- The application serves a new page: await it for the open timeout, and cancel an exit grace.
+local aw = now + tonumber(ARGV[4])
+local dl = tonumber(h.dl)
+if h.st == 'X' or aw > dl then dl = aw end
+local st = h.st
+if st == 'X' then st = 'L' end
+redis.call('HSET', KEYS[4], 'st', st, 'dl', str(dl), 'aw', str(aw))
 redis.call('ZADD', KEYS[1], dl, key)
 return {'LIVE', 1, ''}

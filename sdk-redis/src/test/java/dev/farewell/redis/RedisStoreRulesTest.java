@@ -252,6 +252,68 @@ class RedisStoreRulesTest {
   }
 
   @Test
+  void exitOfThePreviousPageAfterTrackWaitsForTheNewPage() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    farewell.track("s");
+    assertThat(farewell.signal(Signal.of(EXIT, "s", "a", 2).asNavigation()).status())
+        .isEqualTo(Status.LIVE);
+    advance(20);
+    assertThat(releases).isEmpty();
+    farewell.signal(Signal.of(OPEN, "s", "b", 1));
+    advance(10);
+    assertThat(releases).isEmpty();
+    advance(5);
+    assertThat(releases).extracting(Release::reason).containsExactly(ReleaseReason.TIMEOUT);
+  }
+
+  @Test
+  void trackReplacesTheAttributesOnlyWhenNewOnesAreGiven() {
+    engine(false);
+    farewell.track("s", Map.of("user", "u1"));
+    farewell.track("s");
+    assertThat(farewell.session("s").orElseThrow().attributes()).containsEntry("user", "u1");
+    farewell.track("s", Map.of("user", "u2"));
+    assertThat(farewell.session("s").orElseThrow().attributes()).containsEntry("user", "u2");
+  }
+
+  @Test
+  void heartbeatMarkedHiddenGetsTheHiddenTimeoutAndVisibleBringsBackTheShortOne() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    farewell.signal(Signal.of(HEARTBEAT, "s", "a", 2).withHidden(true));
+    assertThat(farewell.session("s").orElseThrow().deadline()).isEqualTo(at(150));
+    advance(100);
+    farewell.signal(Signal.of(dev.farewell.SignalType.VISIBLE, "s", "a", 3));
+    assertThat(farewell.session("s").orElseThrow().deadline()).isEqualTo(at(115));
+  }
+
+  @Test
+  void sessionOutlivesATabThatStoppedBeatingWhileAnotherBeats() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    farewell.signal(Signal.of(OPEN, "s", "b", 1));
+    for (int i = 2; i < 6; i++) {
+      advance(10);
+      farewell.signal(Signal.of(HEARTBEAT, "s", "b", i));
+    }
+    assertThat(releases).isEmpty();
+    assertThat(farewell.session("s").orElseThrow().state()).isEqualTo(SessionState.LIVE);
+  }
+
+  @Test
+  void pageRestoredFromTheBackForwardCacheRevivesTheSession() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    farewell.signal(Signal.of(EXIT, "s", "a", 2));
+    advance(1);
+    assertThat(farewell.signal(Signal.of(dev.farewell.SignalType.RESUME, "s", "a", 3)).status())
+        .isEqualTo(Status.LIVE);
+    advance(10);
+    assertThat(releases).isEmpty();
+  }
+
+  @Test
   void exitOfAnUnknownSessionStartsNothing() {
     engine(false);
     assertThat(farewell.signal(Signal.of(EXIT, "s", "a", 1)).accepted()).isFalse();
@@ -350,6 +412,86 @@ class RedisStoreRulesTest {
       assertThat(page.deadline()).isEqualTo(at(15));
     });
     assertThat(view.deadline()).as("pages rule once one signalled").isEqualTo(at(15));
+  }
+
+  @Test
+  void closeWithReleaseOnCloseReleasesEveryLiveSessionWithShutdown() {
+    engine(false, Farewell.newBuilder().releaseOnClose(true), (store, keys) -> { });
+    farewell.signal(Signal.of(OPEN, "one", "a", 1));
+    farewell.track("two");
+    farewell.close();
+    assertThat(releases).extracting(Release::reason)
+        .containsExactly(ReleaseReason.SHUTDOWN, ReleaseReason.SHUTDOWN);
+    assertThat(redis.zcard("{" + prefix + ":0}:due")).isZero();
+  }
+
+  @Test
+  void closeWithoutReleaseLeavesSessionsForTheOtherNodes() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "one", "a", 1));
+    farewell.close();
+    assertThat(releases).isEmpty();
+    assertThat(redis.zcard("{" + prefix + ":0}:due")).isEqualTo(1);
+  }
+
+  @Test
+  void signalsAreSpreadOverShardsWithOneHashTagEach() {
+    RedisSessionStore store = RedisSessionStore.newBuilder().redisUri(TestRedis.uri())
+        .keyPrefix(prefix).shards(8).sweepInterval(Duration.ofHours(1)).fixedClock(time::millis)
+        .build();
+    farewell = Farewell.newBuilder().ticker(time).releaseExecutor(Runnable::run)
+        .onRelease(releases::add).store(store).build();
+    for (int i = 0; i < 64; i++) {
+      farewell.signal(Signal.of(OPEN, "s" + i, "a", 1));
+    }
+    long shardsUsed = java.util.stream.IntStream.range(0, 8)
+        .filter(i -> redis.zcard("{" + prefix + ":" + i + "}:due") > 0).count();
+    assertThat(shardsUsed).isGreaterThan(4);
+    assertThat(farewell.size()).isEqualTo(64);
+    assertThat(farewell.snapshot()).hasSize(64);
+    advance(15);
+    assertThat(releases).hasSize(64);
+  }
+
+  @Test
+  void builderRejectsBadSettingsWithClearMessages() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> RedisSessionStore.newBuilder().redisUri("http://localhost"))
+        .hasMessageContaining("redis:// or rediss://");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> RedisSessionStore.newBuilder().keyPrefix("a{b}"))
+        .hasMessageContaining("without braces");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> RedisSessionStore.newBuilder().shards(0)).hasMessageContaining("was 0");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> RedisSessionStore.newBuilder().sweepInterval(Duration.ZERO))
+        .hasMessageContaining("sweepInterval must be > 0");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> RedisSessionStore.newBuilder().build())
+        .hasMessageContaining("exactly one of redisUri and client");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> RedisSessionStore.newBuilder().shards(2).shards(3))
+        .hasMessageContaining("already set");
+  }
+
+  @Test
+  void inFlightRecordOfANodeThatDiedAfterItsAcknowledgementIsReportedAndCleared() {
+    engine(false);
+    String inflight = "{" + prefix + ":0}:inflight";
+    redis.zadd(inflight, time.millis(), "dead-node s");
+    advance(1);
+    assertThat(redis.zcard(inflight)).as("fresh records are left alone").isEqualTo(1);
+    advance(10);
+    assertThat(redis.zcard(inflight)).isZero();
+  }
+
+  @Test
+  void acknowledgedReleasesLeaveNoInFlightRecord() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    advance(15);
+    assertThat(releases).hasSize(1);
+    assertThat(redis.zcard("{" + prefix + ":0}:inflight")).isZero();
   }
 
   @Test

@@ -26,13 +26,17 @@ final class TestRedis {
       find();
     }
     if (uri == null) {
-      String message = "No Redis for the Redis store tests: " + problem;
-      if ("1".equals(System.getenv("FAREWELL_REQUIRE_REDIS"))) {
-        fail(message + " (FAREWELL_REQUIRE_REDIS=1)");
-      }
-      assumeTrue(false, message);
+      skipOrFail("No Redis for the Redis store tests: " + problem);
     }
     return uri;
+  }
+
+  /** Skips the test with {@code message}, or fails it when FAREWELL_REQUIRE_REDIS=1. */
+  static void skipOrFail(String message) {
+    if ("1".equals(System.getenv("FAREWELL_REQUIRE_REDIS"))) {
+      fail(message + " (FAREWELL_REQUIRE_REDIS=1)");
+    }
+    assumeTrue(false, message);
   }
 
   static String uniquePrefix() {

@@ -92,8 +92,8 @@ abstract class BeaconEndpointContract {
 
   @AfterAll
   void stopContainer() throws Exception {
-    container.close();
     farewell.close();
+    container.close();
     http.dispatcher().executorService().shutdown();
     http.connectionPool().evictAll();
   }
@@ -160,6 +160,20 @@ abstract class BeaconEndpointContract {
     assertThat(releasesOf(key)).singleElement()
         .satisfies(r -> assertThat(r.reason()).isEqualTo(ReleaseReason.EXIT));
     assertThat(releasesOf(key).get(0).attributes()).containsEntry("user", "alice");
+  }
+
+  @Test
+  void aSessionWhosePageNeverSignalsIsReleasedWithTimeoutAndItsHttpSessionInvalidated() {
+    Browser browser = newBrowser();
+    browser.pageToken();
+    String key = browser.sessionKey();
+
+    await().atMost(Duration.ofSeconds(15)).until(() -> !releasesOf(key).isEmpty());
+
+    assertThat(releasesOf(key)).singleElement()
+        .satisfies(r -> assertThat(r.reason()).isEqualTo(ReleaseReason.TIMEOUT));
+    await().atMost(Duration.ofSeconds(5)).until(() -> browser.sessionKey() == null);
+    assertThat(releasesOf(key)).hasSize(1);
   }
 
   @Test

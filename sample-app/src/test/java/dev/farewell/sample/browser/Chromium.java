@@ -177,6 +177,45 @@ public final class Chromium implements AutoCloseable {
     return new Tab(this, (String) info.get("id"), (String) info.get("webSocketDebuggerUrl"));
   }
 
+  /**
+   * Opens a tab on {@code url} in a new browser context (its own cookies and storage, like a
+   * private window), so that one browser can hold the logins of several users.
+   */
+  public Tab newIsolatedTab(URI url) {
+    try (DevToolsConnection browser = browser()) {
+      Object context = browser.send("Target.createBrowserContext").get("browserContextId");
+      Object targetId =
+          browser
+              .send("Target.createTarget", Map.of("url", url.toString(), "browserContextId", context))
+              .get("targetId");
+      for (Map<String, Object> target : targets()) {
+        if (targetId.equals(target.get("id"))) {
+          return new Tab(this, (String) targetId, (String) target.get("webSocketDebuggerUrl"));
+        }
+      }
+      throw new DevToolsException("the new target " + targetId + " is not listed");
+    }
+  }
+
+  /**
+   * Opens {@code url} in a new window of its own, so that it does not hide the tabs of the other
+   * windows (a tab opened with {@link #newTab} comes to the front of its window).
+   */
+  public Tab newWindow(URI url) {
+    try (DevToolsConnection browser = browser()) {
+      Object targetId =
+          browser
+              .send("Target.createTarget", Map.of("url", url.toString(), "newWindow", true))
+              .get("targetId");
+      for (Map<String, Object> target : targets()) {
+        if (targetId.equals(target.get("id"))) {
+          return new Tab(this, (String) targetId, (String) target.get("webSocketDebuggerUrl"));
+        }
+      }
+      throw new DevToolsException("the new target " + targetId + " is not listed");
+    }
+  }
+
   /** Closes a tab as a user would ({@code /json/close/ID}): the page gets its pagehide. */
   public void closeTab(String targetId) {
     call(new Request.Builder().url("http://127.0.0.1:" + port + "/json/close/" + targetId).build());
