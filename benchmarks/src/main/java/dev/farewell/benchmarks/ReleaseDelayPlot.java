@@ -109,7 +109,10 @@ final class ReleaseDelayPlot {
     g.setStroke(
         new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0));
     g.drawLine(targetX, top, targetX, bottom);
-    g.drawString("target p99 " + panel.target().toMillis() + " ms", targetX - 50, top - 4 + 14);
+    String label = "target p99 " + panel.target().toMillis() + " ms";
+    int labelWidth = g.getFontMetrics().stringWidth(label);
+    int labelX = (targetX + 6 + labelWidth <= right) ? targetX + 6 : targetX - 6 - labelWidth;
+    g.drawString(label, labelX, bottom - 8);
 
     curve(g, panel.baseline(), BASELINE, left, bottom, top, xScale);
     curve(g, panel.farewell(), FAREWELL, left, bottom, top, xScale);
