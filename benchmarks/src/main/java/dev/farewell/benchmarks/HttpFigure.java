@@ -84,8 +84,9 @@ final class HttpFigure implements Figure {
 
   /**
    * Warms an endpoint up until its rate settles: the servlet's JSON, token and engine paths take
-   * tens of thousands of requests to be compiled, which on a busy machine is many seconds. Windows
-   * of {@code window} until two in a row agree within 10 % (at most 12 windows); once in quick mode.
+   * well over 100,000 requests to be compiled, which on a busy machine is many seconds. Windows of
+   * {@code window}, at least five, until two in a row agree within 5 % (at most 15); once in quick
+   * mode.
    */
   private static void warmUp(
       KeepAliveLoadDriver driver,
@@ -96,11 +97,11 @@ final class HttpFigure implements Figure {
       StringBuilder log)
       throws InterruptedException {
     double previous = 0;
-    for (int i = 0; i < (quick ? 1 : 12); i++) {
+    for (int i = 0; i < (quick ? 1 : 15); i++) {
       KeepAliveLoadDriver.Result result = driver.run(source, window);
       log.append("warm-up ").append(name).append(": ").append(result).append('\n');
       double rate = result.perSecond();
-      if (i >= 2 && Math.abs(rate - previous) <= 0.1 * Math.max(rate, previous)) {
+      if (i >= 4 && Math.abs(rate - previous) <= 0.05 * Math.max(rate, previous)) {
         return;
       }
       previous = rate;
