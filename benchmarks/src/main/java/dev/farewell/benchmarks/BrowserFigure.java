@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -229,7 +230,7 @@ final class BrowserFigure implements Figure {
       }
       delays[n++] = outcome.delay().toNanos();
     }
-    delays = java.util.Arrays.copyOf(delays, n);
+    delays = Arrays.copyOf(delays, n);
     String value;
     boolean met;
     if (n == 0) {

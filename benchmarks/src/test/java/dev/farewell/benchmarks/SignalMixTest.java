@@ -6,6 +6,7 @@ import dev.farewell.Signal;
 import dev.farewell.SignalType;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -47,7 +48,7 @@ class SignalMixTest {
   void sequenceNumbersGrowForEveryPageSoNoSignalIsIgnoredAsStale() {
     SignalMix mix = new SignalMix(10, 6);
     SignalMix.Cursor cursor = mix.cursor(0, 1, 7);
-    Map<String, Long> last = new java.util.HashMap<>();
+    Map<String, Long> last = new HashMap<>();
     for (int i = 0; i < 10 * SignalMix.CYCLE * 3; i++) {
       Signal signal = cursor.next();
       Long previous = last.put(signal.pageId(), signal.sequence());
