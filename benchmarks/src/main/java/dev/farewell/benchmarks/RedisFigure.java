@@ -32,7 +32,9 @@ final class RedisFigure implements Figure {
     String prefix = "farewell-bench:" + UUID.randomUUID() + ":";
     try {
       double baseline = zaddLoop(redis, prefix + "zadd", sessions, duration.dividedBy(2));
-      double farewell = RedisStoreLoad.run(redis, prefix + "store:", sessions, THREADS, duration);
+      RedisStoreLoad.Load load =
+          RedisStoreLoad.run(redis, prefix + "store", sessions, THREADS, duration);
+      double farewell = load.perSecond();
       double baselineAgain = zaddLoop(redis, prefix + "zadd", sessions, duration.dividedBy(2));
       double bare = (baseline + baselineAgain) / 2;
       Files.writeString(
@@ -42,7 +44,10 @@ final class RedisFigure implements Figure {
       rows.add(
           new Row(
               "Redis store signals/s, 1 node, " + THREADS + " threads",
-              Row.perSecond(farewell),
+              Row.perSecond(farewell)
+                  + (load.released() == 0
+                      ? ""
+                      : " [" + load.released() + " sessions released during the run]"),
               Row.perSecond(bare),
               Row.ratio(farewell, bare),
               "(none)",
