@@ -11,8 +11,7 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 
 /**
  * Farewell's real servlet ({@link FarewellServlet}), mounted under a base path of a Jetty context
- * with an engine at its defaults behind it, and a way to issue page tokens for the load driver's
- * sessions. The per-page rate limit is raised so far that it never refuses (the driver makes one
+ * with an engine behind it, and a way to issue page tokens for the load driver's sessions. The per-page rate limit is raised so far that it never refuses (the driver makes one
  * page beat thousands of times a second; a real page beats every few seconds), but it still runs.
  */
 final class BeaconEndpoint implements AutoCloseable {
@@ -29,7 +28,15 @@ final class BeaconEndpoint implements AutoCloseable {
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
     PageTokens tokens = PageTokens.newBuilder().secret(secret).build();
-    Farewell farewell = Farewell.newBuilder().build();
+    // the driver's pages beat only while it speaks to this endpoint; long timeouts keep their
+    // sessions alive through the bare servlet's turns (a deadline costs the same either way)
+    Duration idle = Duration.ofMinutes(10);
+    Farewell farewell =
+        Farewell.newBuilder()
+            .heartbeatTimeout(idle)
+            .hiddenTimeout(idle)
+            .openTimeout(idle)
+            .build();
     FarewellServlet servlet =
         FarewellServlet.newBuilder(farewell)
             .basePath(base)

@@ -22,7 +22,7 @@ final class HttpFigure implements Figure {
 
   @Override
   public List<Row> run(Settings settings) throws Exception {
-    Duration warmup = settings.quick() ? Duration.ofSeconds(1) : Duration.ofSeconds(2);
+    Duration warmup = settings.quick() ? Duration.ofSeconds(1) : Duration.ofSeconds(3);
     Duration round = settings.quick() ? Duration.ofSeconds(1) : Duration.ofSeconds(4);
     int rounds = settings.quick() ? 1 : 4;
 
@@ -42,8 +42,8 @@ final class HttpFigure implements Figure {
         KeepAliveLoadDriver driver = new KeepAliveLoadDriver(port, CONNECTIONS);
         BeaconTraffic traffic = new BeaconTraffic(farewell, port, CONNECTIONS);
         StringBuilder log = new StringBuilder();
-        warmUp(driver, traffic::farewell, warmup, settings.quick(), "farewell", log);
-        warmUp(driver, traffic::bare, warmup, settings.quick(), "bare", log);
+        warmUp(driver, traffic::farewell, warmup, settings.quick() ? 1 : 6, "farewell", log);
+        warmUp(driver, traffic::bare, warmup, settings.quick() ? 1 : 3, "bare", log);
         double farewellTotal = 0;
         double bareTotal = 0;
         for (int r = 0; r < rounds; r++) {
@@ -84,24 +84,24 @@ final class HttpFigure implements Figure {
 
   /**
    * Warms an endpoint up until its rate settles: the servlet's JSON, token and engine paths take
-   * well over 100,000 requests to be compiled, which on a busy machine is many seconds. Windows of
-   * {@code window}, at least five, until two in a row agree within 5 % (at most 15); once in quick
-   * mode.
+   * a few hundred thousand requests to be fully compiled, which on a busy machine is many seconds.
+   * At least {@code minimum} windows of {@code window}, then more until two in a row agree within
+   * 5 %, at most twice the minimum.
    */
   private static void warmUp(
       KeepAliveLoadDriver driver,
       KeepAliveLoadDriver.RequestSource source,
       Duration window,
-      boolean quick,
+      int minimum,
       String name,
       StringBuilder log)
       throws InterruptedException {
     double previous = 0;
-    for (int i = 0; i < (quick ? 1 : 15); i++) {
+    for (int i = 0; i < 2 * minimum - 1; i++) {
       KeepAliveLoadDriver.Result result = driver.run(source, window);
       log.append("warm-up ").append(name).append(": ").append(result).append('\n');
       double rate = result.perSecond();
-      if (i >= 4 && Math.abs(rate - previous) <= 0.05 * Math.max(rate, previous)) {
+      if (i + 1 >= minimum && Math.abs(rate - previous) <= 0.05 * Math.max(rate, previous)) {
         return;
       }
       previous = rate;
