@@ -100,6 +100,16 @@ class BuilderValidationTest {
       assertThatThrownBy(() -> farewell.signal(Signal.of(SignalType.OPEN, "s", "a b", 0)))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("pageId must be 1 to 64 characters of [A-Za-z0-9_-]");
+      assertThatThrownBy(() -> farewell.signal(Signal.of(SignalType.OPEN, "s", "é", 0)))
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(
+              () -> farewell.signal(Signal.of(SignalType.OPEN, "s", "a".repeat(65), 0)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageEndingWith("was 65 characters");
+      assertThat(farewell.signal(Signal.of(SignalType.OPEN, "s", "a".repeat(64), 0)).accepted())
+          .isTrue();
+      assertThat(farewell.signal(Signal.of(SignalType.OPEN, "s", "Az09_-", 0)).accepted())
+          .isTrue();
       assertThatThrownBy(() -> farewell.track(""))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("sessionKey must not be empty");

@@ -368,6 +368,21 @@ class SessionLifecycleTest {
   }
 
   @Test
+  void pageIdsDrawnByTheSnippetAreMatchedAndShownUnchanged() {
+    String page = java.util.UUID.randomUUID().toString();
+    send(SignalType.OPEN, "s1", page, 0);
+    advance(10_000);
+
+    assertThat(send(SignalType.HEARTBEAT, "s1", page, 0)).isEqualTo(SignalResult.live(false));
+    assertThat(send(SignalType.HEARTBEAT, "s1", page, 1)).isEqualTo(SignalResult.live(true));
+    assertThat(farewell.session("s1").orElseThrow().pages())
+        .extracting(PageView::pageId)
+        .containsExactly(page);
+    advance(14_999);
+    assertThat(released.size()).isZero();
+  }
+
+  @Test
   void statusAnswersTellThePageWhatBecameOfItsSignal() {
     assertThat(send(SignalType.OPEN, "s1", "p1", 0).status()).isEqualTo(Status.LIVE);
     assertThat(send(SignalType.EXIT, "s1", "p1", 1).status()).isEqualTo(Status.EXITING);

@@ -38,6 +38,10 @@ public final class Main {
     SampleApp app;
     try {
       app = SampleApp.start(options);
+    } catch (IllegalArgumentException e) {
+      err.println("farewell-sample-app: " + e.getMessage());
+      err.println("Run with --help to see the options.");
+      return 2;
     } catch (IllegalStateException e) {
       err.println("farewell-sample-app: " + e.getMessage());
       return 1;

@@ -13,7 +13,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -56,6 +56,7 @@ public final class SampleApp implements AutoCloseable {
    * Starts the demo and returns once it answers requests.
    *
    * @throws NullPointerException if {@code options} is null
+   * @throws IllegalArgumentException if the timeouts contradict each other (the message says how)
    * @throws IllegalStateException if the server cannot start (port taken, Redis unreachable); the
    *     message says why
    */
@@ -67,12 +68,13 @@ public final class SampleApp implements AutoCloseable {
     String prefix = options.group() + ":";
     if (options.store().isPresent()) {
       URI store = options.store().get();
-      redis = new JedisPooled(store.getHost(), store.getPort());
+      redis = RedisClient.create(store);
       try {
         redis.ping();
       } catch (RuntimeException e) {
         redis.close();
-        throw new IllegalStateException("cannot reach Redis at " + store + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "cannot reach Redis at " + store + ": " + e.getMessage(), e);
       }
       seats = new RedisSeats(redis, prefix, options.seats());
       releaseLog = new RedisReleaseLog(redis, prefix);
@@ -101,31 +103,7 @@ public final class SampleApp implements AutoCloseable {
       engine = wiring.engine();
       logins.wiring(wiring);
       feed = new DashboardFeed(logins, sso::logouts);
-
-      ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
-      context.setContextPath("/");
-      context.getSessionHandler().addEventListener(wiring.servlet().httpSessionListener());
-      context.getSessionHandler().setSessionCookie("FAREWELL_DEMO");
-      LoginServlet login = new LoginServlet(logins);
-      context.addServlet(new ServletHolder("login", login), "/login");
-      context.addServlet(new ServletHolder("home", login), "");
-      context.addServlet(new ServletHolder("app", new AppServlet(logins)), "/app/*");
-      context.addServlet(new ServletHolder("logout", new LogoutServlet(logins)), "/logout");
-      context.addServlet(new ServletHolder("api", new ApiServlet(logins)), "/api/*");
-      context.addServlet(
-          new ServletHolder("dashboard", new StaticServlet("dashboard.html", "text/html;charset=utf-8")),
-          "/dashboard");
-      ServletHolder events = new ServletHolder("dashboard-events", feed);
-      events.setAsyncSupported(true);
-      context.addServlet(events, "/dashboard/events");
-      context.addServlet(
-          new ServletHolder("css", new StaticServlet("demo.css", "text/css;charset=utf-8")),
-          "/static/demo.css");
-      context.addServlet(new ServletHolder("legacy-sso", sso), "/legacy-sso/logout");
-      ServletHolder farewell = new ServletHolder("farewell", wiring.servlet());
-      farewell.setAsyncSupported(true);
-      context.addServlet(farewell, "/farewell/*");
-      server.setHandler(context);
+      server.setHandler(routes(logins, wiring, feed, sso));
       server.setStopAtShutdown(false);
       server.start();
     } catch (Exception e) {
@@ -139,8 +117,8 @@ public final class SampleApp implements AutoCloseable {
       if (redis != null) {
         redis.close();
       }
-      if (e instanceof IllegalStateException) {
-        throw (IllegalStateException) e;
+      if (e instanceof IllegalStateException || e instanceof IllegalArgumentException) {
+        throw (RuntimeException) e;
       }
       throw new IllegalStateException("cannot start the demo: " + e.getMessage(), e);
     }
@@ -148,6 +126,36 @@ public final class SampleApp implements AutoCloseable {
     URI uri = URI.create("http://" + host + ":" + connector.getLocalPort() + "/");
     log.info("Farewell demo ready at {} with {} seats", uri, options.seats());
     return new SampleApp(server, engine, logins, feed, sso, redis, uri);
+  }
+
+  /** The demo's pages, APIs and the Farewell endpoint, under one servlet context with sessions. */
+  private static ServletContextHandler routes(
+      Logins logins, Wiring wiring, DashboardFeed feed, LegacySsoServlet sso) {
+    ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
+    context.setContextPath("/");
+    context.getSessionHandler().addEventListener(wiring.servlet().httpSessionListener());
+    context.getSessionHandler().setSessionCookie("FAREWELL_DEMO");
+    LoginServlet login = new LoginServlet(logins);
+    context.addServlet(new ServletHolder("login", login), "/login");
+    context.addServlet(new ServletHolder("home", login), "");
+    context.addServlet(new ServletHolder("app", new AppServlet(logins)), "/app/*");
+    context.addServlet(new ServletHolder("logout", new LogoutServlet(logins)), "/logout");
+    context.addServlet(new ServletHolder("api", new ApiServlet(logins)), "/api/*");
+    context.addServlet(
+        new ServletHolder(
+            "dashboard", new StaticServlet("dashboard.html", "text/html;charset=utf-8")),
+        "/dashboard");
+    ServletHolder events = new ServletHolder("dashboard-events", feed);
+    events.setAsyncSupported(true);
+    context.addServlet(events, "/dashboard/events");
+    context.addServlet(
+        new ServletHolder("css", new StaticServlet("demo.css", "text/css;charset=utf-8")),
+        "/static/demo.css");
+    context.addServlet(new ServletHolder("legacy-sso", sso), "/legacy-sso/logout");
+    ServletHolder farewell = new ServletHolder("farewell", wiring.servlet());
+    farewell.setAsyncSupported(true);
+    context.addServlet(farewell, "/farewell/*");
+    return context;
   }
 
   /** The address of the running demo, such as {@code http://127.0.0.1:8080/}. */

@@ -63,7 +63,7 @@ final class Wiring {
     try {
       engine = builder.build();
     } catch (IllegalStateException e) {
-      throw new IllegalStateException("bad timeouts: " + e.getMessage(), e);
+      throw new IllegalArgumentException("the timeouts contradict each other: " + e.getMessage(), e);
     }
     byte[] secret =
         options

@@ -131,6 +131,20 @@ class CommandLineTest {
   }
 
   @Test
+  void mainExitsWithStatusTwoWhenTheTimeoutsContradictEachOther() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        Main.run(
+            new String[] {"--port", "0", "--heartbeat-timeout", "2s"},
+            Map.of(),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("the timeouts contradict each other", "heartbeatTimeout must be > heartbeatInterval");
+  }
+
+  @Test
   void helpPrintsEveryOption() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int status =

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.abort;
 
 import java.net.URI;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 /**
  * The rule for tests that need Redis: {@code REDIS_URL}, else {@code redis://127.0.0.1:6379}; they
@@ -22,7 +22,7 @@ final class RedisSupport {
             configured == null || configured.isBlank() ? "redis://127.0.0.1:6379" : configured);
     int port = uri.getPort() == -1 ? 6379 : uri.getPort();
     uri = URI.create("redis://" + uri.getHost() + ":" + port);
-    try (JedisPooled redis = new JedisPooled(uri.getHost(), port)) {
+    try (RedisClient redis = RedisClient.create(uri)) {
       redis.ping();
       return uri;
     } catch (RuntimeException e) {
@@ -37,7 +37,7 @@ final class RedisSupport {
 
   /** Deletes the keys of one test's group (never anything else: the server is shared). */
   static void deleteGroup(URI uri, String group) {
-    try (JedisPooled redis = new JedisPooled(uri.getHost(), uri.getPort())) {
+    try (RedisClient redis = RedisClient.create(uri)) {
       for (String key : redis.keys(group + ":*")) {
         redis.del(key);
       }

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -104,41 +103,60 @@ public final class BeaconHandler {
       return answer(request, headers);
     } catch (Rejection rejection) {
       logger.debug("Beacon refused with {}: {}", rejection.status, rejection.getMessage());
-      return error(rejection, headers);
+      // A body refused before it was read (or read only to the limit) is not read on by the
+      // container either, however large it claims to be: the connection goes.
+      boolean unread = rejection.status == 413 || rejection.beforeBody && hasBody(request);
+      return error(rejection, headers, unread);
     }
+  }
+
+  private static boolean hasBody(BeaconRequest request) {
+    return request.header("Transfer-Encoding").isPresent()
+        || request.header("Content-Length").map(length -> !length.trim().equals("0")).orElse(false);
   }
 
   private BeaconResponse answer(BeaconRequest request, Map<String, String> headers)
       throws Rejection {
-    String method = request.method();
-    Optional<String> originHeader = request.header("Origin");
-    Site site = site(request, originHeader);
-    if (site.corsOrigin != null) {
-      headers.put("Access-Control-Allow-Origin", site.corsOrigin);
-      headers.put("Access-Control-Allow-Credentials", "true");
-      headers.put("Vary", "Origin");
-    }
-    if ("OPTIONS".equals(method)) {
+    RequestSite site;
+    MediaType media;
+    try {
+      site = RequestSite.of(request, origins);
       if (site.corsOrigin != null) {
-        headers.put("Access-Control-Allow-Methods", "POST");
-        headers.put("Access-Control-Allow-Headers", "Content-Type");
-        headers.put("Access-Control-Max-Age", "600");
-        headers.put("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
+        headers.put("Access-Control-Allow-Origin", site.corsOrigin);
+        headers.put("Access-Control-Allow-Credentials", "true");
+        headers.put("Vary", "Origin");
       }
-      headers.put("Allow", "POST, OPTIONS");
-      return new BeaconResponse(204, headers, "", false);
-    }
-    if (!"POST".equals(method)) {
-      headers.put("Allow", "POST, OPTIONS");
-      throw new Rejection(405, "method_not_allowed", "use POST");
-    }
-    MediaType media = BodyDecoder.accept(request.header("Content-Type").orElse(null));
-    Optional<String> declaredLength = request.header("Content-Length");
-    if (declaredLength.isPresent() && tooLong(declaredLength.get())) {
-      throw tooLarge();
+      String method = request.method();
+      if ("OPTIONS".equals(method)) {
+        if (site.corsOrigin != null) {
+          headers.put("Access-Control-Allow-Methods", "POST");
+          headers.put("Access-Control-Allow-Headers", "Content-Type");
+          headers.put("Access-Control-Max-Age", "600");
+          headers.put(
+              "Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
+        }
+        headers.put("Allow", "POST, OPTIONS");
+        return new BeaconResponse(204, headers, "", false);
+      }
+      if (!"POST".equals(method)) {
+        headers.put("Allow", "POST, OPTIONS");
+        throw new Rejection(405, "method_not_allowed", "use POST");
+      }
+      media = BodyDecoder.accept(request.header("Content-Type").orElse(null));
+      Optional<String> declaredLength = request.header("Content-Length");
+      if (declaredLength.isPresent() && tooLong(declaredLength.get())) {
+        throw tooLarge();
+      }
+    } catch (Rejection beforeBody) {
+      throw beforeBody.beforeBody();
     }
     byte[] body = new byte[MAXIMUM_BODY_BYTES + 1];
-    int length = read(request, body);
+    int length;
+    try {
+      length = read(request, body);
+    } catch (Rejection unreadable) {
+      throw unreadable.beforeBody();
+    }
     if (length > MAXIMUM_BODY_BYTES) {
       throw tooLarge();
     }
@@ -212,37 +230,6 @@ public final class BeaconHandler {
     }
   }
 
-  /** Where the request comes from, as far as the origin policy is concerned. */
-  private static final class Site {
-    final boolean sameOrigin;
-    final String corsOrigin;
-
-    Site(boolean sameOrigin, String corsOrigin) {
-      this.sameOrigin = sameOrigin;
-      this.corsOrigin = corsOrigin;
-    }
-  }
-
-  private Site site(BeaconRequest request, Optional<String> originHeader) throws Rejection {
-    String fetchSite = request.header("Sec-Fetch-Site").orElse("").trim().toLowerCase(Locale.ROOT);
-    boolean crossSite = fetchSite.equals("cross-site");
-    if (originHeader.isPresent()) {
-      String origin = OriginPolicy.normalize(originHeader.get());
-      if (origin != null && origin.equals(OriginPolicy.normalize(request.serverOrigin()))
-          && !crossSite) {
-        return new Site(true, null);
-      }
-      if (origins.allowsListed(origin)) {
-        return new Site(false, originHeader.get().trim());
-      }
-      throw forbidden();
-    }
-    if (crossSite) {
-      throw forbidden();
-    }
-    return new Site(fetchSite.equals("same-origin"), null);
-  }
-
   private static boolean tooLong(String declared) {
     try {
       return Long.parseLong(declared.trim()) > MAXIMUM_BODY_BYTES;
@@ -263,14 +250,11 @@ public final class BeaconHandler {
         }
         length += n;
       }
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // A broken chunked encoding, a reset or a read timeout; some containers throw unchecked.
       throw Rejection.malformed("body could not be read");
     }
     return length;
-  }
-
-  private static Rejection forbidden() {
-    return new Rejection(403, "forbidden_origin", "origin not allowed");
   }
 
   private static Rejection unauthorized(String message) {
@@ -286,14 +270,15 @@ public final class BeaconHandler {
     return new BeaconResponse(status, headers, body, false);
   }
 
-  private static BeaconResponse error(Rejection rejection, Map<String, String> headers) {
+  private static BeaconResponse error(
+      Rejection rejection, Map<String, String> headers, boolean closeConnection) {
     headers.put("Cache-Control", "no-store");
     headers.put("Content-Type", JSON);
     // Codes and messages are constants of this package: nothing from the wire is echoed.
     String body =
         "{\"status\":\"error\",\"error\":\"" + rejection.code + "\",\"message\":\""
             + rejection.getMessage() + "\"}";
-    return new BeaconResponse(rejection.status, headers, body, rejection.status == 413);
+    return new BeaconResponse(rejection.status, headers, body, closeConnection);
   }
 
   @Override

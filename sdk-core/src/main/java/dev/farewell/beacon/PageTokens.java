@@ -145,6 +145,10 @@ public final class PageTokens {
         || payload.length > 1 + Long.BYTES + MAXIMUM_KEY_BYTES) {
       return Optional.empty();
     }
+    // One token, one spelling: refuse padding and non-zero trailing bits, which decode the same.
+    if (!value.equals(ENCODER.encodeToString(payload) + "." + ENCODER.encodeToString(signature))) {
+      return Optional.empty();
+    }
     int signer = -1;
     for (int i = 0; i < secrets.size(); i++) {
       // Constant time compare, and every secret is tried, so timing tells nothing about which.

@@ -9,11 +9,22 @@ final class Rejection extends Exception {
 
   final int status;
   final String code;
+  final boolean beforeBody;
 
   Rejection(int status, String code, String message) {
+    this(status, code, message, false);
+  }
+
+  private Rejection(int status, String code, String message, boolean beforeBody) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;
+    this.beforeBody = beforeBody;
+  }
+
+  /** The same rejection, made before the body was read to its end. */
+  Rejection beforeBody() {
+    return new Rejection(status, code, getMessage(), true);
   }
 
   static Rejection malformed(String message) {

@@ -11,14 +11,40 @@ import dev.farewell.spi.StoreContext;
  */
 final class Page {
 
-  final String id;
+  /** The id, unless it is compact (see {@link PageIds}): then null and held in the two longs. */
+  private final String id;
+  private final long idHigh;
+  private final long idLow;
   long sequence;
   long lastSignalAt;
   PageState state;
   Page next;
 
   Page(String id) {
-    this.id = id;
+    if (PageIds.isCompact(id)) {
+      this.id = null;
+      this.idHigh = PageIds.high(id);
+      this.idLow = PageIds.low(id);
+    } else {
+      this.id = id;
+      this.idHigh = 0;
+      this.idLow = 0;
+    }
+  }
+
+  /**
+   * Whether this page has the id whose compact form is {@code high}, {@code low} ({@code compact}
+   * true) or which is the string {@code other}.
+   */
+  boolean hasId(String other, boolean compact, long high, long low) {
+    if (compact) {
+      return id == null && idHigh == high && idLow == low;
+    }
+    return other.equals(id);
+  }
+
+  String id() {
+    return id != null ? id : PageIds.format(idHigh, idLow);
   }
 
   /** Whether the page still counts as open at {@code now}. */
@@ -40,7 +66,7 @@ final class Page {
 
   PageView view(StoreContext context, Timeouts timeouts) {
     return new PageView(
-        id,
+        id(),
         state,
         sequence,
         context.toInstant(lastSignalAt),

@@ -163,8 +163,11 @@ final class Session {
   }
 
   private Page find(String pageId) {
+    boolean compact = PageIds.isCompact(pageId);
+    long high = compact ? PageIds.high(pageId) : 0;
+    long low = compact ? PageIds.low(pageId) : 0;
     for (Page p = pages; p != null; p = p.next) {
-      if (p.id.equals(pageId)) {
+      if (p.hasId(pageId, compact, high, low)) {
         return p;
       }
     }

@@ -24,7 +24,11 @@ public interface SessionStore {
 
   /**
    * Applies a page's signal to its session, keeping the rules of {@link SessionRules}: sequence
-   * ordering per page, deadlines, grace after the last exit, tombstones of released sessions.
+   * ordering per page, deadlines, grace after the last exit, tombstones of released sessions,
+   * limits. A signal other than {@code EXIT} for a key that is neither live nor tombstoned starts
+   * a session (with no attributes); an {@code EXIT} for such a key starts nothing and is answered
+   * {@code EXITING}, not accepted. A session found past its deadline is released first (exactly
+   * once), and the signal is then answered {@code RELEASED}.
    */
   SignalResult apply(Signal signal);
 
@@ -34,7 +38,7 @@ public interface SessionStore {
    * application starts a new session under it.
    *
    * @param attributes what to hand the release actions; replaces earlier attributes when non-empty
-   * @return {@code LIVE} (or {@code EXITING} never), or {@code FULL} when the store holds its maximum
+   * @return {@code LIVE}, or {@code FULL} when the store holds its maximum of sessions
    */
   SignalResult track(String sessionKey, Map<String, String> attributes);
 

@@ -194,4 +194,22 @@ class BeaconHandlerTest {
 
     assertThat(cookies.handle(request).status()).isEqualTo(401);
   }
+
+  @Test
+  void aBodyRefusedBeforeItWasReadClosesTheConnection() {
+    Request unsupported = new Request("POST", "{}");
+    unsupported.headers.put("content-type", "text/html");
+    unsupported.headers.put("content-length", "2");
+    Request malformed = new Request("POST", "{}");
+    malformed.headers.put("content-length", "2");
+
+    BeaconResponse refusedUnread = handler.handle(unsupported);
+    BeaconResponse refusedRead = handler.handle(malformed);
+
+    assertThat(refusedUnread.status()).isEqualTo(415);
+    assertThat(refusedUnread.closeConnection()).isTrue();
+    assertThat(unsupported.bytesRead).isZero();
+    assertThat(refusedRead.status()).isEqualTo(400);
+    assertThat(refusedRead.closeConnection()).isFalse();
+  }
 }

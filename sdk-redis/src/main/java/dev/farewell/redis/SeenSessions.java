@@ -42,6 +42,8 @@ final class SeenSessions {
   /** A signal answered locally and not yet written; written by {@code flushAt} at the latest. */
   record Unwritten(Signal signal, long receivedAt, long flushAt) {}
 
+  private static final int MAXIMUM_PAGES = 32;
+
   private final Cache<String, Seen> sessions;
   private final ConcurrentHashMap<PageRef, Unwritten> unwritten = new ConcurrentHashMap<>();
   private final long maximumUnwritten;
@@ -72,8 +74,9 @@ final class SeenSessions {
     // than one and a half intervals ahead: should this node die with the beat unwritten, the
     // page's next beat (to any node) still finds its session alive.
     this.coalesceWindow = coalesce ? timeout - interval - interval / 2 : -1;
-    // A coalesced beat is written one interval before the deadline last written would pass.
-    this.flushDelay = timeout - interval;
+    // A coalesced beat is written when the window ends, one and a half intervals before the
+    // deadline last written would pass: a sweeper late by less than that cannot release early.
+    this.flushDelay = coalesceWindow;
   }
 
   Seen session(String sessionKey) {
@@ -122,7 +125,7 @@ final class SeenSessions {
       return false;
     }
     unwritten.merge(ref, new Unwritten(signal, now, now), SeenSessions::newer);
-    SeenPage page = seen.pages.computeIfAbsent(signal.pageId(), id -> new SeenPage());
+    SeenPage page = pageOf(seen, signal);
     page.sequence = Math.max(page.sequence, signal.sequence());
     return true;
   }
@@ -147,11 +150,22 @@ final class SeenSessions {
         (ref, old) -> old.signal().sequence() < signal.sequence() ? null : old);
   }
 
+  /**
+   * The page of {@code signal} in {@code seen}, made if needed. A session that reloads for hours
+   * gathers page ids: beyond a few, the others are forgotten (they only cost write-throughs).
+   */
+  private static SeenPage pageOf(Seen seen, Signal signal) {
+    if (seen.pages.size() >= MAXIMUM_PAGES && !seen.pages.containsKey(signal.pageId())) {
+      seen.pages.clear();
+    }
+    return seen.pages.computeIfAbsent(signal.pageId(), id -> new SeenPage());
+  }
+
   /** Learns what Redis answered to a signal received at {@code receivedAt}. */
   void learn(Seen seen, Signal signal, long receivedAt, SignalResult result) {
     written.increment();
     synchronized (seen) {
-      SeenPage page = seen.pages.computeIfAbsent(signal.pageId(), id -> new SeenPage());
+      SeenPage page = pageOf(seen, signal);
       switch (result.status()) {
         case RELEASED -> seen.released = result.reason().orElseThrow();
         case LIVE, EXITING -> {

@@ -34,9 +34,10 @@ class MultiNodeReleaseTest {
       long coalesced = traffic.stores.stream().mapToLong(s -> s.seen.coalesced.sum()).sum();
       long written = traffic.stores.stream().mapToLong(s -> s.seen.written.sum()).sum();
       System.out.printf("multi-node: %d releases, %d lives cut short by a late test driver, "
-          + "%d heartbeats answered locally, %d signals written%n",
-          traffic.releases.size(), traffic.abandoned.get(), coalesced, written);
-      assertThat(traffic.abandoned.get()).as("lives the test driver could not keep").isLessThan(500);
+          + "%d heartbeats answered locally, %d signals written, longest JVM stall %d ms%n",
+          traffic.releases.size(), traffic.abandoned.get(), coalesced, written,
+          traffic.longestStall());
+      assertThat(traffic.abandoned.get()).as("lives the test driver could not keep").isLessThan(2_000);
       assertThat(problems).as("sessions released wrongly").isEmpty();
       assertThat(traffic.expected).hasSize(10_000);
       assertThat(traffic.releasedBy.values()).as("every node took part in releasing")

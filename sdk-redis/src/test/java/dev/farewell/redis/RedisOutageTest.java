@@ -73,10 +73,12 @@ class RedisOutageTest {
       List<String> beating = keys("beating", 50);
       List<String> stopping = keys("stopping", 10);
       List<String> exiting = keys("exiting", 5);
+      List<String> loggedOut = keys("logged-out", 3);
       AtomicLong sequence = new AtomicLong();
       List<String> all = new ArrayList<>(beating);
       all.addAll(stopping);
       all.addAll(exiting);
+      all.addAll(loggedOut);
       for (String key : all) {
         send(nodes, Signal.of(OPEN, key, "p", sequence.incrementAndGet()));
       }
@@ -95,13 +97,21 @@ class RedisOutageTest {
       for (String key : exiting) {
         send(nodes, Signal.of(EXIT, key, "p", sequence.incrementAndGet()));
       }
+      alive.removeAll(loggedOut);
+      for (String key : loggedOut) {
+        assertThat(nodes.get(0).release(key)).as("kept for when Redis returns").isTrue();
+      }
+      assertThat(nodes.get(1).track("tracked-offline", Map.of("user", "ada")))
+          .isEqualTo(SignalResult.live(true));
       pass(Duration.ofSeconds(18));
       long restartedAt = System.currentTimeMillis();
       server.startAgain();
 
       await().atMost(Duration.ofSeconds(15))
           .until(() -> releases.keySet().containsAll(stopping)
-              && releases.keySet().containsAll(exiting));
+              && releases.keySet().containsAll(exiting)
+              && releases.keySet().containsAll(loggedOut)
+              && releases.containsKey("tracked-offline"));
       pass(Duration.ofSeconds(3));
       assertThat(problems).as("false releases and doubles").isEmpty();
       assertThat(releases.keySet()).as("sessions whose pages kept beating")
@@ -112,7 +122,15 @@ class RedisOutageTest {
       for (String key : exiting) {
         assertThat(releases.get(key).reason()).isEqualTo(ReleaseReason.EXIT);
       }
+      for (String key : loggedOut) {
+        assertThat(releases.get(key).reason()).isEqualTo(ReleaseReason.EXPLICIT);
+      }
+      assertThat(releases.get("tracked-offline").reason()).isEqualTo(ReleaseReason.TIMEOUT);
+      assertThat(releases.get("tracked-offline").attributes()).containsEntry("user", "ada");
       for (Release release : releases.values()) {
+        if (release.reason() == ReleaseReason.EXPLICIT) {
+          continue; // made by the node that kept it, as soon as Redis answered
+        }
         assertThat(release.releasedAt().toEpochMilli())
             .as("nothing is claimed before the recovery grace ends")
             .isGreaterThanOrEqualTo(restartedAt + RECOVERY_GRACE.toMillis() - 1_000);

@@ -90,8 +90,10 @@ public final class FarewellServlet extends HttpServlet {
    * session is in use ({@link Farewell#track}, which also cancels a pending exit grace: the user
    * is on a new page), and issues a {@link dev.farewell.beacon.PageToken}.
    *
-   * <p>If the engine holds its maximum of sessions the token is still issued; the page's signals
-   * then get 503 until room is made.
+   * <p>If the engine holds its maximum of sessions, or its store fails (logged at WARN), the token
+   * is still issued: the page's signals get 503 until room is made or the store is back. A session
+   * the engine released while its {@code HttpSession} lived on (no {@link
+   * HttpSessionBridge#invalidateOnRelease()}) is tracked again under the same key.
    *
    * @param attributes handed to the release actions (a user id, an SSO ticket); when not empty they
    *     replace those of an earlier call
@@ -102,7 +104,12 @@ public final class FarewellServlet extends HttpServlet {
     requireNonNull(request, "request");
     requireNonNull(attributes, "attributes");
     String key = bridge.keyFor(request.getSession(true));
-    farewell.track(key, attributes);
+    try {
+      farewell.track(key, attributes);
+    } catch (RuntimeException e) {
+      // The page still gets its token: its first signal tracks the session once the store is back.
+      logger.warn("Could not track session {} while serving its page", key, e);
+    }
     return handler.pageTokens().issue(key).value();
   }
 

@@ -138,9 +138,8 @@ public final class HttpSessionBridge {
     }
   }
 
-  /** The number of {@code HttpSession}s remembered (for tests). */
-  long size() {
-    sessions.cleanUp();
-    return sessions.estimatedSize();
+  /** Whether the bridge still holds the {@code HttpSession} of {@code key} (for tests). */
+  boolean remembers(String key) {
+    return sessions.getIfPresent(key) != null;
   }
 }

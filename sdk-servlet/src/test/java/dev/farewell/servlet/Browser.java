@@ -20,7 +20,11 @@ import okhttp3.Response;
 final class Browser {
 
   /** What came back: status, headers and body, read in full. */
-  record Answer(int code, Map<String, List<String>> headers, String body) {
+  record Answer(int code, Map<String, List<String>> headers, byte[] bytes) {
+    String body() {
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+
     String header(String name) {
       for (Map.Entry<String, List<String>> e : headers.entrySet()) {
         if (e.getKey().equalsIgnoreCase(name)) {
@@ -97,7 +101,7 @@ final class Browser {
     headers.forEach(request::header);
     request.method(method, body);
     try (Response response = client.newCall(request.build()).execute()) {
-      return new Answer(response.code(), response.headers().toMultimap(), response.body().string());
+      return new Answer(response.code(), response.headers().toMultimap(), response.body().bytes());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
