@@ -1,0 +1,121 @@
+package dev.farewell.benchmarks;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/**
+ * Figure 6 (Redis): signals per second of one engine node on the Redis store, against one Redis,
+ * with the {@link SignalMix}; the baseline is a bare pipelined {@code ZADD} loop (one deadline
+ * write per signal, the least a shared deadline set needs) from as many threads, in the same run.
+ * Every run uses a fresh key prefix and deletes only its own keys; it never flushes.
+ */
+final class RedisFigure implements Figure {
+
+  static final int THREADS = 2;
+  static final int PIPELINE = 100;
+
+  @Override
+  public List<Row> run(Settings settings) throws Exception {
+    RedisTarget redis = RedisTarget.fromEnvironment();
+    redis.check();
+    int sessions = settings.quick() ? 1_000 : 5_000;
+    Duration duration = settings.quick() ? Duration.ofSeconds(1) : Duration.ofSeconds(8);
+    String prefix = "farewell-bench:" + UUID.randomUUID() + ":";
+    try {
+      double baseline = zaddLoop(redis, prefix + "zadd", sessions, duration.dividedBy(2));
+      RedisStoreLoad.Load load =
+          RedisStoreLoad.run(redis, prefix + "store", sessions, THREADS, duration);
+      double farewell = load.perSecond();
+      double baselineAgain = zaddLoop(redis, prefix + "zadd", sessions, duration.dividedBy(2));
+      double bare = (baseline + baselineAgain) / 2;
+      Files.writeString(
+          settings.workDir().resolve("redis.log"),
+          "zadd " + baseline + "/s, farewell " + farewell + "/s, zadd " + baselineAgain + "/s\n");
+      List<Row> rows = new ArrayList<>();
+      rows.add(
+          new Row(
+              "Redis store signals/s, 1 node, " + THREADS + " threads",
+              Row.perSecond(farewell)
+                  + (load.released() == 0
+                      ? ""
+                      : " [" + load.released() + " sessions released during the run]"),
+              Row.perSecond(bare),
+              Row.ratio(farewell, bare),
+              "(none)",
+              Row.Verdict.INFO));
+      return rows;
+    } finally {
+      deleteKeys(redis, prefix);
+    }
+  }
+
+  /** The baseline: {@code ZADD deadline session} per signal, pipelined, on every thread. */
+  static double zaddLoop(RedisTarget redis, String key, int sessions, Duration duration)
+      throws InterruptedException {
+    String[] ids = SessionIds.generate(sessions, 99);
+    LongAdder commands = new LongAdder();
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    long end = System.nanoTime() + duration.toNanos();
+    long start = System.nanoTime();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < THREADS; t++) {
+      int thread = t;
+      Thread worker =
+          new Thread(
+              () -> {
+                try (Jedis jedis = redis.connect()) {
+                  Pipeline pipeline = jedis.pipelined();
+                  int i = thread;
+                  while (System.nanoTime() < end) {
+                    long deadline = System.currentTimeMillis() + 15_000;
+                    for (int n = 0; n < PIPELINE; n++) {
+                      pipeline.zadd(key, deadline, ids[i]);
+                      i = (i + THREADS) % ids.length;
+                    }
+                    pipeline.sync();
+                    commands.add(PIPELINE);
+                  }
+                  pipeline.close();
+                } catch (RuntimeException e) {
+                  failure.compareAndSet(null, e);
+                }
+              },
+              "zadd-" + t);
+      threads.add(worker);
+      worker.start();
+    }
+    for (Thread worker : threads) {
+      worker.join();
+    }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+    return commands.sum() / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /** Deletes the keys of this run, found by SCAN on its own prefix; never anything else. */
+  static void deleteKeys(RedisTarget redis, String prefix) {
+    try (Jedis jedis = redis.connect()) {
+      ScanParams match = new ScanParams().match(prefix + "*").count(1000);
+      String cursor = ScanParams.SCAN_POINTER_START;
+      do {
+        ScanResult<String> page = jedis.scan(cursor, match);
+        if (!page.getResult().isEmpty()) {
+          jedis.del(page.getResult().toArray(new String[0]));
+        }
+        cursor = page.getCursor();
+      } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    } catch (RuntimeException e) {
+      System.err.println("could not delete the keys under " + prefix + ": " + e.getMessage());
+    }
+  }
+}
