@@ -11,6 +11,7 @@ import dev.farewell.ReleaseReason;
 import dev.farewell.Signal;
 import dev.farewell.SignalResult;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -121,10 +122,17 @@ final class Traffic implements AutoCloseable {
   private <T> T onAnyNode(Function<Farewell, T> call) {
     RuntimeException last = null;
     for (int attempt = 0; attempt < 10; attempt++) {
-      int index = ThreadLocalRandom.current().nextInt(nodes.size());
-      if (!alive.get(index)) {
-        continue;
+      // A balancer sends requests to live nodes only; picking a dead one is not an attempt.
+      List<Integer> live = new ArrayList<>();
+      for (int i = 0; i < nodes.size(); i++) {
+        if (alive.get(i)) {
+          live.add(i);
+        }
       }
+      if (live.isEmpty()) {
+        break;
+      }
+      int index = live.get(ThreadLocalRandom.current().nextInt(live.size()));
       try {
         return call.apply(nodes.get(index));
       } catch (RuntimeException e) {
