@@ -2,6 +2,7 @@ package dev.farewell;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.farewell.internal.Arguments;
 import dev.farewell.internal.CaffeineSessionStore;
 import dev.farewell.internal.ReleaseDispatcher;
 import dev.farewell.spi.SessionRules;
@@ -10,11 +11,9 @@ import dev.farewell.spi.StoreContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -298,22 +297,16 @@ public final class Farewell implements AutoCloseable {
     private boolean releaseOnClose;
     private Duration shutdownTimeout = Duration.ofSeconds(10);
     private SessionStore store;
-    private final Set<String> set = new HashSet<>();
+    private final Arguments.SetOnce set = new Arguments.SetOnce();
 
     private Builder() {}
 
     private void once(String name) {
-      if (!set.add(name)) {
-        throw new IllegalStateException(name + " was already set");
-      }
+      set.mark(name);
     }
 
     private static Duration positive(String name, Duration value) {
-      requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be > 0, was " + value);
-      }
-      return value;
+      return Arguments.positive(name, value);
     }
 
     /** How often a visible page beats (told to pages in every answer). Default 5 s. */

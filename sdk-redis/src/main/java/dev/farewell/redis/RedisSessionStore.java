@@ -8,6 +8,7 @@ import dev.farewell.SessionView;
 import dev.farewell.Signal;
 import dev.farewell.SignalResult;
 import dev.farewell.SignalType;
+import dev.farewell.internal.Arguments;
 import dev.farewell.redis.SeenSessions.Seen;
 import dev.farewell.spi.SessionRules;
 import dev.farewell.spi.SessionStore;
@@ -413,22 +414,16 @@ public final class RedisSessionStore implements SessionStore {
     private long maximumLocalSessions = 100_000;
     private LongSupplier fixedClock;
     private ClaimHook claimHook = (store, keys) -> { };
-    private final Set<String> set = new HashSet<>();
+    private final Arguments.SetOnce set = new Arguments.SetOnce();
 
     private Builder() {}
 
     private void once(String name) {
-      if (!set.add(name)) {
-        throw new IllegalStateException(name + " was already set");
-      }
+      set.mark(name);
     }
 
     private static Duration positive(String name, Duration value) {
-      requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be > 0, was " + value);
-      }
-      return value;
+      return Arguments.positive(name, value);
     }
 
     /**
