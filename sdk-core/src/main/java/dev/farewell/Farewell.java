@@ -301,18 +301,11 @@ public final class Farewell implements AutoCloseable {
 
     private Builder() {}
 
-    private void once(String name) {
-      set.mark(name);
-    }
-
-    private static Duration positive(String name, Duration value) {
-      return Arguments.positive(name, value);
-    }
 
     /** How often a visible page beats (told to pages in every answer). Default 5 s. */
     public Builder heartbeatInterval(Duration interval) {
-      once("heartbeatInterval");
-      heartbeatInterval = positive("heartbeatInterval", interval);
+      set.mark("heartbeatInterval");
+      heartbeatInterval = Arguments.positive("heartbeatInterval", interval);
       return this;
     }
 
@@ -321,8 +314,8 @@ public final class Farewell implements AutoCloseable {
      * Default 15 s (three beats).
      */
     public Builder heartbeatTimeout(Duration timeout) {
-      once("heartbeatTimeout");
-      heartbeatTimeout = positive("heartbeatTimeout", timeout);
+      set.mark("heartbeatTimeout");
+      heartbeatTimeout = Arguments.positive("heartbeatTimeout", timeout);
       return this;
     }
 
@@ -331,8 +324,8 @@ public final class Farewell implements AutoCloseable {
      * tabs' timers are throttled (Chrome: once a minute after five minutes hidden). Default 150 s.
      */
     public Builder hiddenTimeout(Duration timeout) {
-      once("hiddenTimeout");
-      hiddenTimeout = positive("hiddenTimeout", timeout);
+      set.mark("hiddenTimeout");
+      hiddenTimeout = Arguments.positive("hiddenTimeout", timeout);
       return this;
     }
 
@@ -341,15 +334,15 @@ public final class Farewell implements AutoCloseable {
      * still cancels the release. Default 3 s.
      */
     public Builder exitGrace(Duration grace) {
-      once("exitGrace");
-      exitGrace = positive("exitGrace", grace);
+      set.mark("exitGrace");
+      exitGrace = Arguments.positive("exitGrace", grace);
       return this;
     }
 
     /** The grace when the exit said it was an in-app navigation. Default 10 s. */
     public Builder navigationGrace(Duration grace) {
-      once("navigationGrace");
-      navigationGrace = positive("navigationGrace", grace);
+      set.mark("navigationGrace");
+      navigationGrace = Arguments.positive("navigationGrace", grace);
       return this;
     }
 
@@ -358,21 +351,21 @@ public final class Farewell implements AutoCloseable {
      * {@code TIMEOUT}; at least the heartbeat timeout. Default 30 s.
      */
     public Builder openTimeout(Duration timeout) {
-      once("openTimeout");
-      openTimeout = positive("openTimeout", timeout);
+      set.mark("openTimeout");
+      openTimeout = Arguments.positive("openTimeout", timeout);
       return this;
     }
 
     /** How long a released session's key still answers "released" to its pages. Default 10 min. */
     public Builder tombstoneTtl(Duration ttl) {
-      once("tombstoneTtl");
-      tombstoneTtl = positive("tombstoneTtl", ttl);
+      set.mark("tombstoneTtl");
+      tombstoneTtl = Arguments.positive("tombstoneTtl", ttl);
       return this;
     }
 
     /** How many released keys are remembered at most (oldest forgotten first). Default 100,000. */
     public Builder maximumTombstones(long maximum) {
-      once("maximumTombstones");
+      set.mark("maximumTombstones");
       if (maximum < 1) {
         throw new IllegalArgumentException("maximumTombstones must be >= 1, was " + maximum);
       }
@@ -385,7 +378,7 @@ public final class Farewell implements AutoCloseable {
      * a live session is never evicted. Default 1,000,000.
      */
     public Builder maximumSessions(long maximum) {
-      once("maximumSessions");
+      set.mark("maximumSessions");
       if (maximum < 1) {
         throw new IllegalArgumentException("maximumSessions must be >= 1, was " + maximum);
       }
@@ -395,7 +388,7 @@ public final class Farewell implements AutoCloseable {
 
     /** How many pages (tabs) one session may hold; more are refused with {@code FULL}. Default 16. */
     public Builder maximumPagesPerSession(int maximum) {
-      once("maximumPagesPerSession");
+      set.mark("maximumPagesPerSession");
       if (maximum < 1) {
         throw new IllegalArgumentException("maximumPagesPerSession must be >= 1, was " + maximum);
       }
@@ -405,7 +398,7 @@ public final class Farewell implements AutoCloseable {
 
     /** The time source; tests pass a fake one. Default {@link Ticker#system()}. */
     public Builder ticker(Ticker ticker) {
-      once("ticker");
+      set.mark("ticker");
       this.ticker = requireNonNull(ticker, "ticker");
       return this;
     }
@@ -419,7 +412,7 @@ public final class Farewell implements AutoCloseable {
      * the store's atomic update of that session, and must not call the engine.
      */
     public Builder releaseExecutor(Executor executor) {
-      once("releaseExecutor");
+      set.mark("releaseExecutor");
       this.releaseExecutor = requireNonNull(executor, "releaseExecutor");
       return this;
     }
@@ -429,7 +422,7 @@ public final class Farewell implements AutoCloseable {
      * logged at ERROR and reported to the failure listener. Default 10,000.
      */
     public Builder maximumPendingReleases(int maximum) {
-      once("maximumPendingReleases");
+      set.mark("maximumPendingReleases");
       if (maximum < 1) {
         throw new IllegalArgumentException("maximumPendingReleases must be >= 1, was " + maximum);
       }
@@ -451,7 +444,7 @@ public final class Farewell implements AutoCloseable {
 
     /** Told when a release action fails for good. Default: none (failures are logged only). */
     public Builder onReleaseFailure(ReleaseFailureListener listener) {
-      once("onReleaseFailure");
+      set.mark("onReleaseFailure");
       this.failureListener = requireNonNull(listener, "listener");
       return this;
     }
@@ -462,14 +455,14 @@ public final class Farewell implements AutoCloseable {
      * forgets them, and pages that outlive the restart start them again with their next beat).
      */
     public Builder releaseOnClose(boolean release) {
-      once("releaseOnClose");
+      set.mark("releaseOnClose");
       this.releaseOnClose = release;
       return this;
     }
 
     /** How long {@link Farewell#close()} waits for pending release actions. Default 10 s. */
     public Builder shutdownTimeout(Duration timeout) {
-      once("shutdownTimeout");
+      set.mark("shutdownTimeout");
       requireNonNull(timeout, "shutdownTimeout");
       if (timeout.isNegative()) {
         throw new IllegalArgumentException("shutdownTimeout must be >= 0, was " + timeout);
@@ -480,7 +473,7 @@ public final class Farewell implements AutoCloseable {
 
     /** Where sessions are kept. Default: in memory, on Caffeine (one node). */
     public Builder store(SessionStore store) {
-      once("store");
+      set.mark("store");
       this.store = requireNonNull(store, "store");
       return this;
     }

@@ -146,10 +146,7 @@ public final class CaffeineSessionStore implements SessionStore {
         signal.sessionKey(),
         (key, session) -> {
           long now = ticker.read();
-          if (session != null && session.isDue(now)) {
-            releaseDue(key, session, now);
-            session = null;
-          }
+          session = releasedIfDue(key, session, now);
           if (session == null) {
             ReleaseReason reason = tombstones.reasonFor(key, now);
             if (reason != null) {
@@ -188,10 +185,7 @@ public final class CaffeineSessionStore implements SessionStore {
         sessionKey,
         (key, session) -> {
           long now = ticker.read();
-          if (session != null && session.isDue(now)) {
-            releaseDue(key, session, now);
-            session = null;
-          }
+          session = releasedIfDue(key, session, now);
           if (session == null) {
             if (!reserve()) {
               result[0] = SignalResult.full();
@@ -343,6 +337,18 @@ public final class CaffeineSessionStore implements SessionStore {
 
   private void releaseDue(String key, Session session, long now) {
     release(key, session, session.dueReason(), session.deadline(), now);
+  }
+
+  /**
+   * Releases {@code session} if it is due at {@code now} (inside the atomic update of its entry)
+   * and returns null then; otherwise returns it unchanged.
+   */
+  private Session releasedIfDue(String key, Session session, long now) {
+    if (session != null && session.isDue(now)) {
+      releaseDue(key, session, now);
+      return null;
+    }
+    return session;
   }
 
   /** Records a release; called exactly once per session, inside the atomic update of its entry. */

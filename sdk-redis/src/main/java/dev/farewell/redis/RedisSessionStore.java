@@ -418,13 +418,6 @@ public final class RedisSessionStore implements SessionStore {
 
     private Builder() {}
 
-    private void once(String name) {
-      set.mark(name);
-    }
-
-    private static Duration positive(String name, Duration value) {
-      return Arguments.positive(name, value);
-    }
 
     /**
      * The Redis server to use, as {@code redis://[[user]:password@]host[:port][/database]}, or
@@ -439,7 +432,7 @@ public final class RedisSessionStore implements SessionStore {
         throw new IllegalArgumentException(
             "redisUri must start with redis:// or rediss://, was " + uri.getScheme() + "://");
       }
-      once("redisUri");
+      set.mark("redisUri");
       this.uri = uri;
       return this;
     }
@@ -456,7 +449,7 @@ public final class RedisSessionStore implements SessionStore {
      * it. Either this or {@link #redisUri} is required.
      */
     public Builder client(UnifiedJedis client) {
-      once("client");
+      set.mark("client");
       this.client = requireNonNull(client, "client");
       return this;
     }
@@ -473,7 +466,7 @@ public final class RedisSessionStore implements SessionStore {
         throw new IllegalArgumentException(
             "keyPrefix must be non-empty, without braces or whitespace, was '" + prefix + "'");
       }
-      once("keyPrefix");
+      set.mark("keyPrefix");
       this.keyPrefix = prefix;
       return this;
     }
@@ -490,7 +483,7 @@ public final class RedisSessionStore implements SessionStore {
       if (shards < 1 || shards > 16384) {
         throw new IllegalArgumentException("shards must be between 1 and 16384, was " + shards);
       }
-      once("shards");
+      set.mark("shards");
       this.shards = shards;
       return this;
     }
@@ -500,8 +493,8 @@ public final class RedisSessionStore implements SessionStore {
      * release lands within its deadline plus about this interval. Default 250 ms.
      */
     public Builder sweepInterval(Duration interval) {
-      once("sweepInterval");
-      this.sweepInterval = positive("sweepInterval", interval);
+      set.mark("sweepInterval");
+      this.sweepInterval = Arguments.positive("sweepInterval", interval);
       return this;
     }
 
@@ -510,8 +503,8 @@ public final class RedisSessionStore implements SessionStore {
      * node that died between its claim and its acknowledgement). Default 5 s.
      */
     public Builder claimLease(Duration lease) {
-      once("claimLease");
-      this.claimLease = positive("claimLease", lease);
+      set.mark("claimLease");
+      this.claimLease = Arguments.positive("claimLease", lease);
       return this;
     }
 
@@ -521,8 +514,8 @@ public final class RedisSessionStore implements SessionStore {
      * Default 10 s.
      */
     public Builder recoveryGrace(Duration grace) {
-      once("recoveryGrace");
-      this.recoveryGrace = positive("recoveryGrace", grace);
+      set.mark("recoveryGrace");
+      this.recoveryGrace = Arguments.positive("recoveryGrace", grace);
       return this;
     }
 
@@ -531,7 +524,7 @@ public final class RedisSessionStore implements SessionStore {
      * alone and written later (before the deadline last written could pass). Default true.
      */
     public Builder coalesceHeartbeats(boolean coalesce) {
-      once("coalesceHeartbeats");
+      set.mark("coalesceHeartbeats");
       this.coalesceHeartbeats = coalesce;
       return this;
     }
@@ -541,21 +534,21 @@ public final class RedisSessionStore implements SessionStore {
       if (maximum < 1) {
         throw new IllegalArgumentException("maximumLocalSessions must be >= 1, was " + maximum);
       }
-      once("maximumLocalSessions");
+      set.mark("maximumLocalSessions");
       this.maximumLocalSessions = maximum;
       return this;
     }
 
     /** Tests: the scripts read this clock (epoch millis) instead of Redis's. */
     Builder fixedClock(LongSupplier clock) {
-      once("fixedClock");
+      set.mark("fixedClock");
       this.fixedClock = requireNonNull(clock, "clock");
       return this;
     }
 
     /** Tests: told between claim and acknowledgement. */
     Builder claimHook(ClaimHook hook) {
-      once("claimHook");
+      set.mark("claimHook");
       this.claimHook = requireNonNull(hook, "hook");
       return this;
     }
