@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.farewell.internal.Arguments;
 import dev.farewell.internal.CaffeineSessionStore;
+import dev.farewell.internal.PageIds;
 import dev.farewell.internal.ReleaseDispatcher;
 import dev.farewell.spi.SessionRules;
 import dev.farewell.spi.SessionStore;
@@ -99,7 +100,7 @@ public final class Farewell implements AutoCloseable {
    */
   public SignalResult signal(Signal signal) {
     requireNonNull(signal, "signal");
-    if (!isPageId(signal.pageId())) {
+    if (!PageIds.isCompact(signal.pageId()) && !isPageId(signal.pageId())) {
       throw new IllegalArgumentException(
           "pageId must be 1 to 64 characters of [A-Za-z0-9_-], was " + signal.pageId().length()
               + " characters");

@@ -1,6 +1,7 @@
 package dev.farewell;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.farewell.testing.CollectingReleaseListener;
 import dev.farewell.testing.FakeTicker;
@@ -64,19 +65,44 @@ class LimitsAndShutdownTest {
   }
 
   @Test
-  void newPageBeyondTheMaximumFirstPrunesExitedPagesThenIsRefusedWithFull() {
+  void exitedPagesDoNotCountTowardsTheMaximumAndOnlyTheLastOneIsRemembered() {
     try (Farewell farewell = builder().maximumPagesPerSession(2).build()) {
       send(farewell, SignalType.OPEN, "s1", "a", 0);
       send(farewell, SignalType.OPEN, "s1", "b", 0);
       send(farewell, SignalType.EXIT, "s1", "b", 1);
 
       assertThat(send(farewell, SignalType.OPEN, "s1", "c", 0)).isEqualTo(SignalResult.live(true));
+      assertThat(send(farewell, SignalType.EXIT, "s1", "c", 1)).isEqualTo(SignalResult.live(true));
+      assertThat(farewell.session("s1").orElseThrow().pages())
+          .extracting(PageView::pageId, PageView::state)
+          .containsExactlyInAnyOrder(tuple("a", PageState.VISIBLE), tuple("c", PageState.EXITED));
+
+      assertThat(send(farewell, SignalType.OPEN, "s1", "d", 0)).isEqualTo(SignalResult.live(true));
+      assertThat(send(farewell, SignalType.OPEN, "s1", "e", 0)).isEqualTo(SignalResult.full());
       assertThat(farewell.session("s1").orElseThrow().pages())
           .extracting(PageView::pageId)
-          .containsExactlyInAnyOrder("a", "c");
+          .containsExactlyInAnyOrder("a", "d", "c");
+    }
+  }
 
-      assertThat(send(farewell, SignalType.OPEN, "s1", "d", 0)).isEqualTo(SignalResult.full());
-      assertThat(farewell.session("s1").orElseThrow().pages()).hasSize(2);
+  @Test
+  void aLateHeartbeatOfTheLastPageLeftIsIgnoredAndARestoreBringsItBack() {
+    try (Farewell farewell = builder().build()) {
+      send(farewell, SignalType.OPEN, "s1", "a", 0);
+      send(farewell, SignalType.OPEN, "s1", "b", 0);
+      send(farewell, SignalType.EXIT, "s1", "a", 2);
+
+      assertThat(send(farewell, SignalType.HEARTBEAT, "s1", "a", 1))
+          .isEqualTo(SignalResult.live(false));
+      assertThat(farewell.session("s1").orElseThrow().pages())
+          .extracting(PageView::pageId, PageView::state)
+          .containsExactlyInAnyOrder(tuple("a", PageState.EXITED), tuple("b", PageState.VISIBLE));
+
+      assertThat(send(farewell, SignalType.VISIBLE, "s1", "a", 3))
+          .isEqualTo(SignalResult.live(true));
+      assertThat(farewell.session("s1").orElseThrow().pages())
+          .extracting(PageView::pageId, PageView::state)
+          .containsExactlyInAnyOrder(tuple("a", PageState.VISIBLE), tuple("b", PageState.VISIBLE));
     }
   }
 

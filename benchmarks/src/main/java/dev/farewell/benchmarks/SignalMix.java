@@ -3,13 +3,15 @@ package dev.farewell.benchmarks;
 import dev.farewell.Signal;
 import dev.farewell.SignalType;
 import java.util.SplittableRandom;
+import java.util.UUID;
 
 /**
  * The signal stream of the throughput figures: every session walks a cycle of 20 signals, the life
  * of one page that the user reloads at the end: {@code OPEN}, 8 heartbeats, {@code HIDDEN}, 8
  * heartbeats while hidden, {@code VISIBLE}, {@code EXIT}; the next cycle opens a new page, which
  * cancels the exit grace. So 80 % of the signals are heartbeats and the rest open, hidden, visible
- * and exit, and the number of live sessions stays constant.
+ * and exit, and the number of live sessions stays constant. Page ids are UUIDs, as the snippet
+ * draws them.
  *
  * <p>Sessions are split between threads: thread {@code t} of {@code n} drives the sessions whose
  * index is {@code t} modulo {@code n}, in a shuffled order, so that two threads never race on one
@@ -65,7 +67,7 @@ final class SignalMix {
     long seq = ++sequence[session];
     String key = keys[session];
     if (s == 0) {
-      String id = "p" + generation[session]++ + "-" + session;
+      String id = pageId(session, generation[session]++);
       page[session] = id;
       return new Signal(SignalType.OPEN, key, id, seq, false, false);
     }
@@ -83,6 +85,16 @@ final class SignalMix {
       return new Signal(SignalType.VISIBLE, key, id, seq, false, false);
     }
     return new Signal(SignalType.EXIT, key, id, seq, false, false);
+  }
+
+  /**
+   * A page id in the form the snippet draws them ({@code crypto.randomUUID()}), distinct for each
+   * session and generation.
+   */
+  static String pageId(int session, int generation) {
+    long high = (session * 0x9E3779B97F4A7C15L) ^ ((long) generation << 32);
+    long low = (generation * 0xC2B2AE3D27D4EB4FL) ^ session;
+    return new UUID(high, low).toString();
   }
 
   /** Returns a cursor over the sessions of thread {@code thread} of {@code threads}. */

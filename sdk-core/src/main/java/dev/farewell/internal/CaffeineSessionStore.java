@@ -3,6 +3,7 @@ package dev.farewell.internal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import dev.farewell.ReleaseReason;
@@ -13,37 +14,52 @@ import dev.farewell.SignalType;
 import dev.farewell.Ticker;
 import dev.farewell.spi.SessionStore;
 import dev.farewell.spi.StoreContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The in-memory {@link SessionStore} of one node, on a Caffeine cache: one entry per live session
- * with its pages inside, every change through {@code asMap().compute} (atomic per key), and a
- * variable {@link Expiry} that gives each entry its deadline, so that a {@link Scheduler} on the
- * store's timer thread releases sessions that get no traffic at all.
+ * with its pages inside, and a variable {@link Expiry} that gives each entry a check time, so that
+ * a {@link Scheduler} on the store's timer thread releases sessions that get no traffic at all.
+ * Every change of a session holds its monitor; a change of the entry (a new key, a release, a new
+ * check time) goes through {@code asMap().compute}, atomic per key. A signal that only moves the
+ * deadline later while the check time is far off is applied in place (see {@link #apply}).
  *
  * <p>Exactly once: a session leaves the cache either in an atomic update of its own entry (a
  * release by the application, or an update that finds it due) or by Caffeine's expiry, whose
  * eviction listener runs inside the atomic eviction of the entry (also when a {@code compute}
  * meets an expired entry: Caffeine evicts it, then computes as if it were absent). Each path
+ * claims the session (under its monitor: the in-place path never changes a claimed session),
  * writes the tombstone and hands the release on before the key can be updated again, so a signal
  * that comes later finds the tombstone and never revives the session.
  *
- * <p>Precision: Caffeine's timer wheel works in buckets of 2^30 ns (about 1.07 s). Each entry's
- * Caffeine deadline is the session's deadline rounded up to the next bucket boundary, which is when
- * the wheel would evict it anyway; that makes {@link #cleanUp()} deterministic (the wheel evicts
- * every entry whose rounded deadline has passed, and a sweep releases the few that are due but not
- * yet rounded up). The timer thread ({@link StoreTimer}) runs the maintenance just after each
- * bucket boundary, so a {@code TIMEOUT} is released at most about a bucket after its deadline. Exit
- * graces are short and users notice them, so a check on the timer thread releases each session at
- * the exact end of its grace.
+ * <p>Check times: an entry's Caffeine expiry is a check time, never later than the session's
+ * deadline rounded up to the next boundary of Caffeine's timer-wheel buckets (2^30 ns, about
+ * 1.07 s), which is when the wheel would evict it anyway. Every change of an entry's expiry by more
+ * than a second is a write that Caffeine's maintenance must apply to the wheel under one lock, and
+ * a heartbeat moves the deadline by its interval; so a deadline that moves later leaves the check
+ * time where it is while that is more than half a heartbeat timeout away (see {@link
+ * DeadlineExpiry}), and a session moves in the wheel about once per half timeout instead of once
+ * per signal. When the wheel reaches a check time before the deadline, the eviction listener parks
+ * the session (it is not released), and the next signal or the timer's next run puts it back with
+ * its true deadline. A deadline that moves earlier (an exit grace, a page coming back into view)
+ * moves the check time at once.
+ *
+ * <p>Precision: the timer thread ({@link StoreTimer}) runs the maintenance just after each bucket
+ * boundary, so a {@code TIMEOUT} is released at most about a bucket after its deadline; {@link
+ * #cleanUp()} is deterministic (the wheel evicts every entry whose check time has passed, and a
+ * sweep releases those due by the exact deadline but not yet by the rounded one). Exit graces are
+ * short and users notice them, so a check on the timer thread releases each session at the exact
+ * end of its grace (one check pending per session at most).
  *
  * <p>Thread-safe. Created by {@code Farewell} when no other store is configured.
  */
@@ -62,6 +78,12 @@ public final class CaffeineSessionStore implements SessionStore {
 
   private final boolean background;
   private final AtomicLong live = new AtomicLong();
+  /**
+   * Sessions that Caffeine evicted at a check time before their deadline, until a signal or the
+   * timer puts them back. A key is here or in the cache, never both; both change only inside the
+   * atomic update of the key's cache entry (the eviction listener runs inside one too).
+   */
+  private final ConcurrentHashMap<String, Session> parked = new ConcurrentHashMap<>();
   private final AtomicLong lastFullCleanUp = new AtomicLong(Long.MIN_VALUE);
   /** No more signals nor tracking. */
   private volatile boolean closed;
@@ -75,9 +97,12 @@ public final class CaffeineSessionStore implements SessionStore {
   private Timeouts timeouts;
   private long maximumSessions;
   private Tombstones tombstones;
+  /** How far off an entry's check time must be for a signal to leave it (half a heartbeat). */
+  private long lead;
   private StoreTimer timer;
   private Cache<String, Session> sessions;
   private ConcurrentMap<String, Session> map;
+  private Policy<String, Session> policy;
 
   /** Creates a store that releases sessions on its own timer thread. */
   public CaffeineSessionStore() {
@@ -103,6 +128,7 @@ public final class CaffeineSessionStore implements SessionStore {
     this.timeouts = new Timeouts(context.rules());
     this.maximumSessions = context.rules().maximumSessions();
     this.tombstones = new Tombstones(context.rules().maximumTombstones(), timeouts.tombstoneTtl);
+    this.lead = timeouts.heartbeat / 2;
 
     // Caffeine's maintenance runs on whichever thread triggers it: a request thread only tries the
     // lock (it never waits for the timer's work), and handing every drain to the timer thread
@@ -119,16 +145,17 @@ public final class CaffeineSessionStore implements SessionStore {
             .executor(maintenance)
             .scheduler(scheduler)
             .evictionListener(this::onEviction)
-            .expireAfter(new DeadlineExpiry())
+            .expireAfter(new DeadlineExpiry(lead))
             .build();
     map = sessions.asMap();
+    policy = sessions.policy();
     if (background) {
       // Caffeine's scheduler paces its runs at least a bucket apart at arbitrary phases, which can
       // add a second bucket of lateness to a TIMEOUT: run the maintenance right after each bucket
       // boundary, when the entries rounded up to it have become due.
       timer.afterEachBoundary(
           ticker, BUCKET_MASK + 1, BUCKET_TICK_SLACK_NANOS, "Releasing due sessions",
-          sessions::cleanUp);
+          this::runMaintenance);
       // Tombstones are trimmed as releases add new ones; this forgets expired ones in quiet times.
       long trimEvery = Math.max(1_000_000_000L, Math.min(timeouts.tombstoneTtl, 60_000_000_000L));
       timer.every(trimEvery, "Trimming tombstones", () -> tombstones.trim(ticker.read()));
@@ -140,13 +167,32 @@ public final class CaffeineSessionStore implements SessionStore {
     if (closed) {
       return SignalResult.closed();
     }
+    // Most signals are heartbeats of a live session that move its deadline later: applied in
+    // place, they cost the cache a quiet read (the entry's place in Caffeine's policy does not
+    // change) instead of an atomic update.
+    Session present = policy.getIfPresentQuietly(signal.sessionKey());
+    if (present != null) {
+      long now = ticker.read();
+      SignalResult result = present.applyInPlace(signal, now, timeouts, lead);
+      if (result != null) {
+        if (present.checkIsLate()) {
+          // The deadline moved before the entry's check time (an exit grace, a page back in view
+          // after a long hidden timeout): give the entry an earlier one.
+          map.compute(signal.sessionKey(), this::releaseIfDue);
+        }
+        if (result.accepted() && result.status() == SignalResult.Status.EXITING) {
+          checkGraceEnd(signal.sessionKey(), present, now);
+        }
+        return result;
+      }
+    }
     makeRoomIfFull();
     SignalResult[] result = new SignalResult[1];
     map.compute(
         signal.sessionKey(),
         (key, session) -> {
           long now = ticker.read();
-          session = releasedIfDue(key, session, now);
+          session = releasedIfDue(key, unparked(key, session), now);
           if (session == null) {
             ReleaseReason reason = tombstones.reasonFor(key, now);
             if (reason != null) {
@@ -166,8 +212,8 @@ public final class CaffeineSessionStore implements SessionStore {
             session = new Session(now, Map.of(), timeouts);
           }
           result[0] = session.apply(signal, now, timeouts);
-          if (result[0].accepted() && session.isExiting()) {
-            scheduleGraceEnd(key, session.deadline() - now);
+          if (result[0].accepted()) {
+            checkGraceEnd(key, session, now);
           }
           return session;
         });
@@ -185,7 +231,7 @@ public final class CaffeineSessionStore implements SessionStore {
         sessionKey,
         (key, session) -> {
           long now = ticker.read();
-          session = releasedIfDue(key, session, now);
+          session = releasedIfDue(key, unparked(key, session), now);
           if (session == null) {
             if (!reserve()) {
               result[0] = SignalResult.full();
@@ -208,13 +254,17 @@ public final class CaffeineSessionStore implements SessionStore {
       return false;
     }
     boolean[] released = new boolean[1];
-    map.computeIfPresent(
+    map.compute(
         sessionKey,
         (key, session) -> {
+          session = unparked(key, session);
+          if (session == null) {
+            return null;
+          }
           long now = ticker.read();
-          if (session.isDue(now)) {
+          if (session.claimIfDue(now)) {
             releaseDue(key, session, now);
-          } else {
+          } else if (session.claim()) {
             release(key, session, reason, now, now);
             released[0] = true;
           }
@@ -226,15 +276,14 @@ public final class CaffeineSessionStore implements SessionStore {
   @Override
   public Optional<SessionView> session(String sessionKey) {
     SessionView[] view = new SessionView[1];
-    map.computeIfPresent(
+    map.compute(
         sessionKey,
         (key, session) -> {
           long now = ticker.read();
-          if (session.isDue(now)) {
-            releaseDue(key, session, now);
-            return null;
+          session = releasedIfDue(key, unparked(key, session), now);
+          if (session != null) {
+            view[0] = session.view(key, now, context, timeouts);
           }
-          view[0] = session.view(key, now, context, timeouts);
           return session;
         });
     return Optional.ofNullable(view[0]);
@@ -243,6 +292,9 @@ public final class CaffeineSessionStore implements SessionStore {
   @Override
   public void forEachSession(Consumer<SessionView> consumer) {
     for (String key : map.keySet()) {
+      session(key).ifPresent(consumer);
+    }
+    for (String key : parked.keySet()) {
       session(key).ifPresent(consumer);
     }
   }
@@ -257,17 +309,28 @@ public final class CaffeineSessionStore implements SessionStore {
     return tombstones.size();
   }
 
+  /** The number of sessions parked right now (see the class comment). */
+  int parkedCount() {
+    return parked.size();
+  }
+
+  /** Runs what the timer thread runs after each bucket boundary: Caffeine's maintenance, then unpark. */
+  void runMaintenance() {
+    sessions.cleanUp();
+    unparkAll();
+  }
+
   @Override
   public void cleanUp() {
     if (stopped) {
       return;
     }
-    // The timer wheel evicts every entry whose (bucket-rounded) deadline has passed ...
+    // The timer wheel evicts every entry whose check time has passed (parking those not due) ...
     sessions.cleanUp();
+    unparkAll();
     // ... and this sweep releases those due by the exact deadline but not yet by the rounded one.
-    BiFunction<String, Session, Session> releaseIfDue = this::releaseIfDue;
     for (String key : map.keySet()) {
-      map.computeIfPresent(key, releaseIfDue);
+      map.compute(key, this::releaseIfDue);
     }
     tombstones.trim(ticker.read());
   }
@@ -276,14 +339,20 @@ public final class CaffeineSessionStore implements SessionStore {
   public void close(boolean releaseAll) {
     closed = true;
     if (releaseAll) {
-      for (String key : map.keySet()) {
-        map.computeIfPresent(
+      List<String> keys = new ArrayList<>(map.keySet());
+      keys.addAll(parked.keySet());
+      for (String key : keys) {
+        map.compute(
             key,
             (k, session) -> {
+              session = unparked(k, session);
+              if (session == null) {
+                return null;
+              }
               long now = ticker.read();
-              if (session.isDue(now)) {
+              if (session.claimIfDue(now)) {
                 releaseDue(k, session, now);
-              } else {
+              } else if (session.claim()) {
                 release(k, session, ReleaseReason.SHUTDOWN, now, now);
               }
               return null;
@@ -309,16 +378,28 @@ public final class CaffeineSessionStore implements SessionStore {
     if ((last == Long.MIN_VALUE || now - last >= FULL_CLEAN_UP_INTERVAL_NANOS)
         && lastFullCleanUp.compareAndSet(last, now)) {
       sessions.cleanUp();
+      unparkAll();
     }
   }
 
+  /** A remapping function: releases the key's session (in the cache or parked) if it is due. */
   private Session releaseIfDue(String key, Session session) {
-    long now = ticker.read();
-    if (session.isDue(now)) {
-      releaseDue(key, session, now);
-      return null;
+    return releasedIfDue(key, unparked(key, session), ticker.read());
+  }
+
+  /**
+   * The key's session: {@code session} (the cache's value), or else the parked one, taken back.
+   * Called inside the atomic update of the key's entry.
+   */
+  private Session unparked(String key, Session session) {
+    return (session != null) ? session : parked.remove(key);
+  }
+
+  /** Puts the parked sessions back into the cache (their check time is then their deadline). */
+  private void unparkAll() {
+    for (String key : parked.keySet()) {
+      map.compute(key, this::releaseIfDue);
     }
-    return session;
   }
 
   /** Caffeine's eviction listener: runs inside the atomic eviction of the entry. */
@@ -327,14 +408,21 @@ public final class CaffeineSessionStore implements SessionStore {
       return;
     }
     if (cause == RemovalCause.EXPIRED) {
-      releaseDue(key, session, ticker.read());
-    } else {
+      long now = ticker.read();
+      if (session.claimIfDue(now)) {
+        releaseDue(key, session, now);
+      } else {
+        // The wheel reached a check time that a later deadline has left behind: keep the session.
+        parked.put(key, session);
+      }
+    } else if (session.claim()) {
       // Cannot happen: the cache has no maximum size and holds strong references.
       logger.error("Session {} was evicted for {}; releasing it as TIMEOUT", key, cause);
       release(key, session, ReleaseReason.TIMEOUT, session.deadline(), ticker.read());
     }
   }
 
+  /** Records the release of a claimed session that was due. */
   private void releaseDue(String key, Session session, long now) {
     release(key, session, session.dueReason(), session.deadline(), now);
   }
@@ -344,14 +432,17 @@ public final class CaffeineSessionStore implements SessionStore {
    * and returns null then; otherwise returns it unchanged.
    */
   private Session releasedIfDue(String key, Session session, long now) {
-    if (session != null && session.isDue(now)) {
+    if (session != null && session.claimIfDue(now)) {
       releaseDue(key, session, now);
       return null;
     }
     return session;
   }
 
-  /** Records a release; called exactly once per session, inside the atomic update of its entry. */
+  /**
+   * Records the release of a claimed session; called exactly once per session (the claim sees to
+   * that), inside the atomic update of its entry.
+   */
   private void release(String key, Session session, ReleaseReason reason, long dueAt, long now) {
     live.decrementAndGet();
     if (stopped) {
@@ -378,30 +469,66 @@ public final class CaffeineSessionStore implements SessionStore {
     }
   }
 
-  /**
-   * Releases the session at the end of its exit grace if it is still due then. Caffeine alone
-   * would release it up to a timer-wheel bucket (about 1 s) late.
-   */
-  private void scheduleGraceEnd(String key, long delayNanos) {
-    if (timer != null) {
-      timer.after(
-          delayNanos,
-          "Checking the exit grace of a session",
-          () -> map.computeIfPresent(key, this::releaseIfDue));
-    }
+  /** {@code time} rounded up to a boundary of the timer wheel's buckets. */
+  static long rounded(long time) {
+    return (time + BUCKET_MASK) & ~BUCKET_MASK;
   }
 
-  /** Each entry expires at its session's deadline, rounded up to a timer-wheel bucket boundary. */
+  /**
+   * Schedules a check that releases the session at the exact end of its exit grace, unless one is
+   * pending that comes soon enough. Caffeine alone would release it up to a timer-wheel bucket
+   * (about 1 s) late. Called inside the atomic update of the key's entry.
+   */
+  private void checkGraceEnd(String key, Session session, long now) {
+    if (timer == null || !session.startGraceCheck()) {
+      return;
+    }
+    long at = session.graceCheckAt();
+    timer.after(
+        at - now,
+        "Checking the exit grace of a session",
+        () ->
+            map.compute(
+                key,
+                (k, current) -> {
+                  current = releaseIfDue(k, current);
+                  if (current != null) {
+                    // Not due: the session came back, or its grace was extended; check again.
+                    current.graceCheckRan(at);
+                    checkGraceEnd(k, current, ticker.read());
+                  }
+                  return current;
+                }));
+  }
+
+  /**
+   * Gives each entry a check time: its session's deadline rounded up to a timer-wheel bucket
+   * boundary, or an earlier check time it already had, while that is more than {@code lead} away.
+   */
   private static final class DeadlineExpiry implements Expiry<String, Session> {
+    private final long lead;
+
+    DeadlineExpiry(long lead) {
+      this.lead = lead;
+    }
+
     @Override
     public long expireAfterCreate(String key, Session session, long currentTime) {
-      return roundedDeadline(session) - currentTime;
+      long checkAt = rounded(session.deadline());
+      session.checkAt(checkAt);
+      return checkAt - currentTime;
     }
 
     @Override
     public long expireAfterUpdate(
         String key, Session session, long currentTime, long currentDuration) {
-      return roundedDeadline(session) - currentTime;
+      long untilDeadline = rounded(session.deadline()) - currentTime;
+      long duration = currentDuration;
+      if (untilDeadline - currentDuration < 0 || currentDuration <= lead) {
+        duration = untilDeadline;
+      }
+      session.checkAt(currentTime + duration);
+      return duration;
     }
 
     @Override
@@ -410,8 +537,5 @@ public final class CaffeineSessionStore implements SessionStore {
       return currentDuration;
     }
 
-    private static long roundedDeadline(Session session) {
-      return (session.deadline() + BUCKET_MASK) & ~BUCKET_MASK;
-    }
   }
 }

@@ -5,38 +5,64 @@ package dev.farewell.internal;
  * case hex with dashes) fit in two longs; stored that way a page costs 64 bytes less than with a
  * {@code String} id and a lookup touches no id string. Other ids are kept as strings.
  */
-final class PageIds {
+public final class PageIds {
 
-  private static final int LENGTH = 36;
+  static final int LENGTH = 36;
+
+  /** The value of each lower-case hex digit, -1 for any other character below 128. */
+  private static final byte[] HEX = new byte[128];
+
+  static {
+    java.util.Arrays.fill(HEX, (byte) -1);
+    for (int c = '0'; c <= '9'; c++) {
+      HEX[c] = (byte) (c - '0');
+    }
+    for (int c = 'a'; c <= 'f'; c++) {
+      HEX[c] = (byte) (c - 'a' + 10);
+    }
+  }
 
   private PageIds() {}
 
   /** Whether {@code id} is a lower-case canonical UUID (8-4-4-4-12 hex digits). */
-  static boolean isCompact(String id) {
-    if (id.length() != LENGTH) {
+  public static boolean isCompact(String id) {
+    if (id.length() != LENGTH
+        || id.charAt(8) != '-'
+        || id.charAt(13) != '-'
+        || id.charAt(18) != '-'
+        || id.charAt(23) != '-') {
       return false;
     }
-    for (int i = 0; i < LENGTH; i++) {
+    // the digits of high and low, either of which is negative if one is not a hex digit
+    return (digits(id, 0, 8) | digits(id, 9, 13) | digits(id, 14, 18) | digits(id, 19, 23)
+            | digits(id, 24, 36))
+        >= 0;
+  }
+
+  /**
+   * The hex digits of {@code id} from {@code from} to {@code to} (at most 15 of them) as a number,
+   * or a negative number if one of them is not a lower-case hex digit.
+   */
+  static long digits(String id, int from, int to) {
+    long value = 0;
+    int bad = 0;
+    for (int i = from; i < to; i++) {
       char c = id.charAt(i);
-      if (i == 8 || i == 13 || i == 18 || i == 23) {
-        if (c != '-') {
-          return false;
-        }
-      } else if (hexValue(c) < 0) {
-        return false;
-      }
+      int digit = (c < 128) ? HEX[c] : -1;
+      bad |= digit;
+      value = (value << 4) | (digit & 0xf);
     }
-    return true;
+    return (bad < 0) ? -1 : value;
   }
 
   /** The first 64 bits of a compact id (its first 16 hex digits). */
   static long high(String id) {
-    return hexDigits(id, 0, 18);
+    return (digits(id, 0, 8) << 32) | (digits(id, 9, 13) << 16) | digits(id, 14, 18);
   }
 
   /** The last 64 bits of a compact id (its last 16 hex digits). */
   static long low(String id) {
-    return hexDigits(id, 19, LENGTH);
+    return (digits(id, 19, 23) << 48) | digits(id, 24, LENGTH);
   }
 
   /** The id of {@code high} and {@code low}, as the page sent it. */
@@ -57,26 +83,5 @@ final class PageIds {
       chars[position] = Character.forDigit((int) (high >>> (4 * i)) & 0xf, 16);
     }
     return new String(chars);
-  }
-
-  private static long hexDigits(String id, int from, int to) {
-    long value = 0;
-    for (int i = from; i < to; i++) {
-      char c = id.charAt(i);
-      if (c != '-') {
-        value = (value << 4) | hexValue(c);
-      }
-    }
-    return value;
-  }
-
-  private static int hexValue(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    return -1;
   }
 }

@@ -15,8 +15,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One live session and its pages: the value of the store's cache entry. Mutable, and only ever read
- * or changed inside an atomic update of its cache entry (which serialises all access per key).
+ * One live session and its pages: the value of the store's cache entry. Mutable and guarded by its
+ * own monitor: the store changes it inside an atomic update of its cache entry, or in place (see
+ * {@link #applyInPlace}) for a signal that needs no change of the entry. A session leaves the store
+ * once: {@link #claim()} or {@link #claimIfDue} marks it released, inside the atomic update that
+ * removes the entry, and a released session is never changed again.
  *
  * <p>Kept small on purpose (one of these lives per open browser session): ticker nanoseconds as
  * primitive longs, no {@code Instant}s, no session key (the cache holds it), pages as a linked list,
@@ -28,11 +31,24 @@ final class Session {
   private long lastSignalAt;
   private long deadline;
   private Map<String, String> attributes;
+  /** The pages that have not exited (some may have stopped beating), newest first. */
   private Page pages;
+  /**
+   * The page that exited last, kept apart from {@link #pages} so that signals never walk it: a
+   * heartbeat of it that arrives after its exit beacon (the usual race of a navigation) is ignored,
+   * and a later signal of it (a page restored from the back/forward cache) brings it back.
+   */
+  private Page left;
   private boolean exiting;
   /** The application served a page of the session (track) that has not signalled yet. */
   private boolean awaitingPage;
   private long awaitingPageUntil;
+  /** A check at the end of the exit grace is scheduled on the store's timer, at graceCheckAt. */
+  private boolean graceCheckPending;
+  private long graceCheckAt;
+  private boolean released;
+  /** When the cache's timer wheel looks at the entry next (set by the store's expiry). */
+  private volatile long checkAt;
 
   Session(long now, Map<String, String> attributes, Timeouts timeouts) {
     this.trackedAt = now;
@@ -44,21 +60,92 @@ final class Session {
   }
 
   /** When the session is due for release if nothing more arrives (ticker nanos). */
-  long deadline() {
+  synchronized long deadline() {
     return deadline;
   }
 
-  boolean isExiting() {
+  /**
+   * Whether the deadline moved before the entry's check time, so that the entry needs an earlier
+   * one. Read by the thread that just changed the session, without the monitor: a change racing
+   * with it comes through an atomic update of the entry, which sets the check time anyway.
+   */
+  boolean checkIsLate() {
+    return CaffeineSessionStore.rounded(deadline) - checkAt < 0;
+  }
+
+  void checkAt(long time) {
+    checkAt = time;
+  }
+
+  /**
+   * Applies a signal without an atomic update of the cache entry, if that is safe: the session is
+   * not released nor due, and the cache's next check of it is more than {@code lead} away (so the
+   * entry keeps its check time). Returns null, having changed nothing, when the caller must take
+   * the atomic path instead. Afterwards the caller checks {@link #checkIsLate()} and schedules the
+   * end of an exit grace.
+   */
+  synchronized SignalResult applyInPlace(Signal signal, long now, Timeouts timeouts, long lead) {
+    if (released || now - deadline >= 0 || checkAt - now <= lead) {
+      return null;
+    }
+    return applyLocked(signal, now, timeouts);
+  }
+
+  /** Marks the session released if it is due at {@code now}; returns whether it did. */
+  synchronized boolean claimIfDue(long now) {
+    if (!released && now - deadline >= 0) {
+      released = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** Marks the session released, whether due or not; returns false if it already was. */
+  synchronized boolean claim() {
+    if (released) {
+      return false;
+    }
+    released = true;
+    return true;
+  }
+
+  synchronized boolean isExiting() {
     return exiting;
   }
 
+  /**
+   * If the session is in an exit grace that no pending check ends on time (none is pending, or the
+   * pending one comes after the deadline: a shorter grace replaced a longer one), records a check
+   * at the end of the grace ({@link #graceCheckAt()}) and returns true.
+   */
+  synchronized boolean startGraceCheck() {
+    if (exiting && (!graceCheckPending || graceCheckAt - deadline > 0)) {
+      graceCheckPending = true;
+      graceCheckAt = deadline;
+      return true;
+    }
+    return false;
+  }
+
+  /** When the pending check at the end of the exit grace runs. */
+  synchronized long graceCheckAt() {
+    return graceCheckAt;
+  }
+
+  /** Records that the check scheduled at {@code at} ran (an older one may run too: ignored). */
+  synchronized void graceCheckRan(long at) {
+    if (graceCheckPending && graceCheckAt == at) {
+      graceCheckPending = false;
+    }
+  }
+
   /** Whether the session's deadline has passed at {@code now}: it must be released. */
-  boolean isDue(long now) {
+  synchronized boolean isDue(long now) {
     return now - deadline >= 0;
   }
 
   /** Why the session is released when its deadline passes. */
-  ReleaseReason dueReason() {
+  synchronized ReleaseReason dueReason() {
     return exiting ? ReleaseReason.EXIT : ReleaseReason.TIMEOUT;
   }
 
@@ -66,7 +153,7 @@ final class Session {
    * The application serves a new page of the session: wait for that page at least the open
    * timeout, and cancel a pending exit grace (the user did not leave, they moved on).
    */
-  void refresh(long now, Map<String, String> newAttributes, Timeouts timeouts) {
+  synchronized void refresh(long now, Map<String, String> newAttributes, Timeouts timeouts) {
     if (!newAttributes.isEmpty()) {
       attributes = newAttributes;
     }
@@ -84,7 +171,11 @@ final class Session {
    * Applies a signal of one of the session's pages. The caller has checked that the session is not
    * due at {@code now}.
    */
-  SignalResult apply(Signal signal, long now, Timeouts timeouts) {
+  synchronized SignalResult apply(Signal signal, long now, Timeouts timeouts) {
+    return applyLocked(signal, now, timeouts);
+  }
+
+  private SignalResult applyLocked(Signal signal, long now, Timeouts timeouts) {
     Page page = find(signal.pageId());
     if (page != null && signal.sequence() <= page.sequence) {
       // A signal delayed in the network (a heartbeat overtaken by the exit beacon) must not
@@ -92,21 +183,27 @@ final class Session {
       return status(false);
     }
     if (page == null) {
+      prune(now, timeouts);
       if (pageCount() >= timeouts.maximumPages) {
-        prune(now, timeouts);
-        if (pageCount() >= timeouts.maximumPages) {
-          return SignalResult.full();
-        }
+        return SignalResult.full();
       }
       page = new Page(signal.pageId());
       page.next = pages;
       pages = page;
       // A page the session did not have: the one the application served has opened.
       awaitingPage = false;
+    } else if (page == left) {
+      left = null;
+      page.next = pages;
+      pages = page;
     }
     page.sequence = signal.sequence();
     page.lastSignalAt = now;
     page.state = stateAfter(signal);
+    if (page.state == PageState.EXITED) {
+      unlink(page);
+      left = page;
+    }
     lastSignalAt = now;
     if (awaitingPage && awaitingPageUntil - now <= 0) {
       awaitingPage = false;
@@ -163,15 +260,30 @@ final class Session {
   }
 
   private Page find(String pageId) {
-    boolean compact = PageIds.isCompact(pageId);
-    long high = compact ? PageIds.high(pageId) : 0;
-    long low = compact ? PageIds.low(pageId) : 0;
+    // PageIds.isCompact, high and low in one pass (this runs for every signal)
+    boolean compact = false;
+    long high = 0;
+    long low = 0;
+    if (pageId.length() == PageIds.LENGTH
+        && pageId.charAt(8) == '-'
+        && pageId.charAt(13) == '-'
+        && pageId.charAt(18) == '-'
+        && pageId.charAt(23) == '-') {
+      long a = PageIds.digits(pageId, 0, 8);
+      long b = PageIds.digits(pageId, 9, 13);
+      long c = PageIds.digits(pageId, 14, 18);
+      long d = PageIds.digits(pageId, 19, 23);
+      long e = PageIds.digits(pageId, 24, PageIds.LENGTH);
+      compact = (a | b | c | d | e) >= 0;
+      high = (a << 32) | (b << 16) | c;
+      low = (d << 48) | e;
+    }
     for (Page p = pages; p != null; p = p.next) {
       if (p.hasId(pageId, compact, high, low)) {
         return p;
       }
     }
-    return null;
+    return (left != null && left.hasId(pageId, compact, high, low)) ? left : null;
   }
 
   private boolean hasAlivePage(long now, Timeouts timeouts) {
@@ -191,7 +303,22 @@ final class Session {
     return count;
   }
 
-  /** Forgets pages that exited or stopped beating, to make room for a new one. */
+  /** Removes {@code page} from {@link #pages}. */
+  private void unlink(Page page) {
+    if (pages == page) {
+      pages = page.next;
+    } else {
+      for (Page p = pages; p != null; p = p.next) {
+        if (p.next == page) {
+          p.next = page.next;
+          break;
+        }
+      }
+    }
+    page.next = null;
+  }
+
+  /** Forgets pages that stopped beating, to make room for a new one. */
   private void prune(long now, Timeouts timeouts) {
     Page kept = null;
     Page last = null;
@@ -218,10 +345,13 @@ final class Session {
     return hasAlivePage(now, timeouts) ? SessionState.LIVE : SessionState.PENDING;
   }
 
-  SessionView view(String key, long now, StoreContext context, Timeouts timeouts) {
+  synchronized SessionView view(String key, long now, StoreContext context, Timeouts timeouts) {
     List<PageView> views = new ArrayList<>();
     for (Page p = pages; p != null; p = p.next) {
       views.add(p.view(context, timeouts));
+    }
+    if (left != null) {
+      views.add(left.view(context, timeouts));
     }
     return new SessionView(
         key,
@@ -233,7 +363,7 @@ final class Session {
         context.toInstant(deadline));
   }
 
-  Release toRelease(String key, ReleaseReason reason, long dueAt, long now, StoreContext context) {
+  synchronized Release toRelease(String key, ReleaseReason reason, long dueAt, long now, StoreContext context) {
     return new Release(
         key,
         reason,
