@@ -12,6 +12,7 @@ import dev.farewell.Ticker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -174,15 +175,19 @@ public final class BeaconHandler {
     if (length > MAXIMUM_BODY_BYTES) {
       throw tooLarge();
     }
-    BeaconMessage message = MessageParser.parse(BodyDecoder.json(media, body, length));
+    BeaconMessage message =
+        BodyDecoder.isAsciiJson(media, body, length)
+            ? MessageParser.parseAscii(body, length)
+            : MessageParser.parse(BodyDecoder.json(media, body, length));
 
     String sessionKey;
     PageToken token = null;
+    Instant now = tokens.now();
     // An empty token counts as none: a page whose data-token was left empty uses cookie mode.
     if (message.token().isPresent() && !message.token().get().isEmpty()) {
       token =
           tokens
-              .verify(message.token().get())
+              .verify(message.token().get(), now)
               .orElseThrow(() -> unauthorized("token is forged or expired"));
       sessionKey = token.sessionKey();
     } else if (cookieMode && site.sameOrigin) {
@@ -204,7 +209,7 @@ public final class BeaconHandler {
 
     if (token != null
         && message.type() != SignalType.EXIT
-        && !tokens.issuedWithin(token, adoptionWindow)) {
+        && !tokens.issuedWithin(token, adoptionWindow, now)) {
       // The session may have been released longer ago than its tombstone lasts: starting it again
       // would release it twice. An EXIT needs no check, it never starts a session.
       if (!isLive(sessionKey)) {
@@ -238,7 +243,7 @@ public final class BeaconHandler {
       case LIVE:
         StringBuilder live =
             new StringBuilder("{\"status\":\"live\",\"heartbeatMs\":").append(heartbeatMillis);
-        if (token != null && tokens.shouldRefresh(token, adoptionWindow)) {
+        if (token != null && tokens.shouldRefresh(token, adoptionWindow, now)) {
           // Token values are base64url and a dot: nothing to escape.
           live.append(",\"token\":\"").append(tokens.issue(sessionKey).value()).append('"');
         }

@@ -18,11 +18,33 @@ final class MediaType {
   /** The media type of a request without a {@code Content-Type} header. */
   static final MediaType NONE = new MediaType("", Map.of());
 
+  /** The types the snippet and browsers send, parsed once (the parse of each is its entry). */
+  private static final Map<String, MediaType> COMMON = new java.util.HashMap<>();
+
+  static {
+    for (String header :
+        new String[] {
+          // (as sent, and as containers that know them spell them: Jetty lower-cases the charset)
+          "text/plain;charset=UTF-8", "text/plain;charset=utf-8", "text/plain", "application/json",
+          "application/json;charset=UTF-8", "application/json;charset=utf-8",
+          "application/json; charset=utf-8", "application/x-www-form-urlencoded",
+          "application/x-www-form-urlencoded;charset=UTF-8",
+          "application/x-www-form-urlencoded;charset=utf-8"
+        }) {
+      COMMON.put(header, parsed(header));
+    }
+  }
+
   /** Parses a header; returns null when it is not a well-formed media type. */
   static MediaType parse(String header) {
     if (header == null) {
       return NONE;
     }
+    MediaType common = COMMON.get(header);
+    return (common != null) ? common : parsed(header);
+  }
+
+  private static MediaType parsed(String header) {
     if (header.length() > 512) {
       return null;
     }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.farewell.SignalType;
 import java.io.IOException;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Turns the JSON text of one message into a {@link BeaconMessage}, with jackson-core's streaming
@@ -16,7 +15,6 @@ import java.util.regex.Pattern;
  */
 final class MessageParser {
 
-  private static final Pattern PAGE = Pattern.compile("[A-Za-z0-9_-]{8,64}");
 
   private static final JsonFactory FACTORY =
       JsonFactory.builder()
@@ -29,8 +27,9 @@ final class MessageParser {
                   .maxDocumentLength(BeaconHandler.MAXIMUM_BODY_BYTES)
                   .maxTokenCount(2_000)
                   .build())
-          // Field names from the wire must not fill a shared symbol table.
-          .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+          // Field names are canonicalized in Jackson's symbol table (which lets it parse bytes
+          // without a String per name; it shares at most 6,000 names and fails on hash flooding),
+          // never interned into the JVM's string pool.
           .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .build();
@@ -39,6 +38,18 @@ final class MessageParser {
 
   static BeaconMessage parse(String json) throws Rejection {
     try (JsonParser parser = FACTORY.createParser(json)) {
+      return read(parser);
+    } catch (IOException | RuntimeException e) {
+      throw Rejection.malformed("body is not a valid JSON message");
+    }
+  }
+
+  /**
+   * {@link #parse(String)} of the first {@code length} bytes of {@code json}, which are all ASCII
+   * (the usual message, parsed without decoding it first).
+   */
+  static BeaconMessage parseAscii(byte[] json, int length) throws Rejection {
+    try (JsonParser parser = FACTORY.createParser(json, 0, length)) {
       return read(parser);
     } catch (IOException | RuntimeException e) {
       throw Rejection.malformed("body is not a valid JSON message");
@@ -79,7 +90,7 @@ final class MessageParser {
           token = parser.getText();
           break;
         case "page":
-          if (value != JsonToken.VALUE_STRING || !PAGE.matcher(parser.getText()).matches()) {
+          if (value != JsonToken.VALUE_STRING || !isPageId(parser.getText())) {
             throw Rejection.malformed("page must be 8 to 64 characters of [A-Za-z0-9_-]");
           }
           page = parser.getText();
@@ -131,6 +142,22 @@ final class MessageParser {
         seq,
         Boolean.TRUE.equals(hidden),
         Boolean.TRUE.equals(nav));
+  }
+
+  /** Whether {@code text} is 8 to 64 characters of [A-Za-z0-9_-]. */
+  static boolean isPageId(String text) {
+    int length = text.length();
+    if (length < 8 || length > 64) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      char c = text.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+          || c == '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static SignalType type(String text) throws Rejection {

@@ -77,6 +77,101 @@ public final class OriginPolicy {
     if (origin == null || origin.length() > 300) {
       return null;
     }
+    if (isCanonical(origin)) {
+      return origin; // what browsers send: nothing to parse
+    }
+    return parsed(origin);
+  }
+
+  /**
+   * Whether {@code origin} is already in the form {@link #normalize} gives (lower-case {@code http}
+   * or {@code https}, a lower-case DNS name or IPv4 address, no default port), so that parsing it
+   * would return it unchanged. False for anything else, which is then parsed.
+   */
+  static boolean isCanonical(String origin) {
+    int hostStart;
+    int defaultPort;
+    if (origin.startsWith("https://")) {
+      hostStart = 8;
+      defaultPort = 443;
+    } else if (origin.startsWith("http://")) {
+      hostStart = 7;
+      defaultPort = 80;
+    } else {
+      return false;
+    }
+    int length = origin.length();
+    int i = hostStart;
+    int labelStart = i;
+    boolean letter = false;
+    while (i < length && origin.charAt(i) != ':') {
+      char c = origin.charAt(i);
+      if (c == '.') {
+        if (i == labelStart || origin.charAt(i - 1) == '-') {
+          return false;
+        }
+        labelStart = i + 1;
+      } else if (c == '-') {
+        if (i == labelStart) {
+          return false;
+        }
+      } else if (c >= 'a' && c <= 'z') {
+        letter = true;
+      } else if (c < '0' || c > '9') {
+        return false;
+      }
+      i++;
+    }
+    // A name's last label starts with a letter (else it is an IPv4 address, or not a host at all).
+    if (i == labelStart || origin.charAt(i - 1) == '-'
+        || letter && !(origin.charAt(labelStart) >= 'a' && origin.charAt(labelStart) <= 'z')) {
+      return false;
+    }
+    if (!letter && !isIpv4(origin, hostStart, i)) {
+      return false;
+    }
+    if (i == length) {
+      return true;
+    }
+    // ":" then 1 to 5 digits, no leading zero, at most 65535, not the scheme's default port
+    int digits = length - i - 1;
+    if (digits < 1 || digits > 5 || origin.charAt(i + 1) == '0') {
+      return false;
+    }
+    int port = 0;
+    for (int j = i + 1; j < length; j++) {
+      char c = origin.charAt(j);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+      port = port * 10 + (c - '0');
+    }
+    return port <= 65535 && port != defaultPort;
+  }
+
+  /** Four dot-separated decimal numbers from 0 to 255 without leading zeros. */
+  private static boolean isIpv4(String s, int from, int to) {
+    int parts = 0;
+    int i = from;
+    while (i < to) {
+      int start = i;
+      int value = 0;
+      while (i < to && s.charAt(i) != '.') {
+        value = value * 10 + (s.charAt(i) - '0');
+        i++;
+      }
+      int digits = i - start;
+      if (digits < 1 || digits > 3 || value > 255 || digits > 1 && s.charAt(start) == '0') {
+        return false;
+      }
+      parts++;
+      i++; // the dot
+    }
+    return parts == 4 && s.charAt(to - 1) != '.';
+  }
+
+  /** {@link #normalize} for any form: parsed as a URI. */
+  static String parsed(String origin) {
     URI uri;
     try {
       uri = new URI(origin.trim());

@@ -126,6 +126,16 @@ public final class PageTokens {
    *     or issued in the future; never throws for any input, null included
    */
   public Optional<PageToken> verify(String value) {
+    return verify(value, clock.instant());
+  }
+
+  /** This instance's clock, read once per request by the beacon handler. */
+  Instant now() {
+    return clock.instant();
+  }
+
+  /** {@link #verify(String)} at {@code now}. */
+  Optional<PageToken> verify(String value, Instant now) {
     if (value == null || value.isEmpty() || value.length() > MAXIMUM_TOKEN_CHARS) {
       return Optional.empty();
     }
@@ -146,7 +156,7 @@ public final class PageTokens {
       return Optional.empty();
     }
     // One token, one spelling: refuse padding and non-zero trailing bits, which decode the same.
-    if (!value.equals(ENCODER.encodeToString(payload) + "." + ENCODER.encodeToString(signature))) {
+    if (!isUnpadded(value, 0, dot) || !isUnpadded(value, dot + 1, value.length())) {
       return Optional.empty();
     }
     int signer = -1;
@@ -165,18 +175,24 @@ public final class PageTokens {
     }
     long seconds = buffer.getLong();
     String sessionKey;
-    try {
-      CharBuffer chars =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(buffer);
-      sessionKey = chars.toString();
-    } catch (CharacterCodingException e) {
-      return Optional.empty();
+    int keyStart = buffer.position();
+    if (isAscii(payload, keyStart)) {
+      // (most keys: no decoder needed)
+      sessionKey =
+          new String(payload, keyStart, payload.length - keyStart, StandardCharsets.US_ASCII);
+    } else {
+      try {
+        CharBuffer chars =
+            StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(buffer);
+        sessionKey = chars.toString();
+      } catch (CharacterCodingException e) {
+        return Optional.empty();
+      }
     }
-    Instant now = clock.instant();
     Instant issuedAt;
     try {
       issuedAt = Instant.ofEpochSecond(seconds);
@@ -197,26 +213,76 @@ public final class PageTokens {
    * @throws NullPointerException if {@code token} is null
    */
   public boolean shouldRefresh(PageToken token) {
-    return shouldRefresh(token, maxAge);
+    return shouldRefresh(token, maxAge, clock.instant());
   }
 
   /**
    * Whether a page should get a fresh token: its own was issued at least half of the smaller of
    * the maximum age and {@code adoptionWindow} ago, or was signed with a previous secret.
    */
-  boolean shouldRefresh(PageToken token, Duration adoptionWindow) {
+  boolean shouldRefresh(PageToken token, Duration adoptionWindow, Instant now) {
     requireNonNull(token, "token");
     Duration life = adoptionWindow.compareTo(maxAge) < 0 ? adoptionWindow : maxAge;
-    Instant halfLife = token.issuedAt().plus(life.dividedBy(2));
-    return !token.signedWithCurrentSecret() || !clock.instant().isBefore(halfLife);
+    // life / 2, without Duration.dividedBy's BigDecimal (this runs for every heartbeat)
+    long seconds = life.getSeconds();
+    Instant halfLife =
+        token
+            .issuedAt()
+            .plusSeconds(seconds / 2)
+            .plusNanos(((seconds % 2) * 1_000_000_000L + life.getNano()) / 2);
+    return !token.signedWithCurrentSecret() || !now.isBefore(halfLife);
   }
 
   /**
    * Whether {@code token} was issued no longer than {@code window} ago by this instance's clock. A
    * token issued up to the allowed clock skew in the future counts as issued now.
    */
-  boolean issuedWithin(PageToken token, Duration window) {
-    return !clock.instant().isAfter(token.issuedAt().plus(window));
+  boolean issuedWithin(PageToken token, Duration window, Instant now) {
+    return !now.isAfter(token.issuedAt().plus(window));
+  }
+
+  /**
+   * Whether {@code value[from, to)}, which decoded as base64url, is the one unpadded spelling of its
+   * bytes: no padding, and no bits set in its last character beyond the bytes it carries.
+   */
+  static boolean isUnpadded(String value, int from, int to) {
+    if (value.lastIndexOf('=', to - 1) >= from) {
+      return false;
+    }
+    int unusedBits;
+    switch ((to - from) % 4) {
+      case 0:
+        return true;
+      case 2:
+        unusedBits = 0xf;
+        break;
+      case 3:
+        unusedBits = 0x3;
+        break;
+      default:
+        return false;
+    }
+    char last = value.charAt(to - 1);
+    int bits;
+    if (last >= 'A' && last <= 'Z') {
+      bits = last - 'A';
+    } else if (last >= 'a' && last <= 'z') {
+      bits = last - 'a' + 26;
+    } else if (last >= '0' && last <= '9') {
+      bits = last - '0' + 52;
+    } else {
+      bits = (last == '-') ? 62 : 63;
+    }
+    return (bits & unusedBits) == 0;
+  }
+
+  private static boolean isAscii(byte[] bytes, int from) {
+    for (int i = from; i < bytes.length; i++) {
+      if (bytes[i] < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private byte[] mac(int secret, byte[] payload) {

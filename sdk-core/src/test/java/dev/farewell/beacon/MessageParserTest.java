@@ -73,6 +73,39 @@ class MessageParserTest {
   void aMalformedMessageIsRefused(String json) {
     assertThatThrownBy(() -> MessageParser.parse(json))
         .isInstanceOfSatisfying(Rejection.class, r -> assertThat(r.status).isEqualTo(400));
+    byte[] ascii = json.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    assertThatThrownBy(() -> MessageParser.parseAscii(ascii, ascii.length))
+        .isInstanceOfSatisfying(Rejection.class, r -> assertThat(r.status).isEqualTo(400));
+  }
+
+  @Test
+  void theParserOfAsciiBytesGivesWhatTheTextParserGives() throws Rejection {
+    for (String json :
+        new String[] {
+          "{\"v\":1,\"type\":\"heartbeat\",\"token\":\"t.t\",\"page\":\"page-0001\",\"seq\":12,"
+              + "\"hidden\":true}",
+          "{\"v\":1,\"type\":\"exit\",\"page\":\"page-0001\",\"seq\":3,\"nav\":true}",
+          " {\"seq\":0,\"page\":\"0f8fad5b-d9cb-469f-a165-70867728950e\",\"hidden\":false,"
+              + "\"type\":\"open\",\"extra\":[1,{\"a\":null}],\"v\":1} ",
+        }) {
+      byte[] ascii = json.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      // a longer buffer, as the endpoint reads into one: only the given length counts
+      byte[] buffer = java.util.Arrays.copyOf(ascii, ascii.length + 7);
+      assertThat(MessageParser.parseAscii(buffer, ascii.length))
+          .isEqualTo(MessageParser.parse(json));
+    }
+  }
+
+  /** Names from the wire fill no table without bound: Jackson keeps at most 6,000 of them. */
+  @Test
+  void manyDistinctFieldNamesAreParsedAndIgnored() throws Rejection {
+    for (int i = 0; i < 50_000; i++) {
+      String json =
+          "{\"v\":1,\"type\":\"open\",\"page\":\"page-0001\",\"seq\":0,\"hidden\":false,"
+              + "\"junk" + i + "\":" + i + "}";
+      byte[] ascii = json.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      assertThat(MessageParser.parseAscii(ascii, ascii.length).seq()).isZero();
+    }
   }
 
   @Test

@@ -15,6 +15,51 @@ class OriginPolicyTest {
   }
 
   @Test
+  void originsAlreadyInCanonicalFormAreTakenWithoutParsing() {
+    for (String origin :
+        new String[] {
+          "http://localhost:8080", "https://app.example.com", "http://127.0.0.1:9000",
+          "https://a-b.c1.example:65535", "http://10.0.0.1", "https://1a.example.com"
+        }) {
+      assertThat(OriginPolicy.isCanonical(origin)).as(origin).isTrue();
+      assertThat(OriginPolicy.parsed(origin)).as(origin).isEqualTo(origin);
+    }
+    for (String origin :
+        new String[] {
+          "https://example.com:443", "http://example.com:80", "HTTP://example.com", "http://Ex.com",
+          "http://a:0080", "http://a:65536", "http://256.1.1.1", "http://1.2.3", "http://123",
+          "http://a-.b", "http://-a.b", "http://a..b", "http://a.", "http://a.b-", " http://a",
+          "http://a:", "http://[::1]", "http://01.2.3.4", "http://a.1b"
+        }) {
+      assertThat(OriginPolicy.isCanonical(origin)).as(origin).isFalse();
+    }
+  }
+
+  /** The shortcut never says "canonical" where parsing would give another answer. */
+  @Test
+  void theShortcutAgreesWithParsingOnRandomOrigins() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    String[] parts = {
+      "a", "b", "z", "0", "1", "9", "25", "255", "256", "00", ".", "-", ":", "80", "443", "65535",
+      "99999", "A", "_", "/", "@", "[", "]", "%41", " ", "x1", "com"
+    };
+    int canonical = 0;
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder origin = new StringBuilder(random.nextBoolean() ? "http://" : "https://");
+      int n = 1 + random.nextInt(8);
+      for (int j = 0; j < n; j++) {
+        origin.append(parts[random.nextInt(parts.length)]);
+      }
+      String value = origin.toString();
+      if (OriginPolicy.isCanonical(value)) {
+        canonical++;
+        assertThat(OriginPolicy.parsed(value)).as(value).isEqualTo(value);
+      }
+    }
+    assertThat(canonical).isGreaterThan(1_000);
+  }
+
+  @Test
   void nonOriginsNormalizeToNull() {
     assertThat(OriginPolicy.normalize("null")).isNull();
     assertThat(OriginPolicy.normalize("file://")).isNull();

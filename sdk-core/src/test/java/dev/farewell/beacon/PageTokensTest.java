@@ -116,6 +116,32 @@ class PageTokensTest {
   }
 
   @Test
+  void anotherSpellingOfTheSamePayloadIsRefused() {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    int checked = 0;
+    // Keys of several lengths give payloads whose last character carries 2 or 4 unused bits.
+    for (String key : new String[] {"k", "ke", "key", "key4", "session-é"}) {
+      String value = tokens.issue(key).value();
+      int dot = value.indexOf('.');
+      String payload = value.substring(0, dot);
+      assertThat(tokens.verify(value)).as(key).isPresent();
+      assertThat(tokens.verify(payload + "=" + value.substring(dot))).as(key).isEmpty();
+      if (payload.length() % 4 != 0) {
+        char last = payload.charAt(payload.length() - 1);
+        char sameBytes = alphabet.charAt(alphabet.indexOf(last) ^ 1);
+        String respelled = payload.substring(0, dot - 1) + sameBytes + value.substring(dot);
+        assertThat(Base64.getUrlDecoder().decode(respelled.substring(0, dot)))
+            .isEqualTo(Base64.getUrlDecoder().decode(payload));
+        assertThat(tokens.verify(respelled)).as(key).isEmpty();
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(3);
+    assertThat(tokens.verify(tokens.issue("session-é").value()).orElseThrow().sessionKey())
+        .isEqualTo("session-é");
+  }
+
+  @Test
   void garbageNeverVerifiesAndNeverThrows() {
     for (String garbage :
         new String[] {
@@ -153,10 +179,10 @@ class PageTokensTest {
     PageToken token = tokens.issue("session-1");
 
     clock.advance(Duration.ofMinutes(5).minusSeconds(1));
-    assertThat(tokens.shouldRefresh(token, Duration.ofMinutes(10))).isFalse();
+    assertThat(tokens.shouldRefresh(token, Duration.ofMinutes(10), tokens.now())).isFalse();
     clock.advance(Duration.ofSeconds(1));
-    assertThat(tokens.shouldRefresh(token, Duration.ofMinutes(10))).isTrue();
-    assertThat(tokens.shouldRefresh(token, Duration.ofDays(2))).isFalse();
+    assertThat(tokens.shouldRefresh(token, Duration.ofMinutes(10), tokens.now())).isTrue();
+    assertThat(tokens.shouldRefresh(token, Duration.ofDays(2), tokens.now())).isFalse();
   }
 
   @Test
@@ -164,8 +190,8 @@ class PageTokensTest {
     PageToken token = tokens.issue("session-1");
 
     clock.advance(Duration.ofMinutes(10));
-    assertThat(tokens.issuedWithin(token, Duration.ofMinutes(10))).isTrue();
+    assertThat(tokens.issuedWithin(token, Duration.ofMinutes(10), tokens.now())).isTrue();
     clock.advance(Duration.ofSeconds(1));
-    assertThat(tokens.issuedWithin(token, Duration.ofMinutes(10))).isFalse();
+    assertThat(tokens.issuedWithin(token, Duration.ofMinutes(10), tokens.now())).isFalse();
   }
 }
