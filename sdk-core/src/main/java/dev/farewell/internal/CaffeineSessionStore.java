@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +85,8 @@ public final class CaffeineSessionStore implements SessionStore {
    * atomic update of the key's cache entry (the eviction listener runs inside one too).
    */
   private final ConcurrentHashMap<String, Session> parked = new ConcurrentHashMap<>();
+  /** Atomic updates that may add a session and have not returned (see {@link #enterUpdate}). */
+  private final LongAdder updating = new LongAdder();
   private final AtomicLong lastFullCleanUp = new AtomicLong(Long.MIN_VALUE);
   /** No more signals nor tracking. */
   private volatile boolean closed;
@@ -186,6 +189,17 @@ public final class CaffeineSessionStore implements SessionStore {
         return result;
       }
     }
+    if (!enterUpdate()) {
+      return SignalResult.closed();
+    }
+    try {
+      return applyAtomically(signal);
+    } finally {
+      updating.decrement();
+    }
+  }
+
+  private SignalResult applyAtomically(Signal signal) {
     makeRoomIfFull();
     SignalResult[] result = new SignalResult[1];
     map.compute(
@@ -222,9 +236,17 @@ public final class CaffeineSessionStore implements SessionStore {
 
   @Override
   public SignalResult track(String sessionKey, Map<String, String> attributes) {
-    if (closed) {
+    if (!enterUpdate()) {
       return SignalResult.closed();
     }
+    try {
+      return trackAtomically(sessionKey, attributes);
+    } finally {
+      updating.decrement();
+    }
+  }
+
+  private SignalResult trackAtomically(String sessionKey, Map<String, String> attributes) {
     makeRoomIfFull();
     SignalResult[] result = new SignalResult[1];
     map.compute(
@@ -338,6 +360,15 @@ public final class CaffeineSessionStore implements SessionStore {
   @Override
   public void close(boolean releaseAll) {
     closed = true;
+    // An update that saw the store open may still add a session: let it finish first, so that
+    // the release-all below sees it.
+    for (int spins = 0; updating.sum() != 0; spins++) {
+      if (spins < 100) {
+        Thread.onSpinWait();
+      } else {
+        Thread.yield();
+      }
+    }
     if (releaseAll) {
       List<String> keys = new ArrayList<>(map.keySet());
       keys.addAll(parked.keySet());
@@ -363,6 +394,20 @@ public final class CaffeineSessionStore implements SessionStore {
     if (timer != null) {
       timer.shutdown();
     }
+  }
+
+  /**
+   * Counts an atomic update that may add a session, unless the store is closed. The count goes up
+   * before the check, and {@link #close} sets the flag before it waits for the count: an update
+   * either sees the store closed or is waited for.
+   */
+  private boolean enterUpdate() {
+    updating.increment();
+    if (closed) {
+      updating.decrement();
+      return false;
+    }
+    return true;
   }
 
   /**
