@@ -87,6 +87,7 @@ public final class CaffeineSessionStore implements SessionStore {
   private final ConcurrentHashMap<String, Session> parked = new ConcurrentHashMap<>();
   /** Atomic updates that may add a session and have not returned (see {@link #enterUpdate}). */
   private final LongAdder updating = new LongAdder();
+  private final LongAdder graceChecks = new LongAdder();
   private final AtomicLong lastFullCleanUp = new AtomicLong(Long.MIN_VALUE);
   /** No more signals nor tracking. */
   private volatile boolean closed;
@@ -331,6 +332,11 @@ public final class CaffeineSessionStore implements SessionStore {
     return tombstones.size();
   }
 
+  /** How many checks at the end of an exit grace were scheduled so far. */
+  long graceChecksScheduled() {
+    return graceChecks.sum();
+  }
+
   /** The number of sessions parked right now (see the class comment). */
   int parkedCount() {
     return parked.size();
@@ -529,6 +535,7 @@ public final class CaffeineSessionStore implements SessionStore {
       return;
     }
     long at = session.graceCheckAt();
+    graceChecks.increment();
     timer.after(
         at - now,
         "Checking the exit grace of a session",
