@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The demo in a JVM of its own, started as a user would start it, from {@link Main}. Its output
- * goes to a file, read for the line that announces the URL.
+ * The demo in a JVM of its own, started as a user would start it: from the shaded jar ({@code java
+ * -jar}, as the README says) when the build hands its path over ({@code farewell.sample.jar}: the
+ * integration tests, which run after it is built), else from {@link Main} on the test class path.
+ * Its output goes to a file, read for the line that announces the URL.
  */
 final class DemoProcess implements AutoCloseable {
 
@@ -31,19 +33,37 @@ final class DemoProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts {@code java dev.farewell.sample.Main args} and waits until it prints its URL. */
+  /** Whether {@link #start} runs the shaded jar. */
+  static boolean fromJar() {
+    String jar = System.getProperty("farewell.sample.jar");
+    return jar != null && !jar.isBlank();
+  }
+
+  /**
+   * Starts {@code java -jar farewell-sample-app.jar args} (or {@code java dev.farewell.sample.Main
+   * args}, see the class comment) and waits until it prints its URL.
+   */
   static DemoProcess start(List<String> args) {
-    String classPath = System.getProperty("surefire.test.class.path");
-    if (classPath == null || classPath.isBlank()) {
-      classPath = System.getProperty("java.class.path");
-    }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-XX:TieredStopAtLevel=1");
-    command.add("-cp");
-    command.add(classPath);
-    command.add(Main.class.getName());
+    if (fromJar()) {
+      Path jar = Path.of(System.getProperty("farewell.sample.jar"));
+      if (!Files.isRegularFile(jar)) {
+        throw new IllegalStateException("the shaded jar is not built: " + jar);
+      }
+      command.add("-jar");
+      command.add(jar.toString());
+    } else {
+      String classPath = System.getProperty("surefire.test.class.path");
+      if (classPath == null || classPath.isBlank()) {
+        classPath = System.getProperty("java.class.path");
+      }
+      command.add("-cp");
+      command.add(classPath);
+      command.add(Main.class.getName());
+    }
     command.addAll(args);
     Path log;
     Process process;

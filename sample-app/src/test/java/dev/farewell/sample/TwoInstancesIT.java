@@ -11,15 +11,17 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two demo processes on one Redis with one token secret, behind no balancer: a page signals to
- * one and exits through the other; the seat frees once and both show that one release.
+ * Two demo processes on one Redis with one token secret, behind no balancer, each started from the
+ * shaded jar: a page signals to one and exits through the other; the seat frees once and both show
+ * that one release.
  */
-class TwoInstancesTest {
+class TwoInstancesIT {
 
   private static final String SECRET = "two-instances-test-secret-0123456789";
 
   @Test
   void aPageThatSignalsToOneInstanceAndExitsThroughTheOtherFreesItsSeatOnce() throws Exception {
+    assertThat(DemoProcess.fromJar()).as("started from the shaded jar").isTrue();
     URI redis = RedisSupport.redisOrSkip();
     String group = "farewell-sample-test-" + UUID.randomUUID();
     List<String> args =
