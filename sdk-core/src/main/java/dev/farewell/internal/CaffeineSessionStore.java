@@ -15,9 +15,11 @@ import dev.farewell.Ticker;
 import dev.farewell.spi.SessionStore;
 import dev.farewell.spi.StoreContext;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
@@ -314,11 +316,20 @@ public final class CaffeineSessionStore implements SessionStore {
 
   @Override
   public void forEachSession(Consumer<SessionView> consumer) {
+    // A session may move between the cache and the parked ones while this runs: list it once.
+    Set<String> listed = new HashSet<>();
     for (String key : map.keySet()) {
-      session(key).ifPresent(consumer);
+      session(key)
+          .ifPresent(
+              view -> {
+                listed.add(key);
+                consumer.accept(view);
+              });
     }
     for (String key : parked.keySet()) {
-      session(key).ifPresent(consumer);
+      if (!listed.contains(key)) {
+        session(key).ifPresent(consumer);
+      }
     }
   }
 
