@@ -55,7 +55,11 @@ class ConcurrentSessionsStressTest {
       this.tab = tab;
     }
 
+    /** A UUID, as the snippet draws them, for odd sessions; a short string id for even ones. */
     String pageId() {
+      if (session % 2 == 1) {
+        return new java.util.UUID(session, ((long) tab << 32) | reloads).toString();
+      }
       return "p" + tab + "r" + reloads;
     }
   }
