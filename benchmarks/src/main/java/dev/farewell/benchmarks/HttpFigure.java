@@ -45,7 +45,7 @@ final class HttpFigure implements Figure {
         KeepAliveLoadDriver driver = new KeepAliveLoadDriver(port, CONNECTIONS);
         BeaconTraffic traffic = new BeaconTraffic(farewell, port, CONNECTIONS);
         StringBuilder log = new StringBuilder();
-        warmUp(driver, traffic, warmup, settings.quick() ? 1 : 5, log);
+        warmUp(driver, traffic, warmup, settings.quick() ? 1 : 8, log);
         double[] farewellRates = new double[rounds];
         double[] bareRates = new double[rounds];
         for (int r = 0; r < rounds; r++) {

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.farewell.SignalType;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -31,8 +31,11 @@ final class MessageParser {
           // without a String per name; it shares at most 6,000 names and fails on hash flooding),
           // never interned into the JVM's string pool.
           .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .build();
+
+  /** The fields of a message. */
+  private static final List<String> FIELDS =
+      List.of("v", "type", "token", "page", "seq", "hidden", "nav");
 
   private MessageParser() {}
 
@@ -68,9 +71,18 @@ final class MessageParser {
     Boolean hidden = null;
     Boolean nav = null;
     JsonToken next;
+    int seen = 0; // one bit per field of the message: a field twice is refused (unknown ones are
+    // ignored, twice or not, so they cannot make two parsers read the message differently)
     while ((next = parser.nextToken()) == JsonToken.FIELD_NAME) {
       String name = parser.currentName();
       JsonToken value = parser.nextToken();
+      int field = FIELDS.indexOf(name);
+      if (field >= 0) {
+        if ((seen & (1 << field)) != 0) {
+          throw Rejection.malformed("field " + FIELDS.get(field) + " appears twice");
+        }
+        seen |= 1 << field;
+      }
       switch (name) {
         case "v":
           if (value != JsonToken.VALUE_NUMBER_INT

@@ -109,6 +109,22 @@ class MessageParserTest {
   }
 
   @Test
+  void aFieldOfTheMessageGivenTwiceIsNamedButUnknownFieldsMayRepeat() throws Rejection {
+    assertThatThrownBy(
+            () ->
+                MessageParser.parse(
+                    "{\"v\":1,\"type\":\"open\",\"page\":\"page-0001\",\"seq\":0,"
+                        + "\"hidden\":false,\"page\":\"page-0002\"}"))
+        .hasMessage("field page appears twice");
+    assertThat(
+            MessageParser.parse(
+                    "{\"x\":1,\"v\":1,\"type\":\"open\",\"x\":{\"y\":1,\"y\":2},"
+                        + "\"page\":\"page-0001\",\"seq\":0,\"hidden\":false,\"x\":[]}")
+                .page())
+        .isEqualTo("page-0001");
+  }
+
+  @Test
   void aMissingFieldIsNamed() {
     assertThatThrownBy(
             () -> MessageParser.parse("{\"v\":1,\"type\":\"open\",\"seq\":0,\"hidden\":false}"))
