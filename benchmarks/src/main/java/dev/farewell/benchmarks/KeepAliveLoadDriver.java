@@ -29,7 +29,11 @@ final class KeepAliveLoadDriver {
   }
 
   /** What a run did: requests answered, by status, in how long. */
-  record Result(long requests, TreeMap<Integer, Long> statuses, double seconds) {
+  /**
+   * What one run did: requests answered, by status, in how long, and the CPU time the whole
+   * process (server and driver) spent meanwhile.
+   */
+  record Result(long requests, TreeMap<Integer, Long> statuses, double seconds, double cpuSeconds) {
     double perSecond() {
       return requests / seconds;
     }
@@ -41,7 +45,9 @@ final class KeepAliveLoadDriver {
     @Override
     public String toString() {
       return String.format(
-          Locale.ROOT, "%d requests in %.1f s, statuses %s", requests, seconds, statuses);
+          Locale.ROOT,
+          "%d requests in %.1f s, statuses %s, process CPU %.1f us per request",
+          requests, seconds, statuses, cpuSeconds * 1e6 / Math.max(1, requests));
     }
   }
 
@@ -60,6 +66,7 @@ final class KeepAliveLoadDriver {
     AtomicReference<Exception> failure = new AtomicReference<>();
     List<Thread> threads = new ArrayList<>();
     long start = System.nanoTime();
+    long cpuStart = processCpuNanos();
     for (int c = 0; c < connections; c++) {
       int connection = c;
       Thread thread =
@@ -79,6 +86,7 @@ final class KeepAliveLoadDriver {
       thread.join();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
     if (failure.get() != null) {
       throw new IllegalStateException("a load connection failed: " + failure.get(), failure.get());
     }
@@ -92,7 +100,7 @@ final class KeepAliveLoadDriver {
         }
       }
     }
-    return new Result(total, byStatus, seconds);
+    return new Result(total, byStatus, seconds, cpuSeconds);
   }
 
   private void drive(int connection, RequestSource source, long end, long[] statuses)
@@ -126,6 +134,16 @@ final class KeepAliveLoadDriver {
   }
 
   record Response(int status, boolean close) {}
+
+  /** CPU time of the whole process so far, or 0 where the JVM does not tell. */
+  private static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean) {
+      return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+    }
+    return 0;
+  }
 
   static Response readResponse(InputStream in) throws IOException {
     String statusLine = readLine(in);
