@@ -96,7 +96,7 @@ final class BodyDecoder {
     }
   }
 
-  private static boolean isAscii(byte[] bytes, int offset, int length) {
+  static boolean isAscii(byte[] bytes, int offset, int length) {
     for (int i = offset; i < offset + length; i++) {
       if (bytes[i] < 0) {
         return false;

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.farewell.SignalType;
 import java.io.IOException;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -32,10 +31,6 @@ final class MessageParser {
           // never interned into the JVM's string pool.
           .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
           .build();
-
-  /** The fields of a message. */
-  private static final List<String> FIELDS =
-      List.of("v", "type", "token", "page", "seq", "hidden", "nav");
 
   private MessageParser() {}
 
@@ -71,20 +66,14 @@ final class MessageParser {
     Boolean hidden = null;
     Boolean nav = null;
     JsonToken next;
-    int seen = 0; // one bit per field of the message: a field twice is refused (unknown ones are
-    // ignored, twice or not, so they cannot make two parsers read the message differently)
+    // A field of the message given twice is refused (each is null until it is read); unknown ones
+    // are ignored, twice or not, so they cannot make two parsers read the message differently.
     while ((next = parser.nextToken()) == JsonToken.FIELD_NAME) {
       String name = parser.currentName();
       JsonToken value = parser.nextToken();
-      int field = FIELDS.indexOf(name);
-      if (field >= 0) {
-        if ((seen & (1 << field)) != 0) {
-          throw Rejection.malformed("field " + FIELDS.get(field) + " appears twice");
-        }
-        seen |= 1 << field;
-      }
       switch (name) {
         case "v":
+          once(version, name);
           if (value != JsonToken.VALUE_NUMBER_INT
               || parser.getNumberType() != JsonParser.NumberType.INT
               || parser.getIntValue() != 1) {
@@ -93,21 +82,25 @@ final class MessageParser {
           version = 1;
           break;
         case "type":
+          once(type, name);
           type = type(value == JsonToken.VALUE_STRING ? parser.getText() : null);
           break;
         case "token":
+          once(token, name);
           if (value != JsonToken.VALUE_STRING) {
             throw Rejection.malformed("token must be a string");
           }
           token = parser.getText();
           break;
         case "page":
+          once(page, name);
           if (value != JsonToken.VALUE_STRING || !isPageId(parser.getText())) {
             throw Rejection.malformed("page must be 8 to 64 characters of [A-Za-z0-9_-]");
           }
           page = parser.getText();
           break;
         case "seq":
+          once(seq, name);
           if (value != JsonToken.VALUE_NUMBER_INT
               || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
               || parser.getLongValue() < 0) {
@@ -116,9 +109,11 @@ final class MessageParser {
           seq = parser.getLongValue();
           break;
         case "hidden":
+          once(hidden, name);
           hidden = bool(value, "hidden");
           break;
         case "nav":
+          once(nav, name);
           nav = bool(value, "nav");
           break;
         default:
@@ -193,6 +188,12 @@ final class MessageParser {
     }
     throw Rejection.malformed(
         "type must be one of open, heartbeat, hidden, visible, exit, resume");
+  }
+
+  private static void once(Object read, String name) throws Rejection {
+    if (read != null) {
+      throw Rejection.malformed("field " + name + " appears twice");
+    }
   }
 
   private static boolean bool(JsonToken value, String name) throws Rejection {

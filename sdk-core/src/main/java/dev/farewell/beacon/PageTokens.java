@@ -176,7 +176,7 @@ public final class PageTokens {
     long seconds = buffer.getLong();
     String sessionKey;
     int keyStart = buffer.position();
-    if (isAscii(payload, keyStart)) {
+    if (BodyDecoder.isAscii(payload, keyStart, payload.length - keyStart)) {
       // (most keys: no decoder needed)
       sessionKey =
           new String(payload, keyStart, payload.length - keyStart, StandardCharsets.US_ASCII);
@@ -274,15 +274,6 @@ public final class PageTokens {
       bits = (last == '-') ? 62 : 63;
     }
     return (bits & unusedBits) == 0;
-  }
-
-  private static boolean isAscii(byte[] bytes, int from) {
-    for (int i = from; i < bytes.length; i++) {
-      if (bytes[i] < 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private byte[] mac(int secret, byte[] payload) {

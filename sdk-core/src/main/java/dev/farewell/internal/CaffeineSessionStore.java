@@ -282,17 +282,7 @@ public final class CaffeineSessionStore implements SessionStore {
     map.compute(
         sessionKey,
         (key, session) -> {
-          session = unparked(key, session);
-          if (session == null) {
-            return null;
-          }
-          long now = ticker.read();
-          if (session.claimIfDue(now)) {
-            releaseDue(key, session, now);
-          } else if (session.claim()) {
-            release(key, session, reason, now, now);
-            released[0] = true;
-          }
+          released[0] = releaseNow(key, unparked(key, session), reason);
           return null;
         });
     return released[0];
@@ -393,16 +383,7 @@ public final class CaffeineSessionStore implements SessionStore {
         map.compute(
             key,
             (k, session) -> {
-              session = unparked(k, session);
-              if (session == null) {
-                return null;
-              }
-              long now = ticker.read();
-              if (session.claimIfDue(now)) {
-                releaseDue(k, session, now);
-              } else if (session.claim()) {
-                release(k, session, ReleaseReason.SHUTDOWN, now, now);
-              }
+              releaseNow(k, unparked(k, session), ReleaseReason.SHUTDOWN);
               return null;
             });
       }
@@ -482,6 +463,27 @@ public final class CaffeineSessionStore implements SessionStore {
       logger.error("Session {} was evicted for {}; releasing it as TIMEOUT", key, cause);
       release(key, session, ReleaseReason.TIMEOUT, session.deadline(), ticker.read());
     }
+  }
+
+  /**
+   * Releases {@code session} (null: nothing to do) with {@code reason}, or for its own reason if it
+   * is due already; returns whether it was released with {@code reason}. Called inside the atomic
+   * update that removes its entry.
+   */
+  private boolean releaseNow(String key, Session session, ReleaseReason reason) {
+    if (session == null) {
+      return false;
+    }
+    long now = ticker.read();
+    if (session.claimIfDue(now)) {
+      releaseDue(key, session, now);
+      return false;
+    }
+    if (session.claim()) {
+      release(key, session, reason, now, now);
+      return true;
+    }
+    return false;
   }
 
   /** Records the release of a claimed session that was due. */

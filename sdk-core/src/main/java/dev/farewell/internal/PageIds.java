@@ -26,17 +26,20 @@ public final class PageIds {
 
   /** Whether {@code id} is a lower-case canonical UUID (8-4-4-4-12 hex digits). */
   public static boolean isCompact(String id) {
-    if (id.length() != LENGTH
-        || id.charAt(8) != '-'
-        || id.charAt(13) != '-'
-        || id.charAt(18) != '-'
-        || id.charAt(23) != '-') {
-      return false;
-    }
-    // the digits of high and low, either of which is negative if one is not a hex digit
-    return (digits(id, 0, 8) | digits(id, 9, 13) | digits(id, 14, 18) | digits(id, 19, 23)
-            | digits(id, 24, 36))
-        >= 0;
+    // the groups of digits, any of which is negative if one of its digits is not a hex digit
+    return hasCompactShape(id)
+        && (digits(id, 0, 8) | digits(id, 9, 13) | digits(id, 14, 18) | digits(id, 19, 23)
+                | digits(id, 24, LENGTH))
+            >= 0;
+  }
+
+  /** Whether {@code id} has a compact id's length and dashes (its digits are not checked). */
+  static boolean hasCompactShape(String id) {
+    return id.length() == LENGTH
+        && id.charAt(8) == '-'
+        && id.charAt(13) == '-'
+        && id.charAt(18) == '-'
+        && id.charAt(23) == '-';
   }
 
   /**

@@ -264,11 +264,7 @@ final class Session {
     boolean compact = false;
     long high = 0;
     long low = 0;
-    if (pageId.length() == PageIds.LENGTH
-        && pageId.charAt(8) == '-'
-        && pageId.charAt(13) == '-'
-        && pageId.charAt(18) == '-'
-        && pageId.charAt(23) == '-') {
+    if (PageIds.hasCompactShape(pageId)) {
       long a = PageIds.digits(pageId, 0, 8);
       long b = PageIds.digits(pageId, 9, 13);
       long c = PageIds.digits(pageId, 14, 18);
