@@ -94,11 +94,7 @@ class CheckTimeTest {
 
   @Test
   void aSignalAfterTheCheckTimeButBeforeTheDeadlineFindsTheSessionLive() {
-    send(SignalType.OPEN, PAGE);
-    advanceMillis(4_000);
-    send(SignalType.HEARTBEAT, PAGE); // deadline 19 s; check time about 15.03 s
-
-    advanceMillis(12_000); // 16 s: the entry has expired for Caffeine
+    beatThenPassTheCheckTime(); // 16 s: the entry has expired for Caffeine
     SignalResult result = send(SignalType.HEARTBEAT, PAGE);
 
     assertThat(result).isEqualTo(SignalResult.live(true));
@@ -111,10 +107,7 @@ class CheckTimeTest {
 
   @Test
   void aParkedSessionIsListedReleasedByTheApplicationAndReleasedOnlyOnce() {
-    send(SignalType.OPEN, PAGE);
-    advanceMillis(4_000);
-    send(SignalType.HEARTBEAT, PAGE); // deadline 19 s; check time about 15.03 s
-    advanceMillis(12_000);
+    beatThenPassTheCheckTime();
 
     // Another session's update runs Caffeine's maintenance on this thread: it evicts s1's entry,
     // and the eviction listener parks the session; nothing puts it back until a signal or a run.
@@ -138,10 +131,7 @@ class CheckTimeTest {
 
   @Test
   void closingWithReleaseOnCloseReleasesParkedSessionsToo() {
-    send(SignalType.OPEN, PAGE);
-    advanceMillis(4_000);
-    send(SignalType.HEARTBEAT, PAGE);
-    advanceMillis(12_000);
+    beatThenPassTheCheckTime();
     farewell.track("s2");
     assertThat(store.parkedCount()).isOne();
 
@@ -197,6 +187,17 @@ class CheckTimeTest {
         .isEqualTo(SignalResult.released(ReleaseReason.EXPLICIT));
     assertThat(released.count("s1")).isOne();
     assertThat(farewell.size()).isZero();
+  }
+
+  /**
+   * Opens a page at 0 s and beats at 4 s (deadline 19 s, check time still about 15.03 s), then
+   * moves time to 16 s: past the check time, before the deadline.
+   */
+  private void beatThenPassTheCheckTime() {
+    send(SignalType.OPEN, PAGE);
+    advanceMillis(4_000);
+    send(SignalType.HEARTBEAT, PAGE);
+    advanceMillis(12_000);
   }
 
   private SignalResult send(SignalType type, String page) {
