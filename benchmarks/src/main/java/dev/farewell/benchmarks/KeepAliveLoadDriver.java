@@ -1,6 +1,5 @@
 package dev.farewell.benchmarks;
 
-import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -107,18 +106,18 @@ final class KeepAliveLoadDriver {
       throws IOException {
     Socket socket = open();
     try {
-      InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
+      AnswerReader in = new AnswerReader(socket.getInputStream());
       OutputStream out = socket.getOutputStream();
       long count = 0;
       while (System.nanoTime() < end) {
         out.write(source.next(connection, count++));
         out.flush();
-        Response response = readResponse(in);
+        Response response = in.next();
         statuses[response.status]++;
         if (response.close) {
           socket.close();
           socket = open();
-          in = new BufferedInputStream(socket.getInputStream(), 8192);
+          in = new AnswerReader(socket.getInputStream());
           out = socket.getOutputStream();
         }
       }
@@ -145,75 +144,146 @@ final class KeepAliveLoadDriver {
     return 0;
   }
 
-  static Response readResponse(InputStream in) throws IOException {
-    String statusLine = readLine(in);
-    if (!statusLine.startsWith("HTTP/1.1 ") || statusLine.length() < 12) {
-      throw new IOException("not an HTTP/1.1 answer: " + statusLine);
-    }
-    int status = Integer.parseInt(statusLine.substring(9, 12));
-    long length = -1;
-    boolean chunked = false;
-    boolean close = false;
-    for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
-      int colon = line.indexOf(':');
-      if (colon < 0) {
-        continue;
-      }
-      String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-      String value = line.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
-      if (name.equals("content-length")) {
-        length = Long.parseLong(value);
-      } else if (name.equals("transfer-encoding") && value.contains("chunked")) {
-        chunked = true;
-      } else if (name.equals("connection") && value.contains("close")) {
-        close = true;
-      }
-    }
-    if (chunked) {
-      for (long size = Long.parseLong(readLine(in).split(";")[0].trim(), 16);
-          size > 0;
-          size = Long.parseLong(readLine(in).split(";")[0].trim(), 16)) {
-        skip(in, size);
-        readLine(in);
-      }
-      for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
-        // trailers
-      }
-    } else if (length > 0) {
-      skip(in, length);
-    } else if (length < 0 && status != 204 && status != 304) {
-      throw new IOException("answer " + status + " has neither a length nor chunks");
-    }
-    return new Response(status, close);
-  }
+  /**
+   * Reads answers from one connection, through its own unsynchronized buffer and without a string
+   * per header line, so that reading an answer costs the driver little whatever its headers.
+   */
+  static final class AnswerReader {
+    private final InputStream in;
+    private final byte[] buffer = new byte[8192];
+    private final byte[] line = new byte[1024];
+    private int position;
+    private int limit;
 
-  private static void skip(InputStream in, long bytes) throws IOException {
-    while (bytes > 0) {
-      long skipped = in.skip(bytes);
-      if (skipped <= 0) {
-        if (in.read() < 0) {
-          throw new EOFException("connection closed inside a body");
-        }
-        skipped = 1;
-      }
-      bytes -= skipped;
+    AnswerReader(InputStream in) {
+      this.in = in;
     }
-  }
 
-  private static String readLine(InputStream in) throws IOException {
-    StringBuilder line = new StringBuilder(64);
-    for (int b = in.read(); ; b = in.read()) {
-      if (b < 0) {
-        throw new EOFException("connection closed by the server");
+    /** Reads the next answer, body included. */
+    Response next() throws IOException {
+      int length = readLine();
+      if (length < 12 || !startsWith(length, "http/1.1 ")) {
+        throw new IOException(
+            "not an HTTP/1.1 answer: " + new String(line, 0, length, StandardCharsets.US_ASCII));
       }
-      if (b == '\n') {
-        int last = line.length() - 1;
-        if (last >= 0 && line.charAt(last) == '\r') {
-          line.setLength(last);
+      int status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
+      long contentLength = -1;
+      boolean chunked = false;
+      boolean close = false;
+      for (length = readLine(); length > 0; length = readLine()) {
+        if (startsWith(length, "content-length:")) {
+          contentLength = number(15, length, 10);
+        } else if (startsWith(length, "transfer-encoding:")) {
+          chunked = contains(length, "chunked");
+        } else if (startsWith(length, "connection:")) {
+          close = contains(length, "close");
         }
-        return line.toString();
       }
-      line.append((char) b);
+      if (chunked) {
+        for (long size = chunkSize(); size > 0; size = chunkSize()) {
+          skip(size);
+          readLine();
+        }
+        while (readLine() > 0) {
+          // trailers
+        }
+      } else if (contentLength > 0) {
+        skip(contentLength);
+      } else if (contentLength < 0 && status != 204 && status != 304) {
+        throw new IOException("answer " + status + " has neither a length nor chunks");
+      }
+      return new Response(status, close);
+    }
+
+    private long chunkSize() throws IOException {
+      int length = readLine();
+      int end = 0;
+      while (end < length && line[end] != ';') {
+        end++;
+      }
+      return number(0, end, 16);
+    }
+
+    private int read() throws IOException {
+      if (position == limit) {
+        limit = in.read(buffer, 0, buffer.length);
+        position = 0;
+        if (limit <= 0) {
+          limit = 0;
+          throw new EOFException("connection closed by the server");
+        }
+      }
+      return buffer[position++];
+    }
+
+    /** Reads a line without its CR LF into {@code line} (cut at its size); returns its length. */
+    private int readLine() throws IOException {
+      int length = 0;
+      for (int b = read(); b != '\n'; b = read()) {
+        if (length < line.length) {
+          line[length++] = (byte) b;
+        }
+      }
+      return (length > 0 && line[length - 1] == '\r') ? length - 1 : length;
+    }
+
+    private void skip(long bytes) throws IOException {
+      while (bytes > 0) {
+        if (position == limit) {
+          read();
+          bytes--;
+          continue;
+        }
+        int step = (int) Math.min(bytes, limit - position);
+        position += step;
+        bytes -= step;
+      }
+    }
+
+    /** Whether the line starts with {@code lowerCase}, ignoring case. */
+    private boolean startsWith(int length, String lowerCase) {
+      if (length < lowerCase.length()) {
+        return false;
+      }
+      for (int i = 0; i < lowerCase.length(); i++) {
+        if (Character.toLowerCase(line[i]) != lowerCase.charAt(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private boolean contains(int length, String lowerCase) {
+      for (int from = 0; from + lowerCase.length() <= length; from++) {
+        int i = 0;
+        while (i < lowerCase.length()
+            && Character.toLowerCase(line[from + i]) == lowerCase.charAt(i)) {
+          i++;
+        }
+        if (i == lowerCase.length()) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private long number(int from, int to, int radix) throws IOException {
+      long value = 0;
+      int digits = 0;
+      for (int i = from; i < to; i++) {
+        int digit = Character.digit(line[i], radix);
+        if (digit >= 0) {
+          value = value * radix + digit;
+          digits++;
+        } else if (line[i] != ' ' && line[i] != '\t' || digits > 0) {
+          break;
+        }
+      }
+      if (digits == 0) {
+        throw new IOException(
+            "not a number: " + new String(line, from, to - from, StandardCharsets.US_ASCII));
+      }
+      return value;
     }
   }
 

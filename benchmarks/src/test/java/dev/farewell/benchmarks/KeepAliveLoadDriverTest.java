@@ -1,6 +1,7 @@
 package dev.farewell.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -21,10 +22,12 @@ class KeepAliveLoadDriverTest {
             + "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
             + "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n";
     InputStream in = new ByteArrayInputStream(answers.getBytes(StandardCharsets.US_ASCII));
-    assertThat(KeepAliveLoadDriver.readResponse(in).status()).isEqualTo(200);
-    assertThat(KeepAliveLoadDriver.readResponse(in).status()).isEqualTo(200);
-    assertThat(KeepAliveLoadDriver.readResponse(in).close()).isTrue();
+    KeepAliveLoadDriver.AnswerReader reader = new KeepAliveLoadDriver.AnswerReader(in);
+    assertThat(reader.next().status()).isEqualTo(200);
+    assertThat(reader.next().status()).isEqualTo(200);
+    assertThat(reader.next().close()).isTrue();
     assertThat(in.read()).isEqualTo(-1);
+    assertThatThrownBy(reader::next).isInstanceOf(java.io.EOFException.class);
   }
 
   @Test

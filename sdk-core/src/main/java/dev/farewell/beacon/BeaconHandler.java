@@ -63,6 +63,7 @@ public final class BeaconHandler {
   private final PageRateLimiter rateLimiter;
   private final long heartbeatMillis;
   private final Duration adoptionWindow;
+  private final ServerOriginMemo serverOrigin = new ServerOriginMemo();
 
   private BeaconHandler(Builder builder) {
     this.farewell = builder.farewell;
@@ -135,7 +136,7 @@ public final class BeaconHandler {
     RequestSite site;
     MediaType media;
     try {
-      site = RequestSite.of(request, origins);
+      site = RequestSite.of(request, origins, serverOrigin);
       if (site.corsOrigin != null) {
         headers.put("Access-Control-Allow-Origin", site.corsOrigin);
         headers.put("Access-Control-Allow-Credentials", "true");
@@ -412,8 +413,10 @@ public final class BeaconHandler {
     }
 
     /**
-     * How many pages the rate limiter remembers at most (least recently used forgotten first).
-     * Default 100,000.
+     * How many pages the rate limiter remembers: the size of its table, rounded up to a power of
+     * two (at most 2^24). Pages share the table in sets of two; a page that finds its set full takes
+     * the place of the one used least recently, which starts again from a full bucket when it next
+     * signals. Default 100,000.
      *
      * @throws IllegalArgumentException if {@code maximum < 1}
      */

@@ -47,6 +47,12 @@ final class MessageParser {
    * (the usual message, parsed without decoding it first).
    */
   static BeaconMessage parseAscii(byte[] json, int length) throws Rejection {
+    BeaconMessage plain = CanonicalMessageReader.read(json, length);
+    return (plain != null) ? plain : parseAsciiInFull(json, length);
+  }
+
+  /** {@link #parseAscii} by the full parser alone: the reference the plain reader agrees with. */
+  static BeaconMessage parseAsciiInFull(byte[] json, int length) throws Rejection {
     try (JsonParser parser = FACTORY.createParser(json, 0, length)) {
       return read(parser);
     } catch (IOException | RuntimeException e) {

@@ -7,7 +7,6 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +51,7 @@ public final class PageTokens {
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
   private final List<SecretKeySpec> secrets;
-  private final List<Mac> prototypes;
+  private final List<HmacPool> signers;
   private final Duration maxAge;
   private final Clock clock;
 
@@ -74,11 +72,11 @@ public final class PageTokens {
       keys.add(new SecretKeySpec(previous, "HmacSHA256"));
     }
     this.secrets = List.copyOf(keys);
-    List<Mac> macs = new ArrayList<>();
+    List<HmacPool> pools = new ArrayList<>();
     for (SecretKeySpec key : secrets) {
-      macs.add(newMac(key));
+      pools.add(new HmacPool(key));
     }
-    this.prototypes = List.copyOf(macs);
+    this.signers = List.copyOf(pools);
     this.maxAge = builder.maxAge;
     this.clock = builder.clock;
   }
@@ -143,20 +141,13 @@ public final class PageTokens {
     if (dot <= 0 || dot != value.lastIndexOf('.')) {
       return Optional.empty();
     }
-    byte[] payload;
-    byte[] signature;
-    try {
-      payload = Base64.getUrlDecoder().decode(value.substring(0, dot));
-      signature = Base64.getUrlDecoder().decode(value.substring(dot + 1));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
-    if (signature.length != MAC_BYTES || payload.length < 1 + Long.BYTES + 1
+    // One token, one spelling: padding and non-zero trailing bits (which decode the same) are
+    // refused.
+    byte[] payload = Base64Url.decode(value, 0, dot);
+    byte[] signature = Base64Url.decode(value, dot + 1, value.length());
+    if (payload == null || signature == null || signature.length != MAC_BYTES
+        || payload.length < 1 + Long.BYTES + 1
         || payload.length > 1 + Long.BYTES + MAXIMUM_KEY_BYTES) {
-      return Optional.empty();
-    }
-    // One token, one spelling: refuse padding and non-zero trailing bits, which decode the same.
-    if (!isUnpadded(value, 0, dot) || !isUnpadded(value, dot + 1, value.length())) {
       return Optional.empty();
     }
     int signer = -1;
@@ -241,60 +232,8 @@ public final class PageTokens {
     return !now.isAfter(token.issuedAt().plus(window));
   }
 
-  /**
-   * Whether {@code value[from, to)}, which decoded as base64url, is the one unpadded spelling of its
-   * bytes: no padding, and no bits set in its last character beyond the bytes it carries.
-   */
-  static boolean isUnpadded(String value, int from, int to) {
-    if (value.lastIndexOf('=', to - 1) >= from) {
-      return false;
-    }
-    int unusedBits;
-    switch ((to - from) % 4) {
-      case 0:
-        return true;
-      case 2:
-        unusedBits = 0xf;
-        break;
-      case 3:
-        unusedBits = 0x3;
-        break;
-      default:
-        return false;
-    }
-    char last = value.charAt(to - 1);
-    int bits;
-    if (last >= 'A' && last <= 'Z') {
-      bits = last - 'A';
-    } else if (last >= 'a' && last <= 'z') {
-      bits = last - 'a' + 26;
-    } else if (last >= '0' && last <= '9') {
-      bits = last - '0' + 52;
-    } else {
-      bits = (last == '-') ? 62 : 63;
-    }
-    return (bits & unusedBits) == 0;
-  }
-
   private byte[] mac(int secret, byte[] payload) {
-    Mac mac;
-    try {
-      // A clone of an initialised Mac is much cheaper than a provider look-up and a key set-up.
-      mac = (Mac) prototypes.get(secret).clone();
-    } catch (CloneNotSupportedException e) {
-      mac = newMac(secrets.get(secret));
-    }
-    return mac.doFinal(payload);
-  }
-
-  private static Mac newMac(SecretKeySpec key) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
-      return mac;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available", e);
-    }
+    return signers.get(secret).sign(payload);
   }
 
   @Override

@@ -22,14 +22,15 @@ final class RequestSite {
   }
 
   /** Judges a request; throws a 403 rejection when its origin is not allowed. */
-  static RequestSite of(BeaconRequest request, OriginPolicy policy) throws Rejection {
+  static RequestSite of(BeaconRequest request, OriginPolicy policy, ServerOriginMemo server)
+      throws Rejection {
     String fetchSite = request.header("Sec-Fetch-Site").orElse("").trim().toLowerCase(Locale.ROOT);
     boolean crossSite = fetchSite.equals("cross-site");
     Optional<String> originHeader = request.header("Origin");
     if (originHeader.isPresent()) {
       String origin = OriginPolicy.normalize(originHeader.get());
       // A browser never says cross-site for its own origin: such a request confused the Host.
-      if (origin != null && origin.equals(OriginPolicy.normalize(request.serverOrigin()))
+      if (origin != null && origin.equals(server.normalize(request.serverOrigin()))
           && !crossSite) {
         return new RequestSite(true, null);
       }

@@ -3,6 +3,12 @@ package dev.farewell.beacon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -32,5 +38,104 @@ class PageRateLimiterTest {
 
     assertThat(limiter.acquire("s", "q")).isZero();
     assertThat(limiter.acquire("t", "p")).isZero();
+  }
+
+  @Test
+  void theTableIsSizedToAPowerOfTwoWithinBounds() {
+    assertThat(PageRateLimiter.tableSize(1)).isEqualTo(2);
+    assertThat(PageRateLimiter.tableSize(2)).isEqualTo(2);
+    assertThat(PageRateLimiter.tableSize(3)).isEqualTo(4);
+    assertThat(PageRateLimiter.tableSize(100)).isEqualTo(128);
+    assertThat(PageRateLimiter.tableSize(100_000)).isEqualTo(131_072);
+    assertThat(PageRateLimiter.tableSize(1L << 24)).isEqualTo(1 << 24);
+    assertThat(PageRateLimiter.tableSize(Long.MAX_VALUE)).isEqualTo(PageRateLimiter.MAXIMUM_SLOTS);
+  }
+
+  @Test
+  void inventedPagesCannotGrowTheTable() {
+    for (int i = 0; i < 20_000; i++) {
+      limiter.acquire("s", "page" + i);
+    }
+
+    assertThat(limiter.capacityInPages()).isEqualTo(128);
+    assertThat(limiter.size()).isLessThanOrEqualTo(128);
+  }
+
+  @Test
+  void aPageWhoseSlotWasTakenStartsAgainFromAFullBucket() {
+    PageRateLimiter oneSet = new PageRateLimiter(3, Duration.ofHours(1), 2, nanos::get);
+    for (int i = 0; i < 3; i++) {
+      oneSet.acquire("s", "p");
+    }
+    assertThat(oneSet.acquire("s", "p")).isPositive();
+
+    // Both slots of the table's only set go to other pages; p was used least recently.
+    nanos.addAndGet(1);
+    oneSet.acquire("s", "q");
+    nanos.addAndGet(1);
+    oneSet.acquire("s", "r");
+
+    assertThat(oneSet.acquire("s", "p")).isZero();
+  }
+
+  @Test
+  void noPageIsRefusedForAnotherPagesSignals() {
+    // A table of one set, shared by 50 pages that each send exactly their burst, interleaved at
+    // random and at one instant (no refill): however they evict each other, none may be refused.
+    PageRateLimiter crowded = new PageRateLimiter(5, Duration.ofHours(1), 2, nanos::get);
+    List<String> sends = new ArrayList<>();
+    for (int page = 0; page < 50; page++) {
+      for (int i = 0; i < 5; i++) {
+        sends.add("page" + page);
+      }
+    }
+    Collections.shuffle(sends, new Random(42));
+
+    for (String page : sends) {
+      assertThat(crowded.acquire("s", page)).as(page).isZero();
+    }
+  }
+
+  @Test
+  void theSameIdInAnotherSessionIsAnotherPage() {
+    PageRateLimiter oneSet = new PageRateLimiter(1, Duration.ofHours(1), 2, nanos::get);
+    assertThat(oneSet.acquire("s", "p")).isZero();
+
+    assertThat(oneSet.acquire("t", "p")).isZero();
+    assertThat(oneSet.acquire("s", "p")).isPositive();
+    assertThat(oneSet.acquire("t", "p")).isPositive();
+  }
+
+  @Test
+  void concurrentSignalsOfOnePageShareOneBucket() throws InterruptedException {
+    PageRateLimiter shared = new PageRateLimiter(1_000, Duration.ofHours(1), 100, nanos::get);
+    AtomicInteger allowed = new AtomicInteger();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  return;
+                }
+                for (int i = 0; i < 2_500; i++) {
+                  if (shared.acquire("s", "p") == 0) {
+                    allowed.incrementAndGet();
+                  }
+                }
+              });
+      threads.add(thread);
+      thread.start();
+    }
+    start.countDown();
+    for (Thread thread : threads) {
+      thread.join();
+    }
+
+    assertThat(allowed).hasValue(1_000);
   }
 }

@@ -54,6 +54,7 @@ public final class FarewellServlet extends HttpServlet {
   private final transient HttpSessionBridge bridge;
   private final transient HttpSessionListener listener;
   private final transient SnippetEndpoint snippet;
+  private final transient ServerOrigins origins = new ServerOrigins();
   private final String basePath;
 
   private FarewellServlet(Builder builder) {
@@ -187,7 +188,7 @@ public final class FarewellServlet extends HttpServlet {
       throws IOException {
     String path = request.getPathInfo();
     if ("/beacon".equals(path)) {
-      write(request, response, handler.handle(new ServletBeaconRequest(request)));
+      write(request, response, handler.handle(new ServletBeaconRequest(request, origins)));
     } else if ("/farewell.js".equals(path)) {
       snippet.serve(request, response);
     } else {
@@ -202,7 +203,17 @@ public final class FarewellServlet extends HttpServlet {
       HttpServletRequest request, HttpServletResponse response, BeaconResponse answer)
       throws IOException {
     response.setStatus(answer.status());
-    answer.headers().forEach(response::setHeader);
+    answer
+        .headers()
+        .forEach(
+            (name, value) -> {
+              // The container's own setter: it skips the header-name look-up of setHeader.
+              if (name.equals("Content-Type")) {
+                response.setContentType(value);
+              } else {
+                response.setHeader(name, value);
+              }
+            });
     if (answer.closeConnection() && request.getProtocol().startsWith("HTTP/1")) {
       // The rest of the body is unread: do not let the container read it to keep the connection.
       response.setHeader("Connection", "close");

@@ -11,9 +11,11 @@ import java.util.Optional;
 final class ServletBeaconRequest implements BeaconRequest {
 
   private final HttpServletRequest request;
+  private final ServerOrigins origins;
 
-  ServletBeaconRequest(HttpServletRequest request) {
+  ServletBeaconRequest(HttpServletRequest request, ServerOrigins origins) {
     this.request = request;
+    this.origins = origins;
   }
 
   @Override
@@ -35,17 +37,7 @@ final class ServletBeaconRequest implements BeaconRequest {
 
   @Override
   public String serverOrigin() {
-    String scheme = request.getScheme();
-    String host = request.getServerName();
-    int port = request.getServerPort();
-    if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-      host = "[" + host + "]";
-    }
-    boolean defaultPort =
-        port <= 0
-            || "http".equalsIgnoreCase(scheme) && port == 80
-            || "https".equalsIgnoreCase(scheme) && port == 443;
-    return scheme + "://" + host + (defaultPort ? "" : ":" + port);
+    return origins.of(request.getScheme(), request.getServerName(), request.getServerPort());
   }
 
   @Override
