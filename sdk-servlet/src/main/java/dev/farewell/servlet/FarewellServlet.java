@@ -299,6 +299,12 @@ public final class FarewellServlet extends HttpServlet {
       return this;
     }
 
+    /** See {@link BeaconHandler.Builder#maximumRateLimitedPages(long)}. */
+    public Builder maximumRateLimitedPages(long maximum) {
+      handler.maximumRateLimitedPages(maximum);
+      return this;
+    }
+
     /** The time source of the rate limiter. See {@link BeaconHandler.Builder#ticker}. */
     public Builder ticker(dev.farewell.Ticker ticker) {
       handler.ticker(ticker);
