@@ -23,14 +23,24 @@ final class StoreTimer implements Scheduler {
 
   private static final Logger logger = LoggerFactory.getLogger(StoreTimer.class);
 
+  private static final String THREAD_NAME = "farewell-timer";
+
   private final ScheduledThreadPoolExecutor executor;
+  /** True on this timer's own thread. */
+  private final ThreadLocal<Boolean> onTimerThread = ThreadLocal.withInitial(() -> false);
 
   StoreTimer() {
     executor =
         new ScheduledThreadPoolExecutor(
             1,
             task -> {
-              Thread thread = new Thread(task, "farewell-timer");
+              Thread thread =
+                  new Thread(
+                      () -> {
+                        onTimerThread.set(true);
+                        task.run();
+                      },
+                      THREAD_NAME);
               thread.setDaemon(true);
               return thread;
             });
@@ -92,6 +102,31 @@ final class StoreTimer implements Scheduler {
   /** Stops the thread; pending tasks are dropped. */
   void shutdown() {
     executor.shutdownNow();
+  }
+
+  /**
+   * Stops the thread, dropping pending tasks, and waits until the task it runs (if any) has
+   * finished; returns at once when called from a task of this timer. Keeps the interrupt status.
+   */
+  void shutdownAndWait() {
+    executor.shutdownNow();
+    if (Thread.currentThread().getName().equals(THREAD_NAME) && onTimerThread.get()) {
+      return;
+    }
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (executor.awaitTermination(1, TimeUnit.SECONDS)) {
+          break;
+        }
+        logger.warn("Still waiting for the store's timer to finish its task");
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void runLogged(String what, Runnable task) {

@@ -188,6 +188,8 @@ class ReleasePipelineTest {
     pipeline.submit(release("c"));
     executor.runAll();
 
+    // reported on the pipeline's reports thread, not on the (possibly stuck) release executor
+    await().atMost(Duration.ofSeconds(5)).until(() -> !failures.isEmpty());
     assertThat(failures).containsExactly("c");
     assertThat(causes).singleElement().isInstanceOf(RejectedExecutionException.class);
     assertThat(causes.get(0)).hasMessageContaining("pending queue is full");
@@ -374,6 +376,7 @@ class ReleasePipelineTest {
     pipeline.submit(release("late"));
     executor.runAll();
 
+    await().atMost(Duration.ofSeconds(5)).until(() -> !failures.isEmpty());
     assertThat(failures).containsExactly("late");
     assertThat(causes).singleElement().isInstanceOf(RejectedExecutionException.class);
     assertThat(pipeline.stats().rejected()).isEqualTo(1);
