@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -69,6 +70,48 @@ class ReleaseOnCloseAndActionsTest {
     assertThat(farewell.releaseStats().rejected()).isZero();
     assertThat(released.size()).isEqualTo(5_000);
     assertThat(released.releasedMoreThanOnce()).isEmpty();
+  }
+
+  @Test
+  @Timeout(30)
+  void aBlockingActionOnASameThreadExecutorDoesNotHoldUpTheMaintenance() throws Exception {
+    CountDownLatch blocked = new CountDownLatch(1);
+    CountDownLatch unblock = new CountDownLatch(1);
+    Farewell farewell =
+        Farewell.newBuilder()
+            .ticker(ticker)
+            .releaseExecutor(Runnable::run)
+            .releaseAction(
+                release -> {
+                  if (release.sessionKey().equals("slow")) {
+                    blocked.countDown();
+                    unblock.await();
+                  }
+                  return CompletableFuture.completedFuture(null);
+                })
+            .onRelease(released)
+            .build();
+    try {
+      farewell.signal(Signal.of(SignalType.OPEN, "slow", "p1", 0));
+      ticker.advance(Duration.ofSeconds(20));
+      Thread releasing = new Thread(farewell::cleanUp); // Caffeine evicts "slow" on this thread
+      releasing.start();
+      blocked.await();
+
+      // while the action blocks, the maintenance of other sessions goes on
+      farewell.signal(Signal.of(SignalType.OPEN, "other", "p1", 0));
+      ticker.advance(Duration.ofSeconds(20));
+      CompletableFuture<Void> cleanUp = CompletableFuture.runAsync(farewell::cleanUp);
+      cleanUp.get(10, TimeUnit.SECONDS);
+      assertThat(released.keys()).containsExactly("other");
+
+      unblock.countDown();
+      releasing.join();
+      assertThat(released.keys()).containsExactlyInAnyOrder("other", "slow");
+    } finally {
+      unblock.countDown();
+      farewell.close();
+    }
   }
 
   @Test
