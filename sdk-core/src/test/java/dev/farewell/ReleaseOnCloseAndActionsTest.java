@@ -25,7 +25,7 @@ class ReleaseOnCloseAndActionsTest {
   private final List<Throwable> failures = new CopyOnWriteArrayList<>();
 
   @Test
-  @Timeout(60)
+  @Timeout(300)
   void releaseOnCloseWaitsForRoomInsteadOfRefusingReleasesBeyondTheMaximumPending()
       throws Exception {
     BlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
@@ -35,7 +35,8 @@ class ReleaseOnCloseAndActionsTest {
             .releaseExecutor(tasks::add)
             .maximumPendingReleases(100)
             .releaseOnClose(true)
-            .shutdownTimeout(Duration.ofSeconds(30))
+            // generous: the test checks that nothing is refused, not how fast a loaded machine is
+            .shutdownTimeout(Duration.ofSeconds(240))
             .onRelease(released)
             .onReleaseFailure((release, cause) -> failures.add(cause))
             .build();
@@ -64,7 +65,7 @@ class ReleaseOnCloseAndActionsTest {
     worker.start();
 
     farewell.close();
-    worker.join(30_000);
+    worker.join(240_000);
 
     assertThat(failures).isEmpty();
     assertThat(farewell.releaseStats().rejected()).isZero();

@@ -294,7 +294,10 @@ public final class ReleasePipeline {
       case ABANDONED -> abandoned.incrementAndGet();
     }
     live.remove(run);
-    if ((pending.decrementAndGet() == 0 && closed) || waitingForRoom) {
+    int left = pending.decrementAndGet();
+    // A submitter waiting for room is woken once half the room is free, not for every slot: it
+    // then hands over a batch instead of trading places with the executor once per release.
+    if ((left == 0 && closed) || (waitingForRoom && left <= maximumPending / 2)) {
       synchronized (idle) {
         idle.notifyAll();
       }
