@@ -105,27 +105,20 @@ final class StoreTimer implements Scheduler {
   }
 
   /**
-   * Stops the thread, dropping pending tasks, and waits until the task it runs (if any) has
-   * finished; returns at once when called from a task of this timer. Keeps the interrupt status.
+   * Stops the thread, dropping pending tasks, and waits up to {@code timeoutNanos} for the task it
+   * runs (if any) to finish; returns at once when called from a task of this timer. Returns
+   * whether the timer has stopped. Keeps the interrupt status.
    */
-  void shutdownAndWait() {
+  boolean shutdownAndWait(long timeoutNanos) {
     executor.shutdownNow();
     if (Thread.currentThread().getName().equals(THREAD_NAME) && onTimerThread.get()) {
-      return;
+      return false;
     }
-    boolean interrupted = false;
-    while (true) {
-      try {
-        if (executor.awaitTermination(1, TimeUnit.SECONDS)) {
-          break;
-        }
-        logger.warn("Still waiting for the store's timer to finish its task");
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
+    try {
+      return executor.awaitTermination(timeoutNanos, NANOSECONDS);
+    } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     }
   }
 
