@@ -67,7 +67,8 @@ public final class Farewell implements AutoCloseable {
             builder.releaseExecutor,
             List.copyOf(builder.actions),
             builder.failureListener,
-            builder.maximumPendingReleases);
+            builder.maximumPendingReleases,
+            builder.releaseActionTimeout);
     this.store = (builder.store == null) ? new CaffeineSessionStore() : builder.store;
     store.start(new Context(rules, ticker, dispatcher));
   }
@@ -164,7 +165,9 @@ public final class Farewell implements AutoCloseable {
   }
 
   /**
-   * Releases a session now with {@link ReleaseReason#EXPLICIT} (a logout). Idempotent.
+   * Releases a session now with {@link ReleaseReason#EXPLICIT} (a logout). A session found past its
+   * deadline is released for the reason it became due ({@code TIMEOUT} or {@code EXIT}) instead.
+   * Idempotent.
    *
    * @return true if this call released it; false if it was not live (unknown or already released)
    * @throws NullPointerException if {@code sessionKey} is null
@@ -218,8 +221,10 @@ public final class Farewell implements AutoCloseable {
 
   /**
    * Stops taking signals, then releases every live session with {@link ReleaseReason#SHUTDOWN} if
-   * the builder chose {@link Builder#releaseOnClose(boolean)}, then waits up to the shutdown timeout
-   * for pending release actions. Actions still pending then are abandoned and reported to the
+   * the builder chose {@link Builder#releaseOnClose(boolean)}, then waits for pending release
+   * actions; all of it within about the shutdown timeout. Releases on close that find the pending
+   * queue full ({@link Builder#maximumPendingReleases}) wait for room within that time; those that
+   * find none, and actions still pending at its end, are abandoned, logged and reported to the
    * failure listener. Idempotent.
    */
   @Override
@@ -227,10 +232,14 @@ public final class Farewell implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    long start = System.nanoTime();
     try {
+      dispatcher.waitForRoomDuring(shutdownTimeout);
       store.close(releaseOnClose);
     } finally {
-      dispatcher.close(shutdownTimeout);
+      Duration spent = Duration.ofNanos(System.nanoTime() - start);
+      Duration left = shutdownTimeout.minus(spent);
+      dispatcher.close(left.isNegative() ? Duration.ZERO : left);
     }
   }
 
@@ -293,6 +302,7 @@ public final class Farewell implements AutoCloseable {
     private Ticker ticker = Ticker.system();
     private Executor releaseExecutor;
     private int maximumPendingReleases = 10_000;
+    private Duration releaseActionTimeout = Duration.ofSeconds(30);
     private final List<ReleaseAction> actions = new ArrayList<>();
     private ReleaseFailureListener failureListener;
     private boolean releaseOnClose;
@@ -409,8 +419,9 @@ public final class Farewell implements AutoCloseable {
      * threads, shut down by {@link Farewell#close()}. An executor given here is not shut down.
      *
      * <p>Tests may pass {@code Runnable::run} so that releases are told before {@link
-     * Farewell#cleanUp()} returns; actions then run on the thread that released the session, inside
-     * the store's atomic update of that session, and must not call the engine.
+     * Farewell#cleanUp()} returns; actions then run on the thread that released the session (the
+     * caller, or the store's timer thread), after the store has let go of its locks, so they may
+     * call the engine. An action that blocks then holds up that thread.
      */
     public Builder releaseExecutor(Executor executor) {
       set.mark("releaseExecutor");
@@ -420,7 +431,9 @@ public final class Farewell implements AutoCloseable {
 
     /**
      * How many releases may wait for their actions at once. A release beyond it is not run; it is
-     * logged at ERROR and reported to the failure listener. Default 10,000.
+     * logged at ERROR and reported to the failure listener (on a thread of its own; reports beyond
+     * 1,024 waiting are dropped and counted in the log). On {@link Farewell#close()} releases wait
+     * for room instead, within the shutdown timeout. Default 10,000.
      */
     public Builder maximumPendingReleases(int maximum) {
       set.mark("maximumPendingReleases");
@@ -428,6 +441,21 @@ public final class Farewell implements AutoCloseable {
         throw new IllegalArgumentException("maximumPendingReleases must be >= 1, was " + maximum);
       }
       maximumPendingReleases = maximum;
+      return this;
+    }
+
+    /**
+     * How long one attempt of a release action may take. An attempt whose stage has not completed
+     * by then fails with a {@link java.util.concurrent.TimeoutException} (not retried): it is
+     * logged, reported to the failure listener, its stage is cancelled, and the next action runs.
+     * An action that blocks its thread keeps that thread until it returns; the release goes on
+     * without it. Default 30 s.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     */
+    public Builder releaseActionTimeout(Duration timeout) {
+      set.mark("releaseActionTimeout");
+      releaseActionTimeout = Arguments.positive("releaseActionTimeout", timeout);
       return this;
     }
 

@@ -10,8 +10,10 @@ import java.util.concurrent.CompletionStage;
  * {@code HttpSession}, call an identity server's logout API.
  *
  * <p>For each release the engine runs its actions one after the other, in the order they were
- * added, on its release executor, never on the thread that delivered a signal. The next action
- * starts when the previous one's stage has completed (or its retries are exhausted). An action that
+ * added, on its release executor (by default its own threads, never the thread that delivered a
+ * signal), and never inside the store's locks. The next action starts when the previous one's stage
+ * has completed (or its retries are exhausted), or when the attempt timed out ({@code
+ * Farewell.Builder.releaseActionTimeout}). An action that
  * needs I/O should return at once with a stage that completes when the work is done, so that it
  * holds no thread while it waits.
  *

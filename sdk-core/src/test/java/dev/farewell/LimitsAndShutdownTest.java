@@ -65,7 +65,7 @@ class LimitsAndShutdownTest {
   }
 
   @Test
-  void exitedPagesDoNotCountTowardsTheMaximumAndOnlyTheLastOneIsRemembered() {
+  void exitedPagesDoNotCountTowardsTheMaximumAndAreRememberedUpToIt() {
     try (Farewell farewell = builder().maximumPagesPerSession(2).build()) {
       send(farewell, SignalType.OPEN, "s1", "a", 0);
       send(farewell, SignalType.OPEN, "s1", "b", 0);
@@ -75,13 +75,20 @@ class LimitsAndShutdownTest {
       assertThat(send(farewell, SignalType.EXIT, "s1", "c", 1)).isEqualTo(SignalResult.live(true));
       assertThat(farewell.session("s1").orElseThrow().pages())
           .extracting(PageView::pageId, PageView::state)
-          .containsExactlyInAnyOrder(tuple("a", PageState.VISIBLE), tuple("c", PageState.EXITED));
+          .containsExactlyInAnyOrder(
+              tuple("a", PageState.VISIBLE), tuple("b", PageState.EXITED),
+              tuple("c", PageState.EXITED));
 
       assertThat(send(farewell, SignalType.OPEN, "s1", "d", 0)).isEqualTo(SignalResult.live(true));
       assertThat(send(farewell, SignalType.OPEN, "s1", "e", 0)).isEqualTo(SignalResult.full());
+      assertThat(send(farewell, SignalType.EXIT, "s1", "d", 1)).isEqualTo(SignalResult.live(true));
+      // two exited pages are remembered at most (the page limit): b, the oldest, is forgotten
       assertThat(farewell.session("s1").orElseThrow().pages())
           .extracting(PageView::pageId)
           .containsExactlyInAnyOrder("a", "d", "c");
+      // a page back from an exit needs room like a new one
+      assertThat(send(farewell, SignalType.OPEN, "s1", "e", 1)).isEqualTo(SignalResult.live(true));
+      assertThat(send(farewell, SignalType.RESUME, "s1", "c", 2)).isEqualTo(SignalResult.full());
     }
   }
 

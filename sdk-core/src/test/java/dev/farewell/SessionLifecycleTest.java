@@ -295,17 +295,81 @@ class SessionLifecycleTest {
   }
 
   @Test
-  void exitOfThePreviousPageAfterTrackWaitsForTheNewPage() {
+  void exitOfThePreviousPageAfterTrackWaitsForTheNewPageAsForANavigation() {
     send(SignalType.OPEN, "s1", "p1", 0);
     farewell.track("s1"); // the server renders the next page
-    farewell.signal(Signal.of(SignalType.EXIT, "s1", "p1", 1).asNavigation());
+    // the old page's pagehide, not marked as a navigation (a form post, a plain link)
+    assertThat(send(SignalType.EXIT, "s1", "p1", 1)).isEqualTo(SignalResult.exiting(true));
 
-    advance(20_000);
+    advance(9_000); // past the exit grace, within the navigation grace
     assertThat(released.size()).isZero();
     send(SignalType.OPEN, "s1", "p2", 0);
     advance(10_000);
 
     assertThat(released.size()).isZero();
+  }
+
+  @Test
+  void exitAfterAPrefetchIsReleasedAfterTheNavigationGraceNotTheOpenTimeout() {
+    send(SignalType.OPEN, "s1", "p1", 0);
+    advance(1_000);
+    farewell.track("s1"); // a prefetch: the page served is never shown
+    send(SignalType.EXIT, "s1", "p1", 1); // the user closes the tab
+
+    advance(9_999);
+    assertThat(released.size()).isZero();
+    advance(1);
+
+    Release release = released.releaseOf("s1").orElseThrow();
+    assertThat(release.reason()).isEqualTo(ReleaseReason.EXIT);
+    assertThat(release.lateness()).isZero();
+  }
+
+  @Test
+  void aLateSignalOfOneOfTwoExitedTabsDoesNotReviveIt() {
+    send(SignalType.OPEN, "s1", "a", 0);
+    send(SignalType.OPEN, "s1", "b", 0);
+    send(SignalType.HEARTBEAT, "s1", "a", 5);
+    send(SignalType.HEARTBEAT, "s1", "b", 5);
+    send(SignalType.EXIT, "s1", "a", 6); // the window closes with both tabs
+    assertThat(send(SignalType.EXIT, "s1", "b", 6)).isEqualTo(SignalResult.exiting(true));
+
+    // a heartbeat of a sent before its exit, delayed in the network
+    assertThat(send(SignalType.HEARTBEAT, "s1", "a", 4)).isEqualTo(SignalResult.exiting(false));
+    advance(3_000);
+
+    assertThat(released.releaseOf("s1")).map(Release::reason).contains(ReleaseReason.EXIT);
+  }
+
+  @Test
+  void aTabRefusedForThePageLimitKeepsItsSessionAliveWhileItBeats() {
+    try (Farewell limited =
+        Farewell.newBuilder()
+            .ticker(ticker)
+            .releaseExecutor(Runnable::run)
+            .onRelease(released)
+            .maximumPagesPerSession(1)
+            .build()) {
+      limited.signal(Signal.of(SignalType.OPEN, "s1", "a", 0));
+      assertThat(limited.signal(Signal.of(SignalType.OPEN, "s1", "b", 0)))
+          .isEqualTo(SignalResult.full());
+      for (int beat = 1; beat <= 6; beat++) {
+        ticker.advanceMillis(5_000);
+        limited.cleanUp();
+        // tab a stopped beating after 15 s; tab b, refused, beats on
+        assertThat(limited.signal(Signal.of(SignalType.HEARTBEAT, "s1", "b", beat)).status())
+            .isIn(Status.FULL, Status.LIVE);
+      }
+      limited.cleanUp();
+      assertThat(released.size()).isZero();
+      // once tab a is gone, tab b has room and is tracked
+      assertThat(limited.session("s1").orElseThrow().pages())
+          .extracting(PageView::pageId)
+          .containsExactly("b");
+      ticker.advanceMillis(15_000);
+      limited.cleanUp();
+      assertThat(released.releaseOf("s1")).map(Release::reason).contains(ReleaseReason.TIMEOUT);
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
+import dev.farewell.Release;
 import dev.farewell.ReleaseReason;
 import dev.farewell.SessionView;
 import dev.farewell.Signal;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
@@ -76,6 +78,9 @@ public final class CaffeineSessionStore implements SessionStore {
   /** How long after a bucket boundary the store's own maintenance runs. */
   private static final long BUCKET_TICK_SLACK_NANOS = 2_000_000L;
 
+  /** How long close waits for the timer's task in progress before it goes on without. */
+  private static final long TIMER_STOP_WAIT_NANOS = 5_000_000_000L;
+
   /** How often a store at its maximum of sessions may run Caffeine's maintenance to make room. */
   private static final long FULL_CLEAN_UP_INTERVAL_NANOS = 100_000_000L;
 
@@ -90,6 +95,17 @@ public final class CaffeineSessionStore implements SessionStore {
   /** Atomic updates that may add a session and have not returned (see {@link #enterUpdate}). */
   private final LongAdder updating = new LongAdder();
   private final LongAdder graceChecks = new LongAdder();
+  /**
+   * Releases claimed inside an atomic update, waiting to be handed to the pipeline once the thread
+   * that claimed them has let go of the store's locks (see {@link #handOver()}).
+   */
+  private final ConcurrentLinkedQueue<Release> claimed = new ConcurrentLinkedQueue<>();
+  /**
+   * The key whose due session Caffeine's eviction released last on this thread: a {@code compute}
+   * that meets an expired entry releases it through the eviction listener before our function
+   * runs, and {@link #release} must still learn that it released the session.
+   */
+  private final ThreadLocal<String> releasedByEviction = new ThreadLocal<>();
   private final AtomicLong lastFullCleanUp = new AtomicLong(Long.MIN_VALUE);
   /** No more signals nor tracking. */
   private volatile boolean closed;
@@ -139,11 +155,28 @@ public final class CaffeineSessionStore implements SessionStore {
     // Caffeine's maintenance runs on whichever thread triggers it: a request thread only tries the
     // lock (it never waits for the timer's work), and handing every drain to the timer thread
     // costs a thread wake-up per write burst (measured: about 1.5x slower signals).
+    // (Caffeine hands it the drain task while it holds its eviction lock: releases claimed by the
+    // maintenance are handed over by the caller once it returns, never from in here.)
     Executor maintenance = Runnable::run;
     Scheduler scheduler = Scheduler.disabledScheduler();
     if (background) {
       timer = new StoreTimer();
-      scheduler = timer;
+      StoreTimer caffeinesTimer = timer;
+      // Maintenance that Caffeine's scheduler runs on the timer thread: hand its releases over
+      // once it has let go of the eviction lock.
+      scheduler =
+          (executor, command, delay, unit) ->
+              caffeinesTimer.schedule(
+                  executor,
+                  () -> {
+                    try {
+                      command.run();
+                    } finally {
+                      handOver();
+                    }
+                  },
+                  delay,
+                  unit);
     }
     sessions =
         Caffeine.newBuilder()
@@ -173,6 +206,16 @@ public final class CaffeineSessionStore implements SessionStore {
     if (closed) {
       return SignalResult.closed();
     }
+    try {
+      return applyAndClaim(signal);
+    } finally {
+      if (!claimed.isEmpty()) {
+        handOver();
+      }
+    }
+  }
+
+  private SignalResult applyAndClaim(Signal signal) {
     // Most signals are heartbeats of a live session that move its deadline later: applied in
     // place, they cost the cache a quiet read (the entry's place in Caffeine's policy does not
     // change) instead of an atomic update.
@@ -246,6 +289,7 @@ public final class CaffeineSessionStore implements SessionStore {
       return trackAtomically(sessionKey, attributes);
     } finally {
       updating.decrement();
+      handOver();
     }
   }
 
@@ -279,17 +323,31 @@ public final class CaffeineSessionStore implements SessionStore {
       return false;
     }
     boolean[] released = new boolean[1];
-    map.compute(
-        sessionKey,
-        (key, session) -> {
-          released[0] = releaseNow(key, unparked(key, session), reason);
-          return null;
-        });
-    return released[0];
+    releasedByEviction.remove();
+    try {
+      map.compute(
+          sessionKey,
+          (key, session) -> {
+            released[0] = releaseNow(key, unparked(key, session), reason);
+            return null;
+          });
+      return released[0] || sessionKey.equals(releasedByEviction.get());
+    } finally {
+      releasedByEviction.remove();
+      handOver();
+    }
   }
 
   @Override
   public Optional<SessionView> session(String sessionKey) {
+    try {
+      return view(sessionKey);
+    } finally {
+      handOver();
+    }
+  }
+
+  private Optional<SessionView> view(String sessionKey) {
     SessionView[] view = new SessionView[1];
     map.compute(
         sessionKey,
@@ -306,19 +364,30 @@ public final class CaffeineSessionStore implements SessionStore {
 
   @Override
   public void forEachSession(Consumer<SessionView> consumer) {
-    // A session may move between the cache and the parked ones while this runs: list it once.
+    // Caffeine's iterators skip entries whose check time has passed, and the timer may park and
+    // put back a session while this runs: list the cache, let the maintenance park what the
+    // iterator skipped, list the parked ones, then the cache again (the timer may have put some
+    // back meanwhile), each session once.
     Set<String> listed = new HashSet<>();
-    for (String key : map.keySet()) {
-      session(key)
-          .ifPresent(
-              view -> {
-                listed.add(key);
-                consumer.accept(view);
-              });
+    try {
+      listAll(map.keySet(), listed, consumer);
+      sessions.cleanUp();
+      listAll(parked.keySet(), listed, consumer);
+      listAll(map.keySet(), listed, consumer);
+    } finally {
+      handOver();
     }
-    for (String key : parked.keySet()) {
+  }
+
+  private void listAll(Set<String> keys, Set<String> listed, Consumer<SessionView> consumer) {
+    for (String key : keys) {
       if (!listed.contains(key)) {
-        session(key).ifPresent(consumer);
+        view(key)
+            .ifPresent(
+                view -> {
+                  listed.add(key);
+                  consumer.accept(view);
+                });
       }
     }
   }
@@ -345,8 +414,12 @@ public final class CaffeineSessionStore implements SessionStore {
 
   /** Runs what the timer thread runs after each bucket boundary: Caffeine's maintenance, then unpark. */
   void runMaintenance() {
-    sessions.cleanUp();
-    unparkAll();
+    try {
+      sessions.cleanUp();
+      unparkAll();
+    } finally {
+      handOver();
+    }
   }
 
   @Override
@@ -354,14 +427,18 @@ public final class CaffeineSessionStore implements SessionStore {
     if (stopped) {
       return;
     }
-    // The timer wheel evicts every entry whose check time has passed (parking those not due) ...
-    sessions.cleanUp();
-    unparkAll();
-    // ... and this sweep releases those due by the exact deadline but not yet by the rounded one.
-    for (String key : map.keySet()) {
-      map.compute(key, this::releaseIfDue);
+    try {
+      // The timer wheel evicts every entry whose check time has passed (parking those not due) ...
+      sessions.cleanUp();
+      unparkAll();
+      // ... and this sweep releases those due by the exact deadline but not yet by the rounded one.
+      for (String key : map.keySet()) {
+        map.compute(key, this::releaseIfDue);
+      }
+      tombstones.trim(ticker.read());
+    } finally {
+      handOver();
     }
-    tombstones.trim(ticker.read());
   }
 
   @Override
@@ -376,7 +453,30 @@ public final class CaffeineSessionStore implements SessionStore {
         Thread.yield();
       }
     }
+    if (timer != null && !timer.shutdownAndWait(TIMER_STOP_WAIT_NANOS)) {
+      // A task of the timer is still running (a release action on a same-thread executor that
+      // blocks, or close called from one): the passes below do not depend on it having stopped.
+      logger.warn("The store's timer has not stopped yet; closing all the same");
+    }
     if (releaseAll) {
+      releaseAllOnClose();
+    }
+    stopped = true;
+    handOver();
+  }
+
+  /**
+   * Releases every live session with {@code SHUTDOWN}. Caffeine's key iterator skips entries whose
+   * check time has passed: its maintenance evicts them first (parking those not due), and the
+   * passes go on until the count of live sessions, exact, says none is left.
+   */
+  private void releaseAllOnClose() {
+    for (int pass = 0; live.get() > 0; pass++) {
+      if (pass == 100) {
+        logger.error("{} session(s) could not be released on close", live.get());
+        return;
+      }
+      sessions.cleanUp();
       List<String> keys = new ArrayList<>(map.keySet());
       keys.addAll(parked.keySet());
       for (String key : keys) {
@@ -386,11 +486,9 @@ public final class CaffeineSessionStore implements SessionStore {
               releaseNow(k, unparked(k, session), ReleaseReason.SHUTDOWN);
               return null;
             });
+        // Hand each release on at once: with the pipeline full, close waits here for room.
+        handOver();
       }
-    }
-    stopped = true;
-    if (timer != null) {
-      timer.shutdown();
     }
   }
 
@@ -438,6 +536,26 @@ public final class CaffeineSessionStore implements SessionStore {
     return (session != null) ? session : parked.remove(key);
   }
 
+  /**
+   * Hands the releases claimed so far to the pipeline. Called by every thread that may have claimed
+   * one, once it holds none of the store's locks, so that no release action (with a same-thread
+   * executor, or a pool that runs tasks on the caller when full) ever runs inside the store's
+   * atomic updates or Caffeine's eviction. Any thread may hand over another's releases: each is
+   * taken from the queue once.
+   */
+  private void handOver() {
+    Release release;
+    while ((release = claimed.poll()) != null) {
+      try {
+        context.released(release);
+      } catch (RuntimeException e) {
+        logger.error(
+            "Could not hand the release of session {} to the release pipeline",
+            release.sessionKey(), e);
+      }
+    }
+  }
+
   /** Puts the parked sessions back into the cache (their check time is then their deadline). */
   private void unparkAll() {
     for (String key : parked.keySet()) {
@@ -454,6 +572,7 @@ public final class CaffeineSessionStore implements SessionStore {
       long now = ticker.read();
       if (session.claimIfDue(now)) {
         releaseDue(key, session, now);
+        releasedByEviction.set(key);
       } else {
         // The wheel reached a check time that a later deadline has left behind: keep the session.
         parked.put(key, session);
@@ -467,8 +586,8 @@ public final class CaffeineSessionStore implements SessionStore {
 
   /**
    * Releases {@code session} (null: nothing to do) with {@code reason}, or for its own reason if it
-   * is due already; returns whether it was released with {@code reason}. Called inside the atomic
-   * update that removes its entry.
+   * is due already; returns whether this call released it. Called inside the atomic update that
+   * removes its entry.
    */
   private boolean releaseNow(String key, Session session, ReleaseReason reason) {
     if (session == null) {
@@ -476,8 +595,9 @@ public final class CaffeineSessionStore implements SessionStore {
     }
     long now = ticker.read();
     if (session.claimIfDue(now)) {
+      // Due already: this call releases it all the same, for the reason it became due.
       releaseDue(key, session, now);
-      return false;
+      return true;
     }
     if (session.claim()) {
       release(key, session, reason, now, now);
@@ -513,11 +633,8 @@ public final class CaffeineSessionStore implements SessionStore {
       return; // closed without release-all: sessions are dropped, not released
     }
     tombstones.add(key, reason, now);
-    try {
-      context.released(session.toRelease(key, reason, dueAt, now, context));
-    } catch (RuntimeException e) {
-      logger.error("Could not hand the release of session {} to the release pipeline", key, e);
-    }
+    // Handed to the pipeline by handOver(), once this thread has let go of the store's locks.
+    claimed.add(session.toRelease(key, reason, dueAt, now, context));
   }
 
   /** Takes a place for a new session, unless the store holds its maximum. */
@@ -552,7 +669,8 @@ public final class CaffeineSessionStore implements SessionStore {
     timer.after(
         at - now,
         "Checking the exit grace of a session",
-        () ->
+        () -> {
+          try {
             map.compute(
                 key,
                 (k, current) -> {
@@ -563,7 +681,11 @@ public final class CaffeineSessionStore implements SessionStore {
                     checkGraceEnd(k, current, ticker.read());
                   }
                   return current;
-                }));
+                });
+          } finally {
+            handOver();
+          }
+        });
   }
 
   /**

@@ -34,12 +34,30 @@ public final class ReleaseDispatcher {
       List<ReleaseAction> actions,
       ReleaseFailureListener listenerOrNull,
       int maximumPending) {
+    this(
+        executorOrNull, actions, listenerOrNull, maximumPending,
+        ReleasePipeline.DEFAULT_ATTEMPT_TIMEOUT);
+  }
+
+  /**
+   * Creates the pipeline; an attempt of an action that has not completed after {@code
+   * attemptTimeout} fails.
+   *
+   * @throws IllegalArgumentException if {@code maximumPending < 1} or the timeout is not positive
+   */
+  public ReleaseDispatcher(
+      Executor executorOrNull,
+      List<ReleaseAction> actions,
+      ReleaseFailureListener listenerOrNull,
+      int maximumPending,
+      Duration attemptTimeout) {
     this.pipeline =
         new ReleasePipeline(
             executorOrNull,
             actions,
             listenerOrNull,
             maximumPending,
+            attemptTimeout,
             Ticker.system(),
             null,
             () -> ThreadLocalRandom.current().nextDouble());
@@ -53,6 +71,14 @@ public final class ReleaseDispatcher {
   /** Returns the pipeline's counters now. */
   public ReleaseStats stats() {
     return pipeline.stats();
+  }
+
+  /**
+   * From now on, a release that finds the pending queue full waits for room up to {@code timeout}
+   * from now instead of being refused (for release-on-close).
+   */
+  public void waitForRoomDuring(Duration timeout) {
+    pipeline.waitForRoomDuring(timeout);
   }
 
   /**

@@ -34,9 +34,10 @@ final class Session {
   /** The pages that have not exited (some may have stopped beating), newest first. */
   private Page pages;
   /**
-   * The page that exited last, kept apart from {@link #pages} so that signals never walk it: a
-   * heartbeat of it that arrives after its exit beacon (the usual race of a navigation) is ignored,
-   * and a later signal of it (a page restored from the back/forward cache) brings it back.
+   * The pages that exited, newest first and at most the page limit of them, kept apart from {@link
+   * #pages} so that a signal of an open page never walks them: a signal of one of them that arrives
+   * after its exit beacon (a heartbeat overtaken by it, with one tab or several) is ignored, and a
+   * later signal of it (a page restored from the back/forward cache) brings it back.
    */
   private Page left;
   private boolean exiting;
@@ -47,6 +48,11 @@ final class Session {
   private boolean graceCheckPending;
   private long graceCheckAt;
   private boolean released;
+  /**
+   * Until when pages refused for the page limit keep the session alive: a page that beats keeps
+   * its session, tracked or not (its signals carry no more than that).
+   */
+  private long refusedUntil;
   /** When the cache's timer wheel looks at the entry next (set by the store's expiry). */
   private volatile long checkAt;
 
@@ -57,6 +63,7 @@ final class Session {
     this.attributes = attributes;
     this.awaitingPage = true;
     this.awaitingPageUntil = deadline;
+    this.refusedUntil = now;
   }
 
   /** When the session is due for release if nothing more arrives (ticker nanos). */
@@ -182,18 +189,19 @@ final class Session {
       // revive a page.
       return status(false);
     }
-    if (page == null) {
+    if (page == null || page.state == PageState.EXITED) {
+      // A page that is not open, new or back from an exit, needs room.
       prune(now, timeouts);
       if (pageCount() >= timeouts.maximumPages) {
-        return SignalResult.full();
+        return refuse(signal, now, timeouts);
       }
-      page = new Page(signal.pageId());
-      page.next = pages;
-      pages = page;
-      // A page the session did not have: the one the application served has opened.
-      awaitingPage = false;
-    } else if (page == left) {
-      left = null;
+      if (page == null) {
+        page = new Page(signal.pageId());
+        // A page the session did not have: the one the application served has opened.
+        awaitingPage = false;
+      } else {
+        unlinkExited(page);
+      }
       page.next = pages;
       pages = page;
     }
@@ -202,15 +210,15 @@ final class Session {
     page.state = stateAfter(signal);
     if (page.state == PageState.EXITED) {
       unlink(page);
-      left = page;
+      addExited(page, timeouts.maximumPages);
     }
     lastSignalAt = now;
     if (awaitingPage && awaitingPageUntil - now <= 0) {
       awaitingPage = false;
     }
 
-    long latest = 0;
-    boolean alive = false;
+    long latest = refusedUntil;
+    boolean alive = refusedUntil - now > 0;
     for (Page p = pages; p != null; p = p.next) {
       if (p.isAlive(now, timeouts)) {
         long pageDeadline = p.deadline(timeouts);
@@ -226,18 +234,36 @@ final class Session {
       return SignalResult.live(true);
     }
     // The signal was the exit of the last alive page.
-    long graceEnd = now + (signal.navigation() ? timeouts.navigationGrace : timeouts.exitGrace);
-    if (awaitingPage && awaitingPageUntil - graceEnd > 0) {
+    long grace = signal.navigation() ? timeouts.navigationGrace : timeouts.exitGrace;
+    if (awaitingPage && timeouts.navigationGrace > grace) {
       // The application has just served a new page of this session, and this exit is most likely
-      // the previous page leaving for it (pagehide fires after the next document's response
-      // arrives): keep waiting for the new page.
-      exiting = false;
-      deadline = awaitingPageUntil;
-      return SignalResult.live(true);
+      // the previous page leaving for it (pagehide fires when the next document is ready to
+      // commit): wait as for a navigation. Not for the open timeout: the page served may be a
+      // prefetch that is never shown, and the user may have closed the tab.
+      grace = timeouts.navigationGrace;
     }
     exiting = true;
-    deadline = graceEnd;
+    deadline = now + grace;
     return SignalResult.exiting(true);
+  }
+
+  /**
+   * Refuses a page for the page limit. A refused page that beats still keeps the session alive for
+   * its timeout: it is open in a browser, and releasing its session under it would break the
+   * promise that a session is never released while one of its pages beats.
+   */
+  private SignalResult refuse(Signal signal, long now, Timeouts timeouts) {
+    PageState state = stateAfter(signal);
+    if (state != PageState.EXITED) {
+      long until = now + (state == PageState.HIDDEN ? timeouts.hidden : timeouts.heartbeat);
+      if (until - refusedUntil > 0) {
+        refusedUntil = until;
+        if (!exiting && until - deadline > 0) {
+          deadline = until;
+        }
+      }
+    }
+    return SignalResult.full();
   }
 
   /** The status a page learns for a signal that changed nothing. */
@@ -279,7 +305,12 @@ final class Session {
         return p;
       }
     }
-    return (left != null && left.hasId(pageId, compact, high, low)) ? left : null;
+    for (Page p = left; p != null; p = p.next) {
+      if (p.hasId(pageId, compact, high, low)) {
+        return p;
+      }
+    }
+    return null;
   }
 
   private boolean hasAlivePage(long now, Timeouts timeouts) {
@@ -314,6 +345,34 @@ final class Session {
     page.next = null;
   }
 
+  /** Remembers an exited page first; the oldest is forgotten beyond {@code maximum}. */
+  private void addExited(Page page, int maximum) {
+    page.next = left;
+    left = page;
+    int count = 1;
+    for (Page p = left; p.next != null; p = p.next) {
+      if (++count > maximum) {
+        p.next = null;
+        break;
+      }
+    }
+  }
+
+  /** Removes {@code page} from the exited pages. */
+  private void unlinkExited(Page page) {
+    if (left == page) {
+      left = page.next;
+    } else {
+      for (Page p = left; p != null; p = p.next) {
+        if (p.next == page) {
+          p.next = page.next;
+          break;
+        }
+      }
+    }
+    page.next = null;
+  }
+
   /** Forgets pages that stopped beating, to make room for a new one. */
   private void prune(long now, Timeouts timeouts) {
     Page kept = null;
@@ -338,7 +397,9 @@ final class Session {
     if (exiting) {
       return SessionState.EXITING;
     }
-    return hasAlivePage(now, timeouts) ? SessionState.LIVE : SessionState.PENDING;
+    return (hasAlivePage(now, timeouts) || refusedUntil - now > 0)
+        ? SessionState.LIVE
+        : SessionState.PENDING;
   }
 
   synchronized SessionView view(String key, long now, StoreContext context, Timeouts timeouts) {
@@ -346,8 +407,8 @@ final class Session {
     for (Page p = pages; p != null; p = p.next) {
       views.add(p.view(context, timeouts));
     }
-    if (left != null) {
-      views.add(left.view(context, timeouts));
+    for (Page p = left; p != null; p = p.next) {
+      views.add(p.view(context, timeouts));
     }
     return new SessionView(
         key,

@@ -23,14 +23,24 @@ final class StoreTimer implements Scheduler {
 
   private static final Logger logger = LoggerFactory.getLogger(StoreTimer.class);
 
+  private static final String THREAD_NAME = "farewell-timer";
+
   private final ScheduledThreadPoolExecutor executor;
+  /** True on this timer's own thread. */
+  private final ThreadLocal<Boolean> onTimerThread = ThreadLocal.withInitial(() -> false);
 
   StoreTimer() {
     executor =
         new ScheduledThreadPoolExecutor(
             1,
             task -> {
-              Thread thread = new Thread(task, "farewell-timer");
+              Thread thread =
+                  new Thread(
+                      () -> {
+                        onTimerThread.set(true);
+                        task.run();
+                      },
+                      THREAD_NAME);
               thread.setDaemon(true);
               return thread;
             });
@@ -92,6 +102,24 @@ final class StoreTimer implements Scheduler {
   /** Stops the thread; pending tasks are dropped. */
   void shutdown() {
     executor.shutdownNow();
+  }
+
+  /**
+   * Stops the thread, dropping pending tasks, and waits up to {@code timeoutNanos} for the task it
+   * runs (if any) to finish; returns at once when called from a task of this timer. Returns
+   * whether the timer has stopped. Keeps the interrupt status.
+   */
+  boolean shutdownAndWait(long timeoutNanos) {
+    executor.shutdownNow();
+    if (Thread.currentThread().getName().equals(THREAD_NAME) && onTimerThread.get()) {
+      return false;
+    }
+    try {
+      return executor.awaitTermination(timeoutNanos, NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private static void runLogged(String what, Runnable task) {

@@ -43,9 +43,10 @@ public interface SessionStore {
   SignalResult track(String sessionKey, Map<String, String> attributes);
 
   /**
-   * Releases a live session now for {@code reason} ({@code EXPLICIT} or {@code SHUTDOWN}).
+   * Releases a live session now for {@code reason} ({@code EXPLICIT} or {@code SHUTDOWN}); a session
+   * found past its deadline is released for the reason it became due instead.
    *
-   * @return true if this call released it; false if it was not live
+   * @return true if this call released it (for either reason); false if it was not live
    */
   boolean release(String sessionKey, ReleaseReason reason);
 

@@ -21,8 +21,9 @@ public interface StoreContext {
   /**
    * Hands a release to the engine's release pipeline. The store calls it exactly once per released
    * session, after the release is final in the store (a signal can no longer revive the session).
-   * Never blocks and never throws; safe to call from any thread, including from inside the store's
-   * own atomic updates.
+   * Never throws; safe to call from any thread. Call it once the store holds none of its own locks:
+   * with a same-thread release executor the actions run inside this call, and during the engine's
+   * close a full pipeline makes it wait for room (up to the shutdown timeout).
    */
   void released(Release release);
 }

@@ -10,6 +10,7 @@ import dev.farewell.Ticker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -38,6 +39,12 @@ public final class ReleasePipeline {
   /** Threads of the engine's own release executor. */
   static final int OWN_THREADS = 2;
 
+  /** Reports of refused releases that may wait for the failure listener at once. */
+  static final int MAXIMUM_WAITING_REPORTS = 1_024;
+
+  /** The attempt timeout of the engine's builder by default. */
+  public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofSeconds(30);
+
   final Executor executor;
   private final ExecutorService ownExecutor;
   final RetryScheduler scheduler;
@@ -46,6 +53,18 @@ public final class ReleasePipeline {
   final List<ReleaseAction> actions;
   private final ReleaseFailureListener failureListener;
   private final int maximumPending;
+  /** How long one attempt of an action may take before it fails. */
+  final Duration attemptTimeout;
+  /**
+   * Tells the failure listener of refused releases, on a thread of its own with a bounded queue:
+   * the release executor may be the reason of the refusals (stuck), and the submitting thread must
+   * not wait for a listener.
+   */
+  private final ThreadPoolExecutor reports;
+  private final AtomicLong droppedReports = new AtomicLong();
+  /** Until when (System.nanoTime) a full pipeline makes submitters wait for room; see below. */
+  private volatile long roomDeadline;
+  private volatile boolean waitingForRoom;
 
   private final Set<ReleaseRun> live = ConcurrentHashMap.newKeySet();
   private final AtomicInteger pending = new AtomicInteger();
@@ -83,6 +102,44 @@ public final class ReleasePipeline {
       Ticker ticker,
       RetryScheduler schedulerOrNull,
       DoubleSupplier random) {
+    this(
+        executorOrNull, actions, listenerOrNull, maximumPending, DEFAULT_ATTEMPT_TIMEOUT, ticker,
+        schedulerOrNull, random);
+  }
+
+  /**
+   * Creates a pipeline whose attempts fail after {@code attemptTimeout} (timed by the scheduler).
+   *
+   * @throws IllegalArgumentException if {@code maximumPending < 1} or the timeout is not positive
+   */
+  public ReleasePipeline(
+      Executor executorOrNull,
+      List<ReleaseAction> actions,
+      ReleaseFailureListener listenerOrNull,
+      int maximumPending,
+      Duration attemptTimeout,
+      Ticker ticker,
+      RetryScheduler schedulerOrNull,
+      DoubleSupplier random) {
+    this.attemptTimeout = requireNonNull(attemptTimeout, "attemptTimeout");
+    if (attemptTimeout.isNegative() || attemptTimeout.isZero()) {
+      throw new IllegalArgumentException("attemptTimeout must be > 0, was " + attemptTimeout);
+    }
+    this.reports =
+        new ThreadPoolExecutor(
+            0,
+            1,
+            10,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(MAXIMUM_WAITING_REPORTS),
+            new NamedDaemonThreads("farewell-release-reports", true),
+            (task, pool) -> {
+              if (pool.isShutdown()) {
+                task.run(); // closed: no thread to wait for, tell the listener here
+              } else {
+                droppedReports.incrementAndGet();
+              }
+            });
     this.actions = List.copyOf(requireNonNull(actions, "actions"));
     if (maximumPending < 1) {
       throw new IllegalArgumentException("maximumPending must be >= 1, was " + maximumPending);
@@ -125,9 +182,11 @@ public final class ReleasePipeline {
       }
       if (pending.incrementAndGet() > maximumPending) {
         pending.decrementAndGet();
-        reject(
-            release, "the pending queue is full (" + maximumPending + " releases waiting)");
-        return;
+        if (!awaitRoom()) {
+          reject(
+              release, "the pending queue is full (" + maximumPending + " releases waiting)");
+          return;
+        }
       }
       ReleaseRun run = new ReleaseRun(this, release);
       live.add(run);
@@ -142,6 +201,51 @@ public final class ReleasePipeline {
     }
   }
 
+  /**
+   * Lets submitters of a full pipeline wait for room until {@code timeout} from now instead of
+   * being refused at once: the engine's close hands every live session over at once
+   * (release-on-close) and must not lose those beyond the maximum.
+   */
+  public void waitForRoomDuring(Duration timeout) {
+    roomDeadline = System.nanoTime() + Durations.saturatedNanos(timeout);
+    waitingForRoom = true;
+  }
+
+  /** Takes a pending slot once one is free, if submitters may wait; returns whether it did. */
+  private boolean awaitRoom() {
+    if (!waitingForRoom) {
+      return false;
+    }
+    boolean interrupted = false;
+    try {
+      synchronized (idle) {
+        while (true) {
+          int now = pending.get();
+          if (now < maximumPending) {
+            if (pending.compareAndSet(now, now + 1)) {
+              return true;
+            }
+            continue;
+          }
+          long left = roomDeadline - System.nanoTime();
+          if (left <= 0 || closed) {
+            return false;
+          }
+          try {
+            TimeUnit.NANOSECONDS.timedWait(idle, left);
+          } catch (InterruptedException e) {
+            interrupted = true;
+            return false;
+          }
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   private void reject(Release release, String reason) {
     rejected.incrementAndGet();
     failed.incrementAndGet();
@@ -150,12 +254,19 @@ public final class ReleasePipeline {
         release.sessionKey(),
         release.reason(),
         reason);
+    if (failureListener == null) {
+      return;
+    }
     RejectedExecutionException cause = new RejectedExecutionException(reason);
-    // The caller may be inside the store's atomic update: tell the listener elsewhere if we can.
-    try {
-      executor.execute(() -> reportFailure(release, cause));
-    } catch (RejectedExecutionException executorClosed) {
-      reportFailure(release, cause);
+    // Not on the release executor, which may be stuck (the usual reason for refusals), and not
+    // on the submitting thread: on the reports thread, whose queue is bounded.
+    reports.execute(() -> reportFailure(release, cause));
+    long dropped = droppedReports.getAndSet(0);
+    if (dropped > 0) {
+      logger.error(
+          "Release failure listener is behind: {} report(s) of refused releases dropped (each was"
+              + " logged above)",
+          dropped);
     }
   }
 
@@ -183,7 +294,10 @@ public final class ReleasePipeline {
       case ABANDONED -> abandoned.incrementAndGet();
     }
     live.remove(run);
-    if (pending.decrementAndGet() == 0 && closed) {
+    int left = pending.decrementAndGet();
+    // A submitter waiting for room is woken once half the room is free, not for every slot: it
+    // then hands over a batch instead of trading places with the executor once per release.
+    if ((left == 0 && closed) || (waitingForRoom && left <= maximumPending / 2)) {
       synchronized (idle) {
         idle.notifyAll();
       }
@@ -224,6 +338,9 @@ public final class ReleasePipeline {
       return;
     }
     closed = true;
+    synchronized (idle) {
+      idle.notifyAll(); // submitters waiting for room give up
+    }
     long deadline = System.nanoTime() + Durations.saturatedNanos(timeout);
     boolean interrupted = false;
     synchronized (idle) {
@@ -255,6 +372,7 @@ public final class ReleasePipeline {
     if (ownExecutor != null) {
       ownExecutor.shutdown();
     }
+    reports.shutdown();
     if (interrupted) {
       Thread.currentThread().interrupt();
     }

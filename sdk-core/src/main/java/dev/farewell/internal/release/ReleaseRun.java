@@ -14,14 +14,16 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One release going through the pipeline: its actions one after the other, each attempt started on
- * the executor, each retry timed by the scheduler. Its steps never overlap (each is handed to the
- * executor by the end of the previous one), so its step fields need no lock; only {@link #abandon}
- * comes from another thread, and it touches the volatile fields alone. {@link #ended} makes sure
- * the release ends once.
+ * the executor, each retry and each attempt's timeout timed by the scheduler. Its steps never
+ * overlap (each is handed to the executor by the end of the previous one; an attempt ends once,
+ * by its stage or by its timeout, whichever comes first, see {@link Attempt}), so its step fields
+ * need no lock; only {@link #abandon} comes from another thread, and it touches the volatile
+ * fields alone. {@link #ended} makes sure the release ends once.
  */
 final class ReleaseRun {
   private final ReleasePipeline pipeline;
@@ -33,8 +35,23 @@ final class ReleaseRun {
   private long actionStartedNanos;
   private boolean anyActionFailed;
 
-  private volatile CompletableFuture<?> current;
+  private volatile Attempt current;
   private volatile Runnable cancelRetry;
+
+  /**
+   * One attempt of an action: it ends once, when its stage completes or when its timeout fires,
+   * whichever comes first; what comes second is ignored. A stage that never completes (or an
+   * action that blocks its thread) therefore holds the release no longer than the timeout.
+   */
+  private static final class Attempt {
+    private final AtomicBoolean over = new AtomicBoolean();
+    volatile CompletableFuture<?> future;
+    volatile Runnable cancelTimeout;
+
+    boolean end() {
+      return over.compareAndSet(false, true);
+    }
+  }
 
   ReleaseRun(ReleasePipeline pipeline, Release release) {
     this.pipeline = pipeline;
@@ -96,21 +113,48 @@ final class ReleaseRun {
     if (attempt > 1) {
       pipeline.retried.incrementAndGet();
     }
+    Attempt thisAttempt = new Attempt();
+    current = thisAttempt;
+    Duration timeout = pipeline.attemptTimeout;
+    thisAttempt.cancelTimeout =
+        pipeline.scheduler.schedule(timeout, () -> timedOut(thisAttempt, timeout));
     CompletionStage<?> stage;
     try {
       stage = action().run(release);
       if (stage == null) {
         throw new NullPointerException("release action returned a null stage");
       }
-      current = toFuture(stage);
-      stage.whenComplete((value, error) -> dispatch(() -> attemptEnded(error)));
+      thisAttempt.future = toFuture(stage);
+      stage.whenComplete(
+          (value, error) -> {
+            if (thisAttempt.end()) {
+              thisAttempt.cancelTimeout.run();
+              dispatch(() -> attemptEnded(error));
+            }
+          });
     } catch (Throwable e) {
-      attemptEnded(e);
+      if (thisAttempt.end()) {
+        thisAttempt.cancelTimeout.run();
+        attemptEnded(e);
+      }
       return;
     }
     if (ended.get()) {
       cancelCurrent(); // abandoned while the action was starting
     }
+  }
+
+  /** The attempt's timeout fired: it fails unless it ended meanwhile, and its stage is cancelled. */
+  private void timedOut(Attempt timedOut, Duration timeout) {
+    if (!timedOut.end()) {
+      return;
+    }
+    cancel(timedOut);
+    dispatch(
+        () ->
+            attemptEnded(
+                new TimeoutException(
+                    "release action did not complete within " + timeout + " (attempt timeout)")));
   }
 
   private static CompletableFuture<?> toFuture(CompletionStage<?> stage) {
@@ -221,7 +265,18 @@ final class ReleaseRun {
   }
 
   private void cancelCurrent() {
-    CompletableFuture<?> future = current;
+    Attempt attempt = current;
+    if (attempt != null) {
+      Runnable cancelTimeout = attempt.cancelTimeout;
+      if (cancelTimeout != null) {
+        cancelTimeout.run();
+      }
+      cancel(attempt);
+    }
+  }
+
+  private void cancel(Attempt attempt) {
+    CompletableFuture<?> future = attempt.future;
     if (future != null) {
       try {
         future.cancel(true);

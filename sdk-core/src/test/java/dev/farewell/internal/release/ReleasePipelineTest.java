@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -120,6 +121,88 @@ class ReleasePipelineTest {
   }
 
   @Test
+  void anAttemptThatNeverCompletesFailsAtItsTimeoutAndTheReleaseGoesOn() {
+    CompletableFuture<Void> hung = new CompletableFuture<>();
+    List<String> log = new CopyOnWriteArrayList<>();
+    ReleasePipeline pipeline =
+        new ReleasePipeline(
+            executor, List.of(r -> hung, ReleaseAction.of(r -> log.add("second"))),
+            recordFailures, 1, Duration.ofSeconds(30), time, time, () -> 0.5);
+
+    pipeline.submit(release("a"));
+    executor.runAll();
+    time.advance(Duration.ofSeconds(29));
+    executor.runAll();
+    assertThat(log).isEmpty();
+    time.advance(Duration.ofSeconds(1));
+    executor.runAll();
+
+    assertThat(hung).isCancelled();
+    assertThat(causes).singleElement().isInstanceOf(java.util.concurrent.TimeoutException.class);
+    assertThat(log).containsExactly("second");
+    assertThat(pipeline.stats().pending()).isZero();
+    // the pending slot is free again
+    pipeline.submit(release("b"));
+    executor.runAll();
+    assertThat(pipeline.stats().rejected()).isZero();
+  }
+
+  @Test
+  void anActionThatCompletesAfterItsTimeoutIsNotCountedTwice() {
+    CompletableFuture<Void> late = new CompletableFuture<>();
+    ReleasePipeline pipeline =
+        new ReleasePipeline(
+            executor, List.of(r -> late.thenApply(v -> v)), recordFailures, 10,
+            Duration.ofSeconds(1), time, time, () -> 0.5);
+
+    pipeline.submit(release("a"));
+    executor.runAll();
+    time.advance(Duration.ofSeconds(1));
+    executor.runAll();
+    late.complete(null);
+    executor.runAll();
+
+    assertThat(pipeline.stats()).isEqualTo(new ReleaseStats(1, 1, 0, 0, 1, 0, 0, 0));
+    assertThat(time.waiting()).isZero();
+  }
+
+  @Test
+  void refusalsAreReportedWhileTheReleaseExecutorIsStuck() {
+    Executor stuck = task -> {}; // takes tasks and never runs them
+    ReleasePipeline pipeline =
+        new ReleasePipeline(
+            stuck, List.of(r -> CompletableFuture.completedFuture(null)), recordFailures, 1,
+            time, time, () -> 0.5);
+
+    pipeline.submit(release("a"));
+    pipeline.submit(release("b"));
+    pipeline.submit(release("c"));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> failures.size() == 2);
+    assertThat(failures).containsExactlyInAnyOrder("b", "c");
+  }
+
+  @Test
+  void aFullPipelineWaitingForRoomTakesTheReleaseOnceOneEnds() throws Exception {
+    CompletableFuture<Void> first = new CompletableFuture<>();
+    ReleasePipeline pipeline =
+        pipeline(1, r -> r.sessionKey().equals("a") ? first : CompletableFuture.completedFuture(null));
+    pipeline.submit(release("a"));
+    executor.runAll();
+    pipeline.waitForRoomDuring(Duration.ofSeconds(30));
+
+    CompletableFuture<Void> second = CompletableFuture.runAsync(() -> pipeline.submit(release("b")));
+    Thread.onSpinWait();
+    first.complete(null);
+    executor.runAll();
+    second.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    executor.runAll();
+
+    assertThat(failures).isEmpty();
+    assertThat(pipeline.stats().succeeded()).isEqualTo(2);
+  }
+
+  @Test
   void failedActionIsReportedAndTheNextActionStillRuns() {
     List<String> log = new CopyOnWriteArrayList<>();
     IllegalStateException boom = new IllegalStateException("seat service down");
@@ -188,6 +271,8 @@ class ReleasePipelineTest {
     pipeline.submit(release("c"));
     executor.runAll();
 
+    // reported on the pipeline's reports thread, not on the (possibly stuck) release executor
+    await().atMost(Duration.ofSeconds(5)).until(() -> !failures.isEmpty());
     assertThat(failures).containsExactly("c");
     assertThat(causes).singleElement().isInstanceOf(RejectedExecutionException.class);
     assertThat(causes.get(0)).hasMessageContaining("pending queue is full");
@@ -374,6 +459,7 @@ class ReleasePipelineTest {
     pipeline.submit(release("late"));
     executor.runAll();
 
+    await().atMost(Duration.ofSeconds(5)).until(() -> !failures.isEmpty());
     assertThat(failures).containsExactly("late");
     assertThat(causes).singleElement().isInstanceOf(RejectedExecutionException.class);
     assertThat(pipeline.stats().rejected()).isEqualTo(1);
