@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -32,7 +33,6 @@ import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.resps.Tuple;
@@ -73,18 +73,24 @@ public final class RedisSessionStore implements SessionStore {
   private final boolean coalesceHeartbeats;
   private final long maximumLocalSessions;
   private final LongSupplier fixedClock;
-  final ClaimHook claimHook;
+  final int maximumReleasesInFlight;
+  private final Duration closeTimeout;
   private final AtomicReference<StoreContext> context = new AtomicReference<>();
 
   SessionRules rules;
   SeenSessions seen;
   Sweeper sweeper;
+  HeldReleases held;
   long maximumSessionsPerShard;
   long maximumTombstonesPerShard;
   volatile boolean down;
-  volatile boolean crashed;
-  final Map<String, Map<String, String>> offlineTracks = new java.util.concurrent.ConcurrentHashMap<>();
-  final Map<String, ReleaseReason> offlineReleases = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Tracks made while Redis could not serve, written when it can; at most maximumLocalSessions. */
+  final Map<String, Map<String, String>> offlineTracks = new ConcurrentHashMap<>();
+  /** Releases asked for while Redis could not serve; at most maximumLocalSessions. */
+  final Map<String, Kept> offlineReleases = new ConcurrentHashMap<>();
+
+  /** A release asked for while Redis could not serve (or its reply was lost), with its id. */
+  record Kept(ReleaseReason reason, String releaseId) {}
 
   private RedisSessionStore(Builder builder) {
     this.ownsClient = builder.client == null;
@@ -96,7 +102,8 @@ public final class RedisSessionStore implements SessionStore {
     this.coalesceHeartbeats = builder.coalesceHeartbeats;
     this.maximumLocalSessions = builder.maximumLocalSessions;
     this.fixedClock = builder.fixedClock;
-    this.claimHook = builder.claimHook;
+    this.maximumReleasesInFlight = builder.maximumReleasesInFlight;
+    this.closeTimeout = builder.closeTimeout;
   }
 
   /** Returns a builder; {@link Builder#redisUri} or {@link Builder#client} must be given. */
@@ -126,7 +133,8 @@ public final class RedisSessionStore implements SessionStore {
             rules.hiddenTimeout().plus(rules.heartbeatTimeout()),
             maximumLocalSessions,
             coalesceHeartbeats);
-    this.sweeper = new Sweeper(this, context);
+    this.held = new HeldReleases(this, context);
+    this.sweeper = new Sweeper(this, context, held);
     sweeper.start();
   }
 
@@ -148,8 +156,8 @@ public final class RedisSessionStore implements SessionStore {
       SignalResult result = write(signal, 0, false);
       seen.learn(memo, signal, now, result);
       return result;
-    } catch (JedisConnectionException e) {
-      markDown(e);
+    } catch (RuntimeException e) {
+      markDownOrThrow(e);
       synchronized (memo) {
         return offline(memo, signal, now);
       }
@@ -210,17 +218,20 @@ public final class RedisSessionStore implements SessionStore {
   @Override
   public SignalResult track(String sessionKey, Map<String, String> attributes) {
     seen.tracked(sessionKey);
-    if (down) {
-      offlineTracks.merge(sessionKey, attributes, (old, fresh) -> fresh.isEmpty() ? old : fresh);
+    if (!down) {
+      try {
+        return writeTrack(sessionKey, attributes);
+      } catch (RuntimeException e) {
+        markDownOrThrow(e);
+      }
+    }
+    if (offlineTracks.size() >= maximumLocalSessions && !offlineTracks.containsKey(sessionKey)) {
+      logger.warn("Redis cannot serve and {} tracks are kept already: track of session {} not "
+          + "kept", offlineTracks.size(), sessionKey);
       return SignalResult.live(true);
     }
-    try {
-      return writeTrack(sessionKey, attributes);
-    } catch (JedisConnectionException e) {
-      markDown(e);
-      offlineTracks.merge(sessionKey, attributes, (old, fresh) -> fresh.isEmpty() ? old : fresh);
-      return SignalResult.live(true);
-    }
+    offlineTracks.merge(sessionKey, attributes, (old, fresh) -> fresh.isEmpty() ? old : fresh);
+    return SignalResult.live(true);
   }
 
   SignalResult writeTrack(String sessionKey, Map<String, String> attributes) {
@@ -241,35 +252,51 @@ public final class RedisSessionStore implements SessionStore {
    */
   @Override
   public boolean release(String sessionKey, ReleaseReason reason) {
-    if (down) {
-      offlineReleases.put(sessionKey, reason);
-      return true;
+    String releaseId = UUID.randomUUID().toString();
+    if (!down) {
+      try {
+        return writeRelease(sessionKey, reason, releaseId);
+      } catch (RuntimeException e) {
+        // The script may have run and its reply been lost: kept with the same id, it is asked
+        // again and answers the same decision.
+        markDownOrThrow(e);
+      }
     }
-    try {
-      return writeRelease(sessionKey, reason);
-    } catch (JedisConnectionException e) {
-      markDown(e);
-      offlineReleases.put(sessionKey, reason);
-      return true;
+    if (offlineReleases.size() >= maximumLocalSessions && !offlineReleases.containsKey(sessionKey)) {
+      logger.error("Redis cannot serve and {} releases are kept already: release of session {} "
+          + "({}) not kept; its session ends by its own deadline", offlineReleases.size(),
+          sessionKey, reason);
+      return false;
     }
+    offlineReleases.putIfAbsent(sessionKey, new Kept(reason, releaseId));
+    return true;
   }
 
-  boolean writeRelease(String sessionKey, ReleaseReason reason) {
+  /**
+   * Decides a release in Redis and hands it to the actions; with the id of an earlier call whose
+   * reply was lost, Redis answers that call's decision again.
+   */
+  boolean writeRelease(String sessionKey, ReleaseReason reason, String releaseId) {
     Keys.Shard shard = keys.shardOf(sessionKey);
     List<?> reply = (List<?>) Scripts.RELEASE.run(client,
-        List.of(shard.due(), shard.claimed(), shard.hold(), shard.session(sessionKey),
-            shard.tomb(sessionKey), shard.tombs()),
-        List.of(clock(), reason.name(), Long.toString(rules.tombstoneTtl().toMillis()),
-            Long.toString(maximumTombstonesPerShard), shard.tombPrefix(), sessionKey));
+        List.of(shard.due(), shard.claimed(), shard.hold(), shard.session(sessionKey)),
+        List.of(clock(), reason.name(), owner, Long.toString(claimLease.toMillis()), releaseId,
+            sessionKey));
     if (Scripts.number(reply.get(0)) != 1) {
       return false;
     }
-    Instant now = Instant.ofEpochMilli(Scripts.number(reply.get(3)));
-    seen.released(sessionKey, reason);
-    context().released(new Release(sessionKey, reason,
+    Instant releasedAt = Instant.ofEpochMilli(Scripts.number(reply.get(3)));
+    held.act(shard, new Release(sessionKey, reason,
         AttributeCodec.decode(Scripts.text(reply.get(4))),
         Instant.ofEpochMilli(Scripts.number(reply.get(1))),
-        Instant.ofEpochMilli(Scripts.number(reply.get(2))), now, now));
+        Instant.ofEpochMilli(Scripts.number(reply.get(2))), releasedAt, releasedAt, releaseId),
+        false);
+    try {
+      // Actions that completed at once (a direct executor) are forgotten now, not at the next tick.
+      held.forgetActed();
+    } catch (RuntimeException e) {
+      logger.debug("Forgetting acted releases failed; the sweeper retries", e);
+    }
     return true;
   }
 
@@ -324,24 +351,38 @@ public final class RedisSessionStore implements SessionStore {
     sweeper.sweepNow();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Stops sweeping, writes what this node coalesced, releases the live sessions if asked, then
+   * waits up to the close timeout for the actions of the releases this node holds and tells Redis
+   * to forget them. Releases still running then stay in Redis and another node takes them over
+   * when their lease runs out (their actions may then run twice, with the same release id).
+   */
   @Override
   public void close(boolean releaseAll) {
-    sweeper.stop();
+    sweeper.close();
     try {
-      if (!crashed && !down) {
+      if (!down) {
         sweeper.flushUnwritten(true, false);
         if (releaseAll) {
           sweeper.sweepIgnoringPause();
           for (Keys.Shard shard : keys.shards()) {
             for (String key : client.zrange(shard.due(), 0, -1)) {
-              writeRelease(key, ReleaseReason.SHUTDOWN);
+              writeRelease(key, ReleaseReason.SHUTDOWN, UUID.randomUUID().toString());
             }
           }
         }
       } else if (seen.unwrittenCount() > 0) {
-        logger.warn("Closing while Redis is unreachable: {} signals not written",
+        logger.warn("Closing while Redis cannot serve: {} signals not written",
             seen.unwrittenCount());
       }
+      if (!held.awaitDrained(closeTimeout.toNanos(), held::forgetActed)) {
+        logger.warn("Closing with {} releases whose actions did not finish within {}: the other "
+            + "nodes take them over when their lease runs out", held.size(), closeTimeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       logger.warn("Closing the Redis session store: {}", e.toString());
     } finally {
@@ -351,17 +392,12 @@ public final class RedisSessionStore implements SessionStore {
     }
   }
 
-  /**
-   * Stops this node as a crash would: no more sweeps or writes, nothing flushed, no close. For
-   * tests of what the other nodes do.
-   */
-  void crash() {
-    crashed = true;
-    sweeper.stop();
-    seen.forgetUnwritten();
-    if (ownsClient) {
-      client.close();
+  /** Takes the outage path for errors that mean Redis cannot serve now; rethrows the others. */
+  void markDownOrThrow(RuntimeException error) {
+    if (!Outages.isOutage(error)) {
+      throw error;
     }
+    markDown(error);
   }
 
   void markDown(RuntimeException cause) {
@@ -393,11 +429,6 @@ public final class RedisSessionStore implements SessionStore {
     return (a + b - 1) / b;
   }
 
-  /** Told after a sweeper claimed sessions and before it acknowledges them. For crash tests. */
-  interface ClaimHook {
-    void claimed(RedisSessionStore store, List<String> sessionKeys);
-  }
-
   /**
    * Builds a {@link RedisSessionStore}. Every setter checks its argument at once and may be called
    * once. Not thread-safe.
@@ -413,7 +444,8 @@ public final class RedisSessionStore implements SessionStore {
     private boolean coalesceHeartbeats = true;
     private long maximumLocalSessions = 100_000;
     private LongSupplier fixedClock;
-    private ClaimHook claimHook = (store, keys) -> { };
+    private int maximumReleasesInFlight = 1_000;
+    private Duration closeTimeout = Duration.ofSeconds(10);
     private final Arguments.SetOnce set = new Arguments.SetOnce();
 
     private Builder() {}
@@ -546,10 +578,30 @@ public final class RedisSessionStore implements SessionStore {
       return this;
     }
 
-    /** Tests: told between claim and acknowledgement. */
-    Builder claimHook(ClaimHook hook) {
-      set.mark("claimHook");
-      this.claimHook = requireNonNull(hook, "hook");
+    /**
+     * How many releases this node holds at most: decided or taken over, with actions running or
+     * waiting for a retry. A sweeper decides no more than there is room for, so a mass expiry is
+     * spread over the nodes and over time instead of overflowing the release pipeline. Keep it
+     * below the engine's {@code maximumPendingReleases}. Default 1,000.
+     *
+     * @throws IllegalArgumentException if {@code < 1}
+     */
+    public Builder maximumReleasesInFlight(int maximum) {
+      if (maximum < 1) {
+        throw new IllegalArgumentException("maximumReleasesInFlight must be >= 1, was " + maximum);
+      }
+      set.mark("maximumReleasesInFlight");
+      this.maximumReleasesInFlight = maximum;
+      return this;
+    }
+
+    /**
+     * How long {@code close} waits for the actions of the releases this node holds before leaving
+     * them to the other nodes. Should not exceed the engine's shutdown timeout. Default 10 s.
+     */
+    public Builder closeTimeout(Duration timeout) {
+      set.mark("closeTimeout");
+      this.closeTimeout = Arguments.positive("closeTimeout", timeout);
       return this;
     }
 

@@ -23,6 +23,7 @@ enum Scripts {
   TRACK("track.lua"),
   RELEASE("release.lua"),
   CLAIM("claim.lua"),
+  RENEW("renew.lua"),
   ACK("ack.lua");
 
   private final String source;

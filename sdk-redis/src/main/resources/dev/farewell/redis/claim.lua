@@ -1,38 +1,51 @@
--- Claims due sessions of one shard for a sweeper, with a lease; re-claims expired leases.
--- KEYS: due, claimed, hold, inflight. ARGV: clock, owner, leaseMs, limit, sessionPrefix,
--- inflightStaleMs. Returns {claims, stale}: claims is flat (key, reason, trackedAt, lastSignalAt,
--- dueAt, attrs) per session; stale lists in-flight records nobody cleared (a node died after its
--- acknowledgement).
+-- Decides the release of due sessions of one shard and claims them for this node with a lease;
+-- takes over the decided releases whose lease ran out (their node died or lost its replies).
+-- A decided release keeps its session hash (key, reason, times, attributes, release id) until
+-- ack.lua says its actions completed.
+-- KEYS: due, claimed, hold. ARGV: clock, owner, leaseMs, limit, sessionPrefix, idPrefix.
+-- Returns flat (key, reason, trackedAt, lastSignalAt, dueAt, attrs, releaseId, releasedAt,
+-- takenOver) per session.
 local now = clock()
-local stale = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now - tonumber(ARGV[6]), 'LIMIT', 0, 100)
-if #stale > 0 then redis.call('ZREM', KEYS[4], unpack(stale)) end
-if redis.call('EXISTS', KEYS[3]) == 1 then return {{}, stale} end
 local lease = now + tonumber(ARGV[3])
 local limit = tonumber(ARGV[4])
 local out, taken = {}, 0
-local function take(k)
-  local sk = ARGV[5] .. k
-  local h, n = hash(sk)
-  redis.call('ZREM', KEYS[1], k)
-  if n == 0 then
-    redis.call('ZREM', KEYS[2], k)
-    return
-  end
-  redis.call('ZADD', KEYS[2], lease, k)
-  redis.call('HSET', sk, 'cl', ARGV[2])
-  local dl = tonumber(h.dl)
+local function emit(k, h, takenOver)
   out[#out + 1] = k
-  out[#out + 1] = reason(h)
+  out[#out + 1] = h.rr
   out[#out + 1] = tonumber(h.tr)
   out[#out + 1] = tonumber(h.ls)
-  out[#out + 1] = dl
+  out[#out + 1] = tonumber(h.dl)
   out[#out + 1] = h.at or ''
+  out[#out + 1] = h.rid
+  out[#out + 1] = tonumber(h.rat)
+  out[#out + 1] = takenOver
   taken = taken + 1
 end
-for _, k in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)) do take(k) end
-if taken < limit then
-  for _, k in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit - taken)) do
-    take(k)
+for _, k in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)) do
+  local sk = ARGV[5] .. k
+  local h, n = hash(sk)
+  if n == 0 or not h.rid then
+    redis.call('ZREM', KEYS[2], k)
+  else
+    redis.call('ZADD', KEYS[2], lease, k)
+    redis.call('HSET', sk, 'cl', ARGV[2])
+    emit(k, h, 1)
   end
 end
-return {out, stale}
+-- A recovery hold says deadlines may be stale: decide nothing new while it lasts.
+if taken < limit and redis.call('EXISTS', KEYS[3]) == 0 then
+  for _, k in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit - taken)) do
+    local sk = ARGV[5] .. k
+    local h, n = hash(sk)
+    redis.call('ZREM', KEYS[1], k)
+    if n > 0 then
+      h.rr = reason(h)
+      h.rid = ARGV[6] .. '.' .. (taken + 1)
+      h.rat = str(now)
+      redis.call('HSET', sk, 'cl', ARGV[2], 'rr', h.rr, 'rid', h.rid, 'rat', h.rat)
+      redis.call('ZADD', KEYS[2], lease, k)
+      emit(k, h, 0)
+    end
+  end
+end
+return out

@@ -16,7 +16,7 @@ if n == 0 then
   end
   h = {st = 'L', tr = str(at), ls = str(at)}
 else
-  if h.cl then return {'RELEASED', 0, reason(h)} end
+  if h.cl then return {'RELEASED', 0, h.rr or reason(h)} end
   -- Due but not claimed yet: the session is over, unless a recovery hold says deadlines are stale.
   if tonumber(h.dl) <= now and ARGV[8] ~= '1' and redis.call('EXISTS', KEYS[3]) == 0 then
     return {'RELEASED', 0, reason(h)}

@@ -36,9 +36,12 @@ final class ReleaseRun {
   private volatile CompletableFuture<?> current;
   private volatile Runnable cancelRetry;
 
-  ReleaseRun(ReleasePipeline pipeline, Release release) {
+  private final CompletableFuture<Boolean> actedOrNull;
+
+  ReleaseRun(ReleasePipeline pipeline, Release release, CompletableFuture<Boolean> actedOrNull) {
     this.pipeline = pipeline;
     this.release = release;
+    this.actedOrNull = actedOrNull;
   }
 
   void start() {
@@ -236,6 +239,7 @@ final class ReleaseRun {
       return false;
     }
     pipeline.ended(this, outcome);
+    ReleasePipeline.complete(actedOrNull, outcome != Outcome.ABANDONED);
     return true;
   }
 }
