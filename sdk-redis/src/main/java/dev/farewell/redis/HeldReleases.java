@@ -87,7 +87,7 @@ final class HeldReleases {
       List<Held> list = shard.getValue();
       for (int from = 0; from < list.size(); from += BATCH) {
         List<Held> batch = list.subList(from, Math.min(list.size(), from + BATCH));
-        List<String> args = new ArrayList<>(List.of(store.clock(), store.owner,
+        List<String> args = new ArrayList<>(List.of(store.owner,
             Long.toString(store.claimLease.toMillis()), shard.getKey().sessionPrefix()));
         for (Held h : batch) {
           args.add(h.sessionKey());
@@ -119,7 +119,7 @@ final class HeldReleases {
         for (int from = 0; from < list.size(); from += BATCH) {
           List<Held> batch = list.subList(from, Math.min(list.size(), from + BATCH));
           Keys.Shard keys = shard.getKey();
-          List<String> args = new ArrayList<>(List.of(store.clock(),
+          List<String> args = new ArrayList<>(List.of(
               Long.toString(store.rules.tombstoneTtl().toMillis()),
               Long.toString(store.maximumTombstonesPerShard), keys.sessionPrefix(),
               keys.tombPrefix(), Long.toString(store.rules.openTimeout().toMillis())));

@@ -26,7 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
@@ -72,7 +71,6 @@ public final class RedisSessionStore implements SessionStore {
   final Duration recoveryGrace;
   private final boolean coalesceHeartbeats;
   private final long maximumLocalSessions;
-  private final LongSupplier fixedClock;
   final int maximumReleasesInFlight;
   private final Duration closeTimeout;
   private final AtomicReference<StoreContext> context = new AtomicReference<>();
@@ -101,7 +99,6 @@ public final class RedisSessionStore implements SessionStore {
     this.recoveryGrace = builder.recoveryGrace;
     this.coalesceHeartbeats = builder.coalesceHeartbeats;
     this.maximumLocalSessions = builder.maximumLocalSessions;
-    this.fixedClock = builder.fixedClock;
     this.maximumReleasesInFlight = builder.maximumReleasesInFlight;
     this.closeTimeout = builder.closeTimeout;
   }
@@ -185,7 +182,6 @@ public final class RedisSessionStore implements SessionStore {
 
   List<String> signalArgs(Signal signal, long ageMillis, boolean force) {
     return List.of(
-        clock(),
         signal.type().name(),
         signal.pageId(),
         Long.toString(signal.sequence()),
@@ -239,7 +235,7 @@ public final class RedisSessionStore implements SessionStore {
     return result(Scripts.TRACK.run(client,
         List.of(shard.due(), shard.claimed(), shard.hold(), shard.session(sessionKey),
             shard.tomb(sessionKey)),
-        List.of(clock(), AttributeCodec.encode(attributes), attributes.isEmpty() ? "0" : "1",
+        List.of(AttributeCodec.encode(attributes), attributes.isEmpty() ? "0" : "1",
             Long.toString(rules.openTimeout().toMillis()),
             Long.toString(maximumSessionsPerShard), sessionKey)));
   }
@@ -280,7 +276,7 @@ public final class RedisSessionStore implements SessionStore {
     Keys.Shard shard = keys.shardOf(sessionKey);
     List<?> reply = (List<?>) Scripts.RELEASE.run(client,
         List.of(shard.due(), shard.claimed(), shard.hold(), shard.session(sessionKey)),
-        List.of(clock(), reason.name(), owner, Long.toString(claimLease.toMillis()), releaseId,
+        List.of(reason.name(), owner, Long.toString(claimLease.toMillis()), releaseId,
             sessionKey));
     if (Scripts.number(reply.get(0)) != 1) {
       return false;
@@ -410,11 +406,8 @@ public final class RedisSessionStore implements SessionStore {
 
   /** Now for the views: dashboards tolerate the node's clock. */
   private long nowMillis() {
-    return fixedClock == null ? System.currentTimeMillis() : fixedClock.getAsLong();
-  }
-
-  String clock() {
-    return fixedClock == null ? "" : Long.toString(fixedClock.getAsLong());
+    StoreContext ctx = context();
+    return ctx.toInstant(ctx.ticker().read()).toEpochMilli();
   }
 
   StoreContext context() {
@@ -443,7 +436,6 @@ public final class RedisSessionStore implements SessionStore {
     private Duration recoveryGrace = Duration.ofSeconds(10);
     private boolean coalesceHeartbeats = true;
     private long maximumLocalSessions = 100_000;
-    private LongSupplier fixedClock;
     private int maximumReleasesInFlight = 1_000;
     private Duration closeTimeout = Duration.ofSeconds(10);
     private final Arguments.SetOnce set = new Arguments.SetOnce();
@@ -568,13 +560,6 @@ public final class RedisSessionStore implements SessionStore {
       }
       set.mark("maximumLocalSessions");
       this.maximumLocalSessions = maximum;
-      return this;
-    }
-
-    /** Tests: the scripts read this clock (epoch millis) instead of Redis's. */
-    Builder fixedClock(LongSupplier clock) {
-      set.mark("fixedClock");
-      this.fixedClock = requireNonNull(clock, "clock");
       return this;
     }
 

@@ -30,7 +30,7 @@ enum Scripts {
   private final String sha;
 
   Scripts(String file) {
-    this.source = read("prelude.lua") + "\n" + read(file);
+    this.source = read("clock.lua") + "\n" + read("prelude.lua") + "\n" + read(file);
     this.sha = sha1(source);
   }
 

@@ -161,7 +161,7 @@ final class Sweeper {
   private int sweep(Keys.Shard shard, int limit) {
     List<?> flat = (List<?>) Scripts.CLAIM.run(store.client,
         List.of(shard.due(), shard.claimed(), shard.hold()),
-        List.of(store.clock(), store.owner, Long.toString(store.claimLease.toMillis()),
+        List.of(store.owner, Long.toString(store.claimLease.toMillis()),
             Integer.toString(limit), shard.sessionPrefix(), UUID.randomUUID().toString()));
     int taken = 0;
     for (int i = 0; i < flat.size(); i += 9) {

@@ -2,12 +2,12 @@
 -- takes over the decided releases whose lease ran out (their node died or lost its replies).
 -- A decided release keeps its session hash (key, reason, times, attributes, release id) until
 -- ack.lua says its actions completed.
--- KEYS: due, claimed, hold. ARGV: clock, owner, leaseMs, limit, sessionPrefix, idPrefix.
+-- KEYS: due, claimed, hold. ARGV: owner, leaseMs, limit, sessionPrefix, idPrefix.
 -- Returns flat (key, reason, trackedAt, lastSignalAt, dueAt, attrs, releaseId, releasedAt,
 -- takenOver) per session.
 local now = clock()
-local lease = now + tonumber(ARGV[3])
-local limit = tonumber(ARGV[4])
+local lease = now + tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
 local out, taken = {}, 0
 local function emit(k, h, takenOver)
   out[#out + 1] = k
@@ -22,27 +22,27 @@ local function emit(k, h, takenOver)
   taken = taken + 1
 end
 for _, k in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)) do
-  local sk = ARGV[5] .. k
+  local sk = ARGV[4] .. k
   local h, n = hash(sk)
   if n == 0 or not h.rid then
     redis.call('ZREM', KEYS[2], k)
   else
     redis.call('ZADD', KEYS[2], lease, k)
-    redis.call('HSET', sk, 'cl', ARGV[2])
+    redis.call('HSET', sk, 'cl', ARGV[1])
     emit(k, h, 1)
   end
 end
 -- A recovery hold says deadlines may be stale: decide nothing new while it lasts.
 if taken < limit and redis.call('EXISTS', KEYS[3]) == 0 then
   for _, k in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit - taken)) do
-    local sk = ARGV[5] .. k
+    local sk = ARGV[4] .. k
     local h, n = hash(sk)
     redis.call('ZREM', KEYS[1], k)
     if n > 0 then
       h.rr = reason(h)
-      h.rid = ARGV[6] .. '.' .. (taken + 1)
+      h.rid = ARGV[5] .. '.' .. (taken + 1)
       h.rat = str(now)
-      redis.call('HSET', sk, 'cl', ARGV[2], 'rr', h.rr, 'rid', h.rid, 'rat', h.rat)
+      redis.call('HSET', sk, 'cl', ARGV[1], 'rr', h.rr, 'rid', h.rid, 'rat', h.rat)
       redis.call('ZADD', KEYS[2], lease, k)
       emit(k, h, 0)
     end

@@ -31,9 +31,9 @@ import redis.clients.jedis.RedisClient;
  */
 class RedisStoreRulesTest {
 
-  private final FakeTime time = new FakeTime();
   private final List<Release> releases = new CopyOnWriteArrayList<>();
   private final String prefix = TestRedis.uniquePrefix();
+  private final FakeTime time = new FakeTime(prefix);
   private final RedisClient redis = RedisClient.create(TestRedis.uri());
   private Farewell farewell;
   private RedisSessionStore store;
@@ -48,7 +48,6 @@ class RedisStoreRulesTest {
         .keyPrefix(prefix)
         .sweepInterval(Duration.ofHours(1))
         .coalesceHeartbeats(coalesce)
-        .fixedClock(time::millis)
         .build();
     farewell = builder.ticker(time).releaseExecutor(Runnable::run).onRelease(releases::add)
         .store(store).build();
@@ -61,6 +60,7 @@ class RedisStoreRulesTest {
       farewell.close();
     }
     redis.close();
+    time.close();
   }
 
   private void advance(long seconds) {
@@ -458,7 +458,7 @@ class RedisStoreRulesTest {
   @Test
   void signalsAreSpreadOverShardsWithOneHashTagEach() {
     RedisSessionStore store = RedisSessionStore.newBuilder().redisUri(TestRedis.uri())
-        .keyPrefix(prefix).shards(8).sweepInterval(Duration.ofHours(1)).fixedClock(time::millis)
+        .keyPrefix(prefix).shards(8).sweepInterval(Duration.ofHours(1))
         .build();
     farewell = Farewell.newBuilder().ticker(time).releaseExecutor(Runnable::run)
         .onRelease(releases::add).store(store).build();
@@ -509,7 +509,7 @@ class RedisStoreRulesTest {
   void clientOfTheApplicationIsUsedAndLeftOpen() {
     try (RedisClient own = RedisClient.create(TestRedis.uri())) {
       RedisSessionStore store = RedisSessionStore.newBuilder().client(own).keyPrefix(prefix)
-          .sweepInterval(Duration.ofHours(1)).fixedClock(time::millis).build();
+          .sweepInterval(Duration.ofHours(1)).build();
       Farewell engine = Farewell.newBuilder().ticker(time).releaseExecutor(Runnable::run)
           .onRelease(releases::add).store(store).build();
       engine.signal(Signal.of(OPEN, "s", "a", 1));

@@ -30,8 +30,8 @@ class ReleaseUntilActedTest {
 
   private static final Duration LEASE = Duration.ofSeconds(5);
 
-  private final FakeTime time = new FakeTime();
   private final String prefix = TestRedis.uniquePrefix();
+  private final FakeTime time = new FakeTime(prefix);
   private final RedisClient redis = RedisClient.create(TestRedis.uri());
   private final List<Node> nodes = new ArrayList<>();
 
@@ -51,7 +51,6 @@ class ReleaseUntilActedTest {
           .claimLease(LEASE)
           .closeTimeout(Duration.ofMillis(50))
           .maximumReleasesInFlight(maximumInFlight)
-          .fixedClock(time::millis)
           .build();
       farewell = Farewell.newBuilder()
           .ticker(time)
@@ -84,6 +83,7 @@ class ReleaseUntilActedTest {
   void close() {
     nodes.forEach(node -> node.farewell.close());
     redis.close();
+    time.close();
   }
 
   private String session(String key) {
