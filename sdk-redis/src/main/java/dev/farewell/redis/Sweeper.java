@@ -10,6 +10,8 @@ import dev.farewell.spi.StoreContext;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -20,6 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -221,12 +224,7 @@ final class Sweeper {
       }
       throw e;
     }
-    long graceMillis = store.recoveryGrace.toMillis();
-    try (AbstractPipeline pipeline = store.client.pipelined()) {
-      for (Keys.Shard shard : store.keys.shards()) {
-        pipeline.set(shard.hold(), store.owner, SetParams.setParams().px(graceMillis));
-      }
-    }
+    holdShardsAtRisk();
     writeOfflineTracks();
     int written = store.seen.unwrittenCount();
     flushUnwritten(true, true);
@@ -240,6 +238,41 @@ final class Sweeper {
     logger.info("Redis reachable again: wrote {} signals seen meanwhile; sweeping resumes in {}",
         written, store.recoveryGrace);
     return true;
+  }
+
+  /**
+   * Holds the shards of the sessions whose deadlines in Redis may be stale because this node could
+   * not write what their pages said (signals kept while Redis could not serve, coalesced beats now
+   * overdue, tracks), so that no node releases them before this node wrote them. Other shards
+   * are not held: a blip of one node does not stop the others from releasing. Checks every reply.
+   */
+  private void holdShardsAtRisk() {
+    Set<Keys.Shard> atRisk = new LinkedHashSet<>();
+    for (Map.Entry<PageRef, Unwritten> entry
+        : store.seen.dueForWriting(context.ticker().read(), false)) {
+      atRisk.add(store.keys.shardOf(entry.getKey().sessionKey()));
+    }
+    for (String key : store.offlineTracks.keySet()) {
+      atRisk.add(store.keys.shardOf(key));
+    }
+    if (atRisk.isEmpty()) {
+      return;
+    }
+    long graceMillis = store.recoveryGrace.toMillis();
+    Map<Keys.Shard, Response<String>> replies = new LinkedHashMap<>();
+    try (AbstractPipeline pipeline = store.client.pipelined()) {
+      for (Keys.Shard shard : atRisk) {
+        replies.put(shard, pipeline.set(shard.hold(), store.owner,
+            SetParams.setParams().px(graceMillis)));
+      }
+    }
+    for (Map.Entry<Keys.Shard, Response<String>> reply : replies.entrySet()) {
+      String answer = reply.getValue().get();
+      if (!"OK".equals(answer)) {
+        throw new IllegalStateException("Redis answered " + answer + " to the hold of shard "
+            + reply.getKey().index());
+      }
+    }
   }
 
   /** Writes the tracks and releases kept while Redis was unreachable, if any are left. */

@@ -1,0 +1,152 @@
+package dev.farewell.redis;
+
+import static dev.farewell.SignalType.OPEN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.awaitility.Awaitility.await;
+
+import dev.farewell.Farewell;
+import dev.farewell.Release;
+import dev.farewell.Signal;
+import dev.farewell.SignalResult.Status;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Redis trouble as a node meets it, with real sockets and a real Redis: replies lost on the way
+ * back, a node cut off for a while, and a Redis that answers but cannot serve (BUSY, READONLY).
+ */
+class RedisTroubleTest {
+
+  private final String prefix = TestRedis.uniquePrefix();
+  private final List<Release> releases = new CopyOnWriteArrayList<>();
+
+  private Farewell node(URI redis, int shards) {
+    RedisSessionStore store = RedisSessionStore.newBuilder()
+        .redisUri(redis)
+        .keyPrefix(prefix)
+        .shards(shards)
+        .sweepInterval(Duration.ofHours(1))
+        .claimLease(Duration.ofSeconds(1))
+        .recoveryGrace(Duration.ofMillis(200))
+        .closeTimeout(Duration.ofMillis(100))
+        .build();
+    return Farewell.newBuilder().onRelease(releases::add).store(store).build();
+  }
+
+  @Test
+  void explicitReleaseWhoseReplyWasLostIsActedOnOnceWithItsId() throws Exception {
+    URI redisUri = TestRedis.uri();
+    try (RedisProxy proxy = new RedisProxy(redisUri);
+        RedisClient redis = RedisClient.create(redisUri);
+        Farewell node = node(proxy.uri(), 1)) {
+      node.track("s", Map.of("user", "ada"));
+      proxy.loseReplies();
+      assertThat(node.release("s")).as("kept for when Redis answers again").isTrue();
+      String decided = redis.hget("{" + prefix + ":0}:s:s", "rid");
+      assertThat(decided).as("the script ran; only its reply was lost").isNotNull();
+
+      proxy.restore();
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        node.cleanUp();
+        return !releases.isEmpty() && !redis.exists("{" + prefix + ":0}:s:s");
+      });
+      // Past the lease: nobody takes the release over, it was forgotten once acted on.
+      await().pollDelay(Duration.ofMillis(1_500)).until(() -> true);
+      node.cleanUp();
+      assertThat(releases).singleElement().satisfies(release -> {
+        assertThat(release.releaseId()).isEqualTo(decided);
+        assertThat(release.attributes()).containsEntry("user", "ada");
+      });
+    }
+  }
+
+  @Test
+  void recoveryOfOneNodeHoldsOnlyTheShardsOfWhatItCouldNotWrite() throws Exception {
+    URI redisUri = TestRedis.uri();
+    Keys keys = new Keys(prefix, 8);
+    try (RedisProxy proxy = new RedisProxy(redisUri);
+        RedisClient redis = RedisClient.create(redisUri);
+        Farewell node = node(proxy.uri(), 8)) {
+      proxy.cut();
+      assertThat(node.signal(Signal.of(OPEN, "x", "p", 1)).status()).isEqualTo(Status.LIVE);
+      proxy.restore();
+      node.cleanUp();
+      assertThat(redis.exists(keys.shardOf("x").hold())).isTrue();
+      for (Keys.Shard shard : keys.shards()) {
+        if (shard != keys.shardOf("x")) {
+          assertThat(redis.exists(shard.hold())).as("shard %d held", shard.index()).isFalse();
+        }
+      }
+      assertThat(node.session("x")).isPresent();
+    }
+  }
+
+  @Test
+  void redisBusyWithAScriptTakesTheOutagePathAndTheSignalsAreWrittenAfterIt() throws Exception {
+    try (RedisServer server = RedisServer.start();
+        Jedis admin = new Jedis(server.uri());
+        Farewell node = node(server.uri(), 1)) {
+      node.signal(Signal.of(OPEN, "s", "p", 1));
+      admin.configSet("busy-reply-threshold", "100");
+      Thread busy = new Thread(() -> {
+        try (RedisClient other = RedisClient.create(server.uri())) {
+          other.eval("local i = 0 while true do i = i + 1 end", 0);
+        } catch (RuntimeException killed) {
+          // SCRIPT KILL ends it
+        }
+      });
+      busy.start();
+      await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+
+      assertThatCode(() -> {
+        assertThat(node.signal(Signal.of(OPEN, "t", "p", 1)).status()).isEqualTo(Status.LIVE);
+        node.track("u", Map.of("user", "ada"));
+        assertThat(node.release("s")).isTrue();
+      }).as("BUSY is an outage, not an error for the application").doesNotThrowAnyException();
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        try {
+          admin.scriptKill();
+        } catch (RuntimeException notBusyAnyMore) {
+          // killed already
+        }
+        busy.join(100);
+        return !busy.isAlive();
+      });
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        node.cleanUp();
+        return node.session("t").isPresent() && node.session("u").isPresent()
+            && releases.size() == 1;
+      });
+      assertThat(releases.get(0).sessionKey()).isEqualTo("s");
+    }
+  }
+
+  @Test
+  void redisThatBecameAReadOnlyReplicaTakesTheOutagePath() throws Exception {
+    try (RedisServer server = RedisServer.start();
+        Jedis admin = new Jedis(server.uri());
+        Farewell node = node(server.uri(), 1)) {
+      node.signal(Signal.of(OPEN, "s", "p", 1));
+      // A stale master after a failover: now a replica of a master it cannot reach.
+      admin.replicaof("127.0.0.1", TestRedis.freePort());
+      assertThatCode(() -> {
+        assertThat(node.signal(Signal.of(OPEN, "t", "p", 1)).status()).isEqualTo(Status.LIVE);
+        node.track("u");
+      }).as("READONLY is an outage").doesNotThrowAnyException();
+
+      admin.replicaofNoOne();
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        node.cleanUp();
+        return node.session("t").isPresent() && node.session("u").isPresent();
+      });
+    }
+  }
+}
