@@ -19,7 +19,7 @@ final class Keys {
       String claimed,
       String hold,
       String tombs,
-      String inflight,
+      String epoch,
       String sessionPrefix,
       String tombPrefix) {
 
@@ -45,7 +45,7 @@ final class Keys {
               tag + ":claimed",
               tag + ":hold",
               tag + ":tombs",
-              tag + ":inflight",
+              tag + ":epoch",
               tag + ":s:",
               tag + ":t:"));
     }

@@ -23,12 +23,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -87,6 +89,9 @@ public final class RedisSessionStore implements SessionStore {
   /** Releases asked for while Redis could not serve; at most maximumLocalSessions. */
   final Map<String, Kept> offlineReleases = new ConcurrentHashMap<>();
 
+  final AtomicLong dataLosses = new AtomicLong();
+  private volatile List<String> warnings = List.of();
+
   /** A release asked for while Redis could not serve (or its reply was lost), with its id. */
   record Kept(ReleaseReason reason, String releaseId) {}
 
@@ -130,6 +135,7 @@ public final class RedisSessionStore implements SessionStore {
             rules.hiddenTimeout().plus(rules.heartbeatTimeout()),
             maximumLocalSessions,
             coalesceHeartbeats);
+    this.warnings = checkConfiguration();
     this.held = new HeldReleases(this, context);
     this.sweeper = new Sweeper(this, context, held);
     sweeper.start();
@@ -386,6 +392,41 @@ public final class RedisSessionStore implements SessionStore {
         client.close();
       }
     }
+  }
+
+  /**
+   * Returns this node's view of the store now: whether Redis serves it, its backlog and what it
+   * took over. Cheap (no call to Redis); safe from any thread.
+   *
+   * @throws IllegalStateException if the store was not started by an engine
+   */
+  public RedisStoreHealth health() {
+    context();
+    return new RedisStoreHealth(!down, held.size(), held.takenOver(), seen.unwrittenCount(),
+        offlineTracks.size(), offlineReleases.size(), dataLosses.get(), warnings);
+  }
+
+  /**
+   * Reads Redis's eviction policy: any other than {@code noeviction} may drop a session hash under
+   * memory pressure, and a session dropped so is never released. Managed Redis services may refuse
+   * CONFIG; then nothing is checked.
+   */
+  private List<String> checkConfiguration() {
+    try {
+      List<?> reply = (List<?>) client.sendCommand(Protocol.Command.CONFIG, "GET",
+          "maxmemory-policy");
+      String value = reply.size() < 2 ? "noeviction" : Scripts.text(reply.get(1));
+      if (!"noeviction".equals(value)) {
+        String warning = "Redis evicts keys under memory pressure (maxmemory-policy " + value
+            + "): a session it evicts is never released; set maxmemory-policy noeviction";
+        logger.warn(warning);
+        return List.of(warning);
+      }
+    } catch (RuntimeException e) {
+      logger.info("Could not read Redis's maxmemory-policy ({}); make sure it is noeviction",
+          e.toString());
+    }
+    return List.of();
   }
 
   /** Takes the outage path for errors that mean Redis cannot serve now; rethrows the others. */

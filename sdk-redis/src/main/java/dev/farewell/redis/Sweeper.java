@@ -40,6 +40,8 @@ final class Sweeper {
   private final ReentrantLock lock = new ReentrantLock();
   private final ScheduledExecutorService timer;
   private final HeldReleases held;
+  /** The epoch of each shard's data as this node last saw it. */
+  private final Map<Keys.Shard, String> epochs = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile long pausedUntil;
   private volatile boolean paused;
   private boolean closed;
@@ -162,10 +164,26 @@ final class Sweeper {
    * whose lease ran out, then hands them to the release actions; returns how many it took.
    */
   private int sweep(Keys.Shard shard, int limit) {
-    List<?> flat = (List<?>) Scripts.CLAIM.run(store.client,
-        List.of(shard.due(), shard.claimed(), shard.hold()),
+    String known = epochs.getOrDefault(shard, "");
+    List<?> reply = (List<?>) Scripts.CLAIM.run(store.client,
+        List.of(shard.due(), shard.claimed(), shard.hold(), shard.epoch()),
         List.of(store.owner, Long.toString(store.claimLease.toMillis()),
-            Integer.toString(limit), shard.sessionPrefix(), UUID.randomUUID().toString()));
+            Integer.toString(limit), shard.sessionPrefix(), UUID.randomUUID().toString(), known,
+            Long.toString(store.recoveryGrace.toMillis())));
+    if (Scripts.text(reply.get(0)).equals("EPOCH")) {
+      epochs.put(shard, Scripts.text(reply.get(1)));
+      if (Scripts.number(reply.get(2)) == 1) {
+        store.dataLosses.incrementAndGet();
+        logger.error("Redis lost the data of shard {} (its epoch changed from {} to {}: a restart "
+            + "without its data, a FLUSHALL or a failover to a replica that lagged): sessions "
+            + "that had no signal since are lost, a page of a released session may start it "
+            + "again (released twice), beating sessions come back without attributes; the shard "
+            + "is held for {} so that beating pages write their sessions first", shard.index(),
+            known, Scripts.text(reply.get(1)), store.recoveryGrace);
+      }
+      return sweep(shard, limit);
+    }
+    List<?> flat = (List<?>) reply.get(1);
     int taken = 0;
     for (int i = 0; i < flat.size(); i += 9) {
       Release release = new Release(Scripts.text(flat.get(i)),

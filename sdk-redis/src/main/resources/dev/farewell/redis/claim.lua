@@ -2,9 +2,28 @@
 -- takes over the decided releases whose lease ran out (their node died or lost its replies).
 -- A decided release keeps its session hash (key, reason, times, attributes, release id) until
 -- ack.lua says its actions completed.
--- KEYS: due, claimed, hold. ARGV: owner, leaseMs, limit, sessionPrefix, idPrefix.
--- Returns flat (key, reason, trackedAt, lastSignalAt, dueAt, attrs, releaseId, releasedAt,
--- takenOver) per session.
+-- The epoch key names the shard's data: a node that knew another epoch (or finds none) learns
+-- that Redis lost data (restart without it, FLUSHALL, failover to an empty replica); the shard is
+-- then held for the recovery grace, so that beating pages write their sessions again first.
+-- KEYS: due, claimed, hold, epoch. ARGV: owner, leaseMs, limit, sessionPrefix, idPrefix,
+-- knownEpoch (empty at start), recoveryGraceMs.
+-- Returns {'OK', flat} with flat (key, reason, trackedAt, lastSignalAt, dueAt, attrs, releaseId,
+-- releasedAt, takenOver) per session, or {'EPOCH', epoch, lost} when the epoch is not the known one.
+local epoch = redis.call('GET', KEYS[4])
+if epoch ~= ARGV[6] then
+  local lost = 0
+  if not epoch then
+    epoch = ARGV[5]
+    redis.call('SET', KEYS[4], epoch)
+    if ARGV[6] ~= '' then
+      lost = 1
+      redis.call('SET', KEYS[3], 'epoch', 'PX', ARGV[7])
+    end
+  elseif ARGV[6] ~= '' then
+    lost = 1
+  end
+  return {'EPOCH', epoch, lost}
+end
 local now = clock()
 local lease = now + tonumber(ARGV[2])
 local limit = tonumber(ARGV[3])
@@ -48,4 +67,4 @@ if taken < limit and redis.call('EXISTS', KEYS[3]) == 0 then
     end
   end
 end
-return out
+return {'OK', out}

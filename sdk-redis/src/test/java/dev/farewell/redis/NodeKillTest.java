@@ -24,6 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,10 +91,14 @@ class NodeKillTest {
       Map<String, Set<String>> ids = new HashMap<>();
       Map<String, Integer> done = new HashMap<>();
       Map<String, Set<String>> startedOn = new HashMap<>();
-      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-        read(ids, done, startedOn);
-        return ended.stream().allMatch(done::containsKey);
-      });
+      try {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+          read(ids, done, startedOn);
+          return ended.stream().allMatch(done::containsKey);
+        });
+      } catch (ConditionTimeoutException e) {
+        // Some were lost: the figures below say how many.
+      }
       // Let whatever else would happen (a false release of a beating session) happen.
       await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
       read(ids, done, startedOn);

@@ -26,9 +26,10 @@ class RedisTroubleTest {
 
   private final String prefix = TestRedis.uniquePrefix();
   private final List<Release> releases = new CopyOnWriteArrayList<>();
+  private RedisSessionStore store;
 
   private Farewell node(URI redis, int shards) {
-    RedisSessionStore store = RedisSessionStore.newBuilder()
+    store = RedisSessionStore.newBuilder()
         .redisUri(redis)
         .keyPrefix(prefix)
         .shards(shards)
@@ -146,6 +147,62 @@ class RedisTroubleTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> {
         node.cleanUp();
         return node.session("t").isPresent() && node.session("u").isPresent();
+      });
+    }
+  }
+
+  @Test
+  void lossOfRedisDataIsDetectedByTheEpochAndHoldsTheShard() {
+    URI redisUri = TestRedis.uri();
+    try (RedisClient redis = RedisClient.create(redisUri);
+        Farewell node = node(redisUri, 1)) {
+      node.signal(Signal.of(OPEN, "s", "p", 1));
+      node.cleanUp();
+      assertThat(store.health().dataLossesDetected()).isZero();
+      // What a restart without data or a FLUSHALL does to this application's keys.
+      redis.del(redis.keys("{" + prefix + ":*").toArray(String[]::new));
+      node.cleanUp();
+      assertThat(store.health().dataLossesDetected()).isEqualTo(1);
+      assertThat(redis.exists("{" + prefix + ":0}:hold")).isTrue();
+      assertThat(redis.exists("{" + prefix + ":0}:epoch")).isTrue();
+      node.cleanUp();
+      assertThat(store.health().dataLossesDetected()).as("told once").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void evictionPolicyThatMayDropSessionsIsWarnedAtStart() throws Exception {
+    try (RedisServer server = RedisServer.start();
+        Jedis admin = new Jedis(server.uri())) {
+      admin.configSet("maxmemory-policy", "allkeys-lru");
+      try (Farewell node = node(server.uri(), 1)) {
+        assertThat(store.health().warnings()).singleElement().asString()
+            .contains("maxmemory-policy allkeys-lru");
+      }
+      admin.configSet("maxmemory-policy", "noeviction");
+      try (Farewell node = node(server.uri(), 1)) {
+        assertThat(store.health().warnings()).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void healthTellsTheOutageAndWhatIsKeptMeanwhile() throws Exception {
+    try (RedisProxy proxy = new RedisProxy(TestRedis.uri());
+        Farewell node = node(proxy.uri(), 1)) {
+      node.signal(Signal.of(OPEN, "s", "p", 1));
+      assertThat(store.health().redisUp()).isTrue();
+      proxy.cut();
+      node.track("t");
+      node.release("s");
+      RedisStoreHealth health = store.health();
+      assertThat(health.redisUp()).isFalse();
+      assertThat(health.keptTracks()).isEqualTo(1);
+      assertThat(health.keptReleases()).isEqualTo(1);
+      proxy.restore();
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        node.cleanUp();
+        return store.health().redisUp() && store.health().keptReleases() == 0;
       });
     }
   }
