@@ -20,6 +20,7 @@ final class Keys {
       String hold,
       String tombs,
       String epoch,
+      String nodes,
       String sessionPrefix,
       String tombPrefix) {
 
@@ -46,6 +47,7 @@ final class Keys {
               tag + ":hold",
               tag + ":tombs",
               tag + ":epoch",
+              tag + ":nodes",
               tag + ":s:",
               tag + ":t:"));
     }

@@ -71,6 +71,7 @@ public final class RedisSessionStore implements SessionStore {
   final Duration sweepInterval;
   final Duration claimLease;
   final Duration recoveryGrace;
+  final Duration partitionGrace;
   private final boolean coalesceHeartbeats;
   private final long maximumLocalSessions;
   final int maximumReleasesInFlight;
@@ -102,6 +103,7 @@ public final class RedisSessionStore implements SessionStore {
     this.sweepInterval = builder.sweepInterval;
     this.claimLease = builder.claimLease;
     this.recoveryGrace = builder.recoveryGrace;
+    this.partitionGrace = builder.partitionGrace;
     this.coalesceHeartbeats = builder.coalesceHeartbeats;
     this.maximumLocalSessions = builder.maximumLocalSessions;
     this.maximumReleasesInFlight = builder.maximumReleasesInFlight;
@@ -379,6 +381,9 @@ public final class RedisSessionStore implements SessionStore {
         logger.warn("Closing while Redis cannot serve: {} signals not written",
             seen.unwrittenCount());
       }
+      if (!down) {
+        sweeper.deregister();
+      }
       if (!held.awaitDrained(closeTimeout.toNanos(), held::forgetActed)) {
         logger.warn("Closing with {} releases whose actions did not finish within {}: the other "
             + "nodes take them over when their lease runs out", held.size(), closeTimeout);
@@ -475,6 +480,7 @@ public final class RedisSessionStore implements SessionStore {
     private Duration sweepInterval = Duration.ofMillis(250);
     private Duration claimLease = Duration.ofSeconds(5);
     private Duration recoveryGrace = Duration.ofSeconds(10);
+    private Duration partitionGrace = Duration.ofSeconds(30);
     private boolean coalesceHeartbeats = true;
     private long maximumLocalSessions = 100_000;
     private int maximumReleasesInFlight = 1_000;
@@ -581,6 +587,25 @@ public final class RedisSessionStore implements SessionStore {
     public Builder recoveryGrace(Duration grace) {
       set.mark("recoveryGrace");
       this.recoveryGrace = Arguments.positive("recoveryGrace", grace);
+      return this;
+    }
+
+    /**
+     * How long the sweepers of the other nodes decide no new release while a node that swept is
+     * missing (it did not sweep by the time it promised: a second, or three sweep intervals). Such
+     * a node may be cut off from Redis while its pages beat to it and it answers them from memory;
+     * a node missing longer is taken for dead. Releases are late by up to this much after a node
+     * crashes (a node that closes says so and holds nobody). Default 30 s; zero turns the hold off.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder partitionGrace(Duration grace) {
+      requireNonNull(grace, "grace");
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("partitionGrace must be >= 0, was " + grace);
+      }
+      set.mark("partitionGrace");
+      this.partitionGrace = grace;
       return this;
     }
 

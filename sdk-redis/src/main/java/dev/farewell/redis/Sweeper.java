@@ -45,6 +45,7 @@ final class Sweeper {
   private volatile long pausedUntil;
   private volatile boolean paused;
   private boolean closed;
+  private String missingNode = "";
   private long lastRenewal;
 
   Sweeper(RedisSessionStore store, StoreContext context, HeldReleases held) {
@@ -146,8 +147,9 @@ final class Sweeper {
   private void sweepAll() {
     for (Keys.Shard shard : store.keys.shards()) {
       while (true) {
-        int room = Math.min(BATCH, store.maximumReleasesInFlight - held.size());
-        if (room <= 0 || sweep(shard, room) < room) {
+        // Swept with no room too: the claim also tells the other nodes this one is alive.
+        int room = Math.max(0, Math.min(BATCH, store.maximumReleasesInFlight - held.size()));
+        if (sweep(shard, room) < room || room == 0) {
           break;
         }
       }
@@ -166,10 +168,11 @@ final class Sweeper {
   private int sweep(Keys.Shard shard, int limit) {
     String known = epochs.getOrDefault(shard, "");
     List<?> reply = (List<?>) Scripts.CLAIM.run(store.client,
-        List.of(shard.due(), shard.claimed(), shard.hold(), shard.epoch()),
+        List.of(shard.due(), shard.claimed(), shard.hold(), shard.epoch(), shard.nodes()),
         List.of(store.owner, Long.toString(store.claimLease.toMillis()),
             Integer.toString(limit), shard.sessionPrefix(), UUID.randomUUID().toString(), known,
-            Long.toString(store.recoveryGrace.toMillis())));
+            Long.toString(store.recoveryGrace.toMillis()), Long.toString(promiseMillis()),
+            Long.toString(store.partitionGrace.toMillis())));
     if (Scripts.text(reply.get(0)).equals("EPOCH")) {
       epochs.put(shard, Scripts.text(reply.get(1)));
       if (Scripts.number(reply.get(2)) == 1) {
@@ -184,6 +187,7 @@ final class Sweeper {
       return sweep(shard, limit);
     }
     List<?> flat = (List<?>) reply.get(1);
+    noteMissing(Scripts.text(reply.get(2)));
     int taken = 0;
     for (int i = 0; i < flat.size(); i += 9) {
       Release release = new Release(Scripts.text(flat.get(i)),
@@ -195,6 +199,29 @@ final class Sweeper {
       taken++;
     }
     return taken;
+  }
+
+  /** By when this node promises to sweep again: a few intervals, at least a second. */
+  private long promiseMillis() {
+    return Math.max(1_000, 3 * store.sweepInterval.toMillis());
+  }
+
+  private void noteMissing(String node) {
+    if (!node.isEmpty() && !node.equals(missingNode)) {
+      logger.warn("Node {} has not swept for longer than it promised: it may be cut off from Redis "
+          + "with pages beating to it, so no new release is decided until it is back or {} has "
+          + "passed", node, store.partitionGrace);
+    }
+    missingNode = node;
+  }
+
+  /** Takes this node off the list of sweeping nodes, so its departure holds nobody. */
+  void deregister() {
+    try (AbstractPipeline pipeline = store.client.pipelined()) {
+      for (Keys.Shard shard : store.keys.shards()) {
+        pipeline.zrem(shard.nodes(), store.owner);
+      }
+    }
   }
 
   private static Instant instant(Object millis) {

@@ -5,10 +5,14 @@
 -- The epoch key names the shard's data: a node that knew another epoch (or finds none) learns
 -- that Redis lost data (restart without it, FLUSHALL, failover to an empty replica); the shard is
 -- then held for the recovery grace, so that beating pages write their sessions again first.
--- KEYS: due, claimed, hold, epoch. ARGV: owner, leaseMs, limit, sessionPrefix, idPrefix,
--- knownEpoch (empty at start), recoveryGraceMs.
--- Returns {'OK', flat} with flat (key, reason, trackedAt, lastSignalAt, dueAt, attrs, releaseId,
--- releasedAt, takenOver) per session, or {'EPOCH', epoch, lost} when the epoch is not the known one.
+-- The nodes key lists the sweeping nodes, each with the time by which it promises to sweep again:
+-- while a node that swept is missing (past its promise, for less than the partition grace) it may
+-- be cut off from Redis with pages beating to it, so no new release is decided.
+-- KEYS: due, claimed, hold, epoch, nodes. ARGV: owner, leaseMs, limit, sessionPrefix, idPrefix,
+-- knownEpoch (empty at start), recoveryGraceMs, promiseMs, partitionGraceMs.
+-- Returns {'OK', flat, missingNode} with flat (key, reason, trackedAt, lastSignalAt, dueAt, attrs,
+-- releaseId, releasedAt, takenOver) per session, or {'EPOCH', epoch, lost} when the epoch is not
+-- the known one.
 local epoch = redis.call('GET', KEYS[4])
 if epoch ~= ARGV[6] then
   local lost = 0
@@ -25,6 +29,9 @@ if epoch ~= ARGV[6] then
   return {'EPOCH', epoch, lost}
 end
 local now = clock()
+redis.call('ZADD', KEYS[5], now + tonumber(ARGV[8]), ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - tonumber(ARGV[9]))
+local missing = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', '(' .. now, 'LIMIT', 0, 1)[1] or ''
 local lease = now + tonumber(ARGV[2])
 local limit = tonumber(ARGV[3])
 local out, taken = {}, 0
@@ -51,8 +58,9 @@ for _, k in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0,
     emit(k, h, 1)
   end
 end
--- A recovery hold says deadlines may be stale: decide nothing new while it lasts.
-if taken < limit and redis.call('EXISTS', KEYS[3]) == 0 then
+-- A recovery hold says deadlines may be stale, a missing node that its signals may be unwritten:
+-- decide nothing new meanwhile.
+if taken < limit and missing == '' and redis.call('EXISTS', KEYS[3]) == 0 then
   for _, k in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit - taken)) do
     local sk = ARGV[4] .. k
     local h, n = hash(sk)
@@ -67,4 +75,4 @@ if taken < limit and redis.call('EXISTS', KEYS[3]) == 0 then
     end
   end
 end
-return {'OK', out}
+return {'OK', out, missing}

@@ -58,6 +58,7 @@ public final class KilledNode {
         .sweepInterval(Duration.ofMillis(100))
         .claimLease(LEASE)
         .recoveryGrace(Duration.ofSeconds(2))
+        .partitionGrace(Duration.ofMillis(1_500))
         .build();
     Farewell farewell = Farewell.newBuilder()
         .heartbeatInterval(INTERVAL)

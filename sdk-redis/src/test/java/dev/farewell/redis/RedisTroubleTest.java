@@ -206,4 +206,66 @@ class RedisTroubleTest {
       });
     }
   }
+
+  /** A node with its own sweeper, 1 s beats, 3 s timeout, every beat written. */
+  private Farewell sweepingNode(URI redis, Duration partitionGrace, List<Release> released) {
+    RedisSessionStore built = RedisSessionStore.newBuilder()
+        .redisUri(redis)
+        .keyPrefix(prefix)
+        .sweepInterval(Duration.ofMillis(100))
+        .recoveryGrace(Duration.ofMillis(500))
+        .partitionGrace(partitionGrace)
+        .coalesceHeartbeats(false)
+        .closeTimeout(Duration.ofMillis(100))
+        .build();
+    return Farewell.newBuilder()
+        .heartbeatInterval(Duration.ofSeconds(1))
+        .heartbeatTimeout(Duration.ofSeconds(3))
+        .openTimeout(Duration.ofSeconds(3))
+        .onRelease(released::add)
+        .store(built)
+        .build();
+  }
+
+  @Test
+  void nodeCutOffFromRedisHoldsNewReleasesUntilItIsBack() throws Exception {
+    List<Release> releasedByOther = new CopyOnWriteArrayList<>();
+    try (RedisProxy proxy = new RedisProxy(TestRedis.uri());
+        Farewell cut = sweepingNode(proxy.uri(), Duration.ofSeconds(30), releases);
+        Farewell other = sweepingNode(TestRedis.uri(), Duration.ofSeconds(30), releasedByOther)) {
+      // A page with affinity to the node that will be cut off.
+      assertThat(cut.signal(Signal.of(OPEN, "s", "p", 1)).status()).isEqualTo(Status.LIVE);
+      await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+      proxy.cut();
+      for (int seq = 2; seq <= 7; seq++) {
+        await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+        assertThat(cut.signal(Signal.of(dev.farewell.SignalType.HEARTBEAT, "s", "p", seq)).status())
+            .isEqualTo(Status.LIVE);
+      }
+      assertThat(releasedByOther).as("released while its page beat to a cut-off node").isEmpty();
+      proxy.restore();
+      for (int seq = 8; seq <= 10; seq++) {
+        await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+        assertThat(cut.signal(Signal.of(dev.farewell.SignalType.HEARTBEAT, "s", "p", seq)).status())
+            .isEqualTo(Status.LIVE);
+      }
+      assertThat(releasedByOther).isEmpty();
+      assertThat(releases).isEmpty();
+    }
+  }
+
+  @Test
+  void nodeMissingLongerThanThePartitionGraceIsTakenForDead() throws Exception {
+    List<Release> releasedByOther = new CopyOnWriteArrayList<>();
+    try (RedisProxy proxy = new RedisProxy(TestRedis.uri());
+        Farewell cut = sweepingNode(proxy.uri(), Duration.ofSeconds(2), releases);
+        Farewell other = sweepingNode(TestRedis.uri(), Duration.ofSeconds(2), releasedByOther)) {
+      cut.signal(Signal.of(OPEN, "s", "p", 1));
+      await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+      proxy.cut();
+      // Its page is silent: once the cut node is taken for dead, the other node releases it.
+      await().atMost(Duration.ofSeconds(10)).until(() -> !releasedByOther.isEmpty());
+      assertThat(releasedByOther).extracting(Release::sessionKey).containsExactly("s");
+    }
+  }
 }
