@@ -29,7 +29,12 @@ class RedisTroubleTest {
   private RedisSessionStore store;
 
   private Farewell node(URI redis, int shards) {
+    return node(redis, shards, 100_000);
+  }
+
+  private Farewell node(URI redis, int shards, long maximumLocalSessions) {
     store = RedisSessionStore.newBuilder()
+        .maximumLocalSessions(maximumLocalSessions)
         .redisUri(redis)
         .keyPrefix(prefix)
         .shards(shards)
@@ -266,6 +271,25 @@ class RedisTroubleTest {
       // Its page is silent: once the cut node is taken for dead, the other node releases it.
       await().atMost(Duration.ofSeconds(10)).until(() -> !releasedByOther.isEmpty());
       assertThat(releasedByOther).extracting(Release::sessionKey).containsExactly("s");
+    }
+  }
+
+  @Test
+  void whatANodeKeepsWhileRedisCannotServeIsBounded() throws Exception {
+    try (RedisProxy proxy = new RedisProxy(TestRedis.uri());
+        Farewell node = node(proxy.uri(), 1, 2)) {
+      node.track("first");
+      proxy.cut();
+      for (String key : List.of("a", "b", "c")) {
+        node.track(key);
+        node.signal(Signal.of(OPEN, key, "p", 1));
+      }
+      assertThat(node.release("x")).isTrue();
+      assertThat(node.release("y")).isTrue();
+      assertThat(node.release("z")).as("beyond the bound: not kept, and said so").isFalse();
+      RedisStoreHealth health = store.health();
+      assertThat(health.keptTracks()).isEqualTo(2);
+      assertThat(health.keptReleases()).isEqualTo(2);
     }
   }
 }

@@ -239,4 +239,22 @@ class ReleaseUntilActedTest {
       assertThat(release.reason()).isEqualTo(ReleaseReason.EXPLICIT);
     });
   }
+
+  @Test
+  void closeLeavesReleasesWhoseActionsDidNotFinishToTheOtherNodes() {
+    Node closing = new Node();
+    Node other = new Node();
+    closing.farewell.track("s", Map.of("user", "ada"));
+    advance(Duration.ofSeconds(31));
+    closing.farewell.cleanUp();
+    Release first = closing.started.get(0);
+    closing.farewell.close();
+    assertThat(redis.hget(session("s"), "rid")).isEqualTo(first.releaseId());
+
+    advance(LEASE);
+    other.farewell.cleanUp();
+    assertThat(other.started).containsExactly(first);
+    other.completeAll();
+    assertThat(redis.exists(session("s"))).isFalse();
+  }
 }
