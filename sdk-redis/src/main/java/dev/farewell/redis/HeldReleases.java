@@ -141,14 +141,17 @@ final class HeldReleases {
     }
   }
 
-  /** Waits up to {@code nanos} for every held release to be acted on and forgotten. */
-  boolean awaitDrained(long nanos, Runnable forget) throws InterruptedException {
-    long deadline = System.nanoTime() + nanos;
+  /**
+   * Waits until at most {@code count} releases are held, forgetting the acted ones and renewing the
+   * leases meanwhile (the sweeper no longer does once closing); false if {@code deadline} (a
+   * {@link System#nanoTime} reading) passed first.
+   */
+  boolean awaitAtMost(int count, long deadline) throws InterruptedException {
     long renewEvery = Math.max(1, store.claimLease.toNanos() / 3);
     long lastRenew = System.nanoTime();
-    while (!held.isEmpty()) {
-      forget.run();
-      if (held.isEmpty()) {
+    while (held.size() > count) {
+      forgetActed();
+      if (held.size() <= count) {
         return true;
       }
       long now = System.nanoTime();

@@ -365,17 +365,14 @@ public final class RedisSessionStore implements SessionStore {
    */
   @Override
   public void close(boolean releaseAll) {
+    long deadline = System.nanoTime() + closeTimeout.toNanos();
     sweeper.close();
     try {
       if (!down) {
         sweeper.flushUnwritten(true, false);
         if (releaseAll) {
           sweeper.sweepIgnoringPause();
-          for (Keys.Shard shard : keys.shards()) {
-            for (String key : client.zrange(shard.due(), 0, -1)) {
-              writeRelease(key, ReleaseReason.SHUTDOWN, UUID.randomUUID().toString());
-            }
-          }
+          releaseAllLive(deadline);
         }
       } else if (seen.unwrittenCount() > 0) {
         logger.warn("Closing while Redis cannot serve: {} signals not written",
@@ -384,7 +381,7 @@ public final class RedisSessionStore implements SessionStore {
       if (!down) {
         sweeper.deregister();
       }
-      if (!held.awaitDrained(closeTimeout.toNanos(), held::forgetActed)) {
+      if (!held.awaitAtMost(0, deadline)) {
         logger.warn("Closing with {} releases whose actions did not finish within {}: the other "
             + "nodes take them over when their lease runs out", held.size(), closeTimeout);
       }
@@ -432,6 +429,29 @@ public final class RedisSessionStore implements SessionStore {
           e.toString());
     }
     return List.of();
+  }
+
+  /**
+   * Releases every live session with {@code SHUTDOWN}, a page of the deadline set at a time and no
+   * more at once than this node has room for; sessions left when the close timeout ends stay live
+   * for the other nodes (or end by their deadlines).
+   */
+  private void releaseAllLive(long deadline) throws InterruptedException {
+    ScanParams params = new ScanParams().count(500);
+    for (Keys.Shard shard : keys.shards()) {
+      String cursor = ScanParams.SCAN_POINTER_START;
+      do {
+        ScanResult<Tuple> page = client.zscan(shard.due(), cursor, params);
+        cursor = page.getCursor();
+        for (Tuple tuple : page.getResult()) {
+          if (!held.awaitAtMost(maximumReleasesInFlight - 1, deadline)) {
+            logger.warn("Close timeout reached while releasing every session: the rest stay live");
+            return;
+          }
+          writeRelease(tuple.getElement(), ReleaseReason.SHUTDOWN, UUID.randomUUID().toString());
+        }
+      } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    }
   }
 
   /** Takes the outage path for errors that mean Redis cannot serve now; rethrows the others. */
