@@ -304,14 +304,53 @@ public final class RedisSessionStore implements SessionStore {
     return true;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalStateException at once while Redis cannot serve this node (instead of waiting
+   *     for a timeout per call)
+   */
   @Override
   public Optional<SessionView> session(String sessionKey) {
+    requireServing();
     Keys.Shard shard = keys.shardOf(sessionKey);
-    return SessionViews.of(sessionKey, client.hgetAll(shard.session(sessionKey)), nowMillis());
+    try {
+      return SessionViews.of(sessionKey, client.hgetAll(shard.session(sessionKey)), nowMillis());
+    } catch (RuntimeException e) {
+      throw cannotServe(e);
+    }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalStateException at once while Redis cannot serve this node
+   */
   @Override
   public void forEachSession(Consumer<SessionView> consumer) {
+    requireServing();
+    try {
+      scanSessions(consumer);
+    } catch (RuntimeException e) {
+      throw cannotServe(e);
+    }
+  }
+
+  private void requireServing() {
+    if (down) {
+      throw new IllegalStateException("Redis cannot serve this node now; see health()");
+    }
+  }
+
+  private RuntimeException cannotServe(RuntimeException error) {
+    if (!Outages.isOutage(error)) {
+      return error;
+    }
+    markDown(error);
+    return new IllegalStateException("Redis cannot serve this node now; see health()", error);
+  }
+
+  private void scanSessions(Consumer<SessionView> consumer) {
     ScanParams params = new ScanParams().count(200);
     long now = nowMillis();
     for (Keys.Shard shard : keys.shards()) {
@@ -339,8 +378,22 @@ public final class RedisSessionStore implements SessionStore {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalStateException at once while Redis cannot serve this node
+   */
   @Override
   public long size() {
+    requireServing();
+    try {
+      return countSessions();
+    } catch (RuntimeException e) {
+      throw cannotServe(e);
+    }
+  }
+
+  private long countSessions() {
     List<Response<Long>> counts = new ArrayList<>();
     try (AbstractPipeline pipeline = client.pipelined()) {
       for (Keys.Shard shard : keys.shards()) {

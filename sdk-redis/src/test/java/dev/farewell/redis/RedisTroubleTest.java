@@ -3,6 +3,7 @@ package dev.farewell.redis;
 import static dev.farewell.SignalType.OPEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.farewell.Farewell;
@@ -204,6 +205,12 @@ class RedisTroubleTest {
       assertThat(health.redisUp()).isFalse();
       assertThat(health.keptTracks()).isEqualTo(1);
       assertThat(health.keptReleases()).isEqualTo(1);
+      long askedAt = System.nanoTime();
+      assertThatThrownBy(() -> node.session("s")).isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(node::size).isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(node::snapshot).isInstanceOf(IllegalStateException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - askedAt))
+          .as("views fail at once while Redis cannot serve").isLessThan(Duration.ofMillis(500));
       proxy.restore();
       await().atMost(Duration.ofSeconds(10)).until(() -> {
         node.cleanUp();
