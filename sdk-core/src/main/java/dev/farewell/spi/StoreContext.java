@@ -36,6 +36,10 @@ public interface StoreContext {
    * listener), and with {@code false} if they did not run to their end: the pipeline refused the
    * release (full or closed) or abandoned it at shutdown; the store may then hand it on again.
    *
+   * <p>A store shared by several nodes may hand one release to the engines of several nodes (the
+   * first node died or lost a reply before its actions completed); it then hands the same {@link
+   * Release#releaseId()}, reason, times and attributes each time.
+   *
    * <p>The stage completes on a release thread or on the thread that closes the engine; what the
    * store chains onto it must be quick and must not block. Never throws. The default, for contexts
    * that cannot tell, calls {@link #released} and completes with {@code true} at once.

@@ -37,6 +37,8 @@ final class ReleaseRun {
   private volatile Runnable cancelRetry;
 
   private final CompletableFuture<Boolean> actedOrNull;
+  /** The executor refused a step: the actions did not run to their end. */
+  private volatile boolean refused;
 
   ReleaseRun(ReleasePipeline pipeline, Release release, CompletableFuture<Boolean> actedOrNull) {
     this.pipeline = pipeline;
@@ -53,6 +55,7 @@ final class ReleaseRun {
     try {
       pipeline.executor.execute(() -> runStep(step));
     } catch (RejectedExecutionException e) {
+      refused = true;
       if (end(Outcome.FAILED)) {
         logger.error(
             "Release executor refused the actions of session {} ({})",
@@ -239,7 +242,7 @@ final class ReleaseRun {
       return false;
     }
     pipeline.ended(this, outcome);
-    ReleasePipeline.complete(actedOrNull, outcome != Outcome.ABANDONED);
+    ReleasePipeline.complete(actedOrNull, outcome != Outcome.ABANDONED && !refused);
     return true;
   }
 }

@@ -218,6 +218,27 @@ class ReleasePipelineTest {
   }
 
   @Test
+  void releaseWhoseExecutorRefusedItsActionsIsNotToldAsActed() {
+    ReleasePipeline pipeline =
+        new ReleasePipeline(
+            task -> {
+              throw new RejectedExecutionException("shut down");
+            },
+            List.of(ReleaseAction.of(r -> {})),
+            recordFailures,
+            10,
+            time,
+            time,
+            () -> 0.5);
+    CompletableFuture<Boolean> acted = new CompletableFuture<>();
+
+    pipeline.submit(release("a"), acted);
+
+    assertThat(acted).isCompletedWithValue(false);
+    assertThat(failures).containsExactly("a");
+  }
+
+  @Test
   void releaseBeyondMaximumPendingIsRefusedAndReported() {
     ReleasePipeline pipeline = pipeline(2, r -> new CompletableFuture<>());
 
