@@ -40,7 +40,9 @@ import redis.clients.jedis.resps.Tuple;
 
 /**
  * A {@link SessionStore} that several engine nodes share through Redis, so that a page's signals
- * may land on any node and each session is still released exactly once, by one node.
+ * may land on any node: each release is decided exactly once, in Redis, and its actions complete at
+ * least once, also when the node running them dies (a second run carries the same {@link
+ * dev.farewell.Release#releaseId()}).
  *
  * <pre>{@code
  * RedisSessionStore store = RedisSessionStore.newBuilder()
@@ -51,8 +53,10 @@ import redis.clients.jedis.resps.Tuple;
  * }</pre>
  *
  * <p>Every change to a session is one Lua script run by Redis, on Redis's clock. Each node runs a
- * sweeper that claims due sessions with a lease, acknowledges them (the tombstone is written and
- * the session removed in one step) and then hands them to the engine's release actions. Visible
+ * sweeper that decides the release of due sessions and holds each under a lease it renews while
+ * the engine's release actions run; the whole release stays in Redis until they completed, then
+ * its tombstone is written and the session removed in one step. A release whose lease runs out is
+ * taken over by another node. Visible
  * heartbeats that move no deadline meaningfully are answered by the node alone and written later,
  * before the deadline last written could pass. While Redis is unreachable, signals are answered
  * from what the node has seen and written when Redis returns, before any sweeper claims again.
@@ -643,8 +647,9 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     /**
-     * How long a sweeper's claim on a due session lasts before another node may claim it again (a
-     * node that died between its claim and its acknowledgement). Default 5 s.
+     * How long a node holds a decided release without renewing it before another node takes it
+     * over (the node died, lost its replies or stalled). The node renews every third of it while
+     * the release's actions run. Default 5 s.
      */
     public Builder claimLease(Duration lease) {
       set.mark("claimLease");
