@@ -282,6 +282,11 @@ public final class Farewell implements AutoCloseable {
     public void released(Release release) {
       dispatcher.submit(release);
     }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Boolean> releasedUntilActed(Release release) {
+      return dispatcher.submitUntilActed(release);
+    }
   }
 
   /**

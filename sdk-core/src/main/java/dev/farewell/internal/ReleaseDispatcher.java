@@ -8,6 +8,8 @@ import dev.farewell.Ticker;
 import dev.farewell.internal.release.ReleasePipeline;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -66,6 +68,16 @@ public final class ReleaseDispatcher {
   /** Takes a release; returns at once. Never throws. */
   public void submit(Release release) {
     pipeline.submit(release);
+  }
+
+  /**
+   * Takes a release and tells when its actions are over: true once they ran to their end, false if
+   * the release was refused or abandoned. Returns at once. Never throws.
+   */
+  public CompletionStage<Boolean> submitUntilActed(Release release) {
+    CompletableFuture<Boolean> acted = new CompletableFuture<>();
+    pipeline.submit(release, acted);
+    return acted;
   }
 
   /** Returns the pipeline's counters now. */

@@ -3,6 +3,8 @@ package dev.farewell.spi;
 import dev.farewell.Release;
 import dev.farewell.Ticker;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * What the engine hands a {@link SessionStore} when it starts it. Thread-safe.
@@ -26,4 +28,25 @@ public interface StoreContext {
    * close a full pipeline makes it wait for room (up to the shutdown timeout).
    */
   void released(Release release);
+
+  /**
+   * Hands a release to the engine's release pipeline, as {@link #released} does, and tells when its
+   * actions are over, so that a store that keeps releases until they are acted on (a store shared
+   * by several nodes) knows when to forget one. The stage completes with {@code true} once the
+   * actions ran to their end (each succeeded, or failed for good and was reported to the failure
+   * listener), and with {@code false} if they did not run to their end: the pipeline refused the
+   * release (full or closed) or abandoned it at shutdown; the store may then hand it on again.
+   *
+   * <p>A store shared by several nodes may hand one release to the engines of several nodes (the
+   * first node died or lost a reply before its actions completed); it then hands the same {@link
+   * Release#releaseId()}, reason, times and attributes each time.
+   *
+   * <p>The stage completes on a release thread or on the thread that closes the engine; what the
+   * store chains onto it must be quick and must not block. Never throws. The default, for contexts
+   * that cannot tell, calls {@link #released} and completes with {@code true} at once.
+   */
+  default CompletionStage<Boolean> releasedUntilActed(Release release) {
+    released(release);
+    return CompletableFuture.completedFuture(true);
+  }
 }

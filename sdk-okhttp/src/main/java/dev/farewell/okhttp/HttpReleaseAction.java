@@ -8,14 +8,12 @@ import dev.farewell.RetryPolicy;
 import dev.farewell.RetryableReleaseException;
 import java.io.IOException;
 import java.net.ProtocolException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -52,8 +50,9 @@ import okhttp3.Response;
  * or a 429 fails with a {@link RetryableReleaseException} (carrying {@code Retry-After}, in seconds
  * or as an HTTP date, when the server sent one), which the release pipeline retries under {@link
  * #retryPolicy()}; any other status fails at once with an {@link HttpStatusException}. Every
- * attempt for one release carries the same {@code Idempotency-Key} header, derived from the
- * session key and the release time, so the server can tell a retry from a new logout.
+ * attempt for one release carries the same {@code Idempotency-Key} header, the release's {@link
+ * Release#releaseId()}, so the server can tell a retry, or a second run after a node died (with a
+ * store shared by several nodes), from a new logout.
  *
  * <p>Instances are immutable and thread-safe. Actions built without {@link Builder#client} share
  * one {@link OkHttpClient} (its connection pool and threads).
@@ -199,13 +198,11 @@ public final class HttpReleaseAction implements ReleaseAction {
   }
 
   /**
-   * The idempotency key of a release: a name-based UUID of its session key and release time, the
-   * same for every attempt (and on every node) for one release, different for the next release of
-   * the same key.
+   * The idempotency key of a release: its {@link Release#releaseId()}, the same for every attempt
+   * and every run (on every node) of one release, different for the next release of the same key.
    */
   public static String idempotencyKey(Release release) {
-    String name = release.sessionKey() + '\n' + release.releasedAt();
-    return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+    return release.releaseId();
   }
 
   private static String withoutQuery(String url) {

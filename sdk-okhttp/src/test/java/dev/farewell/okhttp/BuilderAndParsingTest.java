@@ -96,6 +96,17 @@ class BuilderAndParsingTest {
   }
 
   @Test
+  void idempotencyKeyIsTheReleaseIdAStoreGave() {
+    Release fromRedis =
+        new Release("k", ReleaseReason.TIMEOUT, Map.of(), NOW, NOW, NOW, NOW, "claim-7f3a.4");
+
+    assertThat(HttpReleaseAction.idempotencyKey(fromRedis)).isEqualTo("claim-7f3a.4");
+    assertThat(HttpReleaseAction.newBuilder().url("https://sso.test/logout").build()
+            .request(fromRedis).header("Idempotency-Key"))
+        .isEqualTo("claim-7f3a.4");
+  }
+
+  @Test
   void retryAfterInSecondsIsReadAsSeconds() {
     assertThat(RetryAfter.parse(Headers.of("Retry-After", "120"), NOW))
         .isEqualTo(Duration.ofMinutes(2));

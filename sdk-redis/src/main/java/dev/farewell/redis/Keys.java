@@ -19,7 +19,8 @@ final class Keys {
       String claimed,
       String hold,
       String tombs,
-      String inflight,
+      String epoch,
+      String nodes,
       String sessionPrefix,
       String tombPrefix) {
 
@@ -45,7 +46,8 @@ final class Keys {
               tag + ":claimed",
               tag + ":hold",
               tag + ":tombs",
-              tag + ":inflight",
+              tag + ":epoch",
+              tag + ":nodes",
               tag + ":s:",
               tag + ":t:"));
     }

@@ -22,24 +22,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.resps.Tuple;
 
 /**
  * A {@link SessionStore} that several engine nodes share through Redis, so that a page's signals
- * may land on any node and each session is still released exactly once, by one node.
+ * may land on any node: each release is decided exactly once, in Redis, and its actions complete at
+ * least once, also when the node running them dies (a second run carries the same {@link
+ * dev.farewell.Release#releaseId()}).
  *
  * <pre>{@code
  * RedisSessionStore store = RedisSessionStore.newBuilder()
@@ -50,8 +53,10 @@ import redis.clients.jedis.resps.Tuple;
  * }</pre>
  *
  * <p>Every change to a session is one Lua script run by Redis, on Redis's clock. Each node runs a
- * sweeper that claims due sessions with a lease, acknowledges them (the tombstone is written and
- * the session removed in one step) and then hands them to the engine's release actions. Visible
+ * sweeper that decides the release of due sessions and holds each under a lease it renews while
+ * the engine's release actions run; the whole release stays in Redis until they completed, then
+ * its tombstone is written and the session removed in one step. A release whose lease runs out is
+ * taken over by another node. Visible
  * heartbeats that move no deadline meaningfully are answered by the node alone and written later,
  * before the deadline last written could pass. While Redis is unreachable, signals are answered
  * from what the node has seen and written when Redis returns, before any sweeper claims again.
@@ -70,21 +75,30 @@ public final class RedisSessionStore implements SessionStore {
   final Duration sweepInterval;
   final Duration claimLease;
   final Duration recoveryGrace;
+  final Duration partitionGrace;
   private final boolean coalesceHeartbeats;
   private final long maximumLocalSessions;
-  private final LongSupplier fixedClock;
-  final ClaimHook claimHook;
+  final int maximumReleasesInFlight;
+  private final Duration closeTimeout;
   private final AtomicReference<StoreContext> context = new AtomicReference<>();
 
   SessionRules rules;
   SeenSessions seen;
   Sweeper sweeper;
+  HeldReleases held;
   long maximumSessionsPerShard;
   long maximumTombstonesPerShard;
   volatile boolean down;
-  volatile boolean crashed;
-  final Map<String, Map<String, String>> offlineTracks = new java.util.concurrent.ConcurrentHashMap<>();
-  final Map<String, ReleaseReason> offlineReleases = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Tracks made while Redis could not serve, written when it can; at most maximumLocalSessions. */
+  final Map<String, Map<String, String>> offlineTracks = new ConcurrentHashMap<>();
+  /** Releases asked for while Redis could not serve; at most maximumLocalSessions. */
+  final Map<String, Kept> offlineReleases = new ConcurrentHashMap<>();
+
+  final AtomicLong dataLosses = new AtomicLong();
+  private volatile List<String> warnings = List.of();
+
+  /** A release asked for while Redis could not serve (or its reply was lost), with its id. */
+  record Kept(ReleaseReason reason, String releaseId) {}
 
   private RedisSessionStore(Builder builder) {
     this.ownsClient = builder.client == null;
@@ -93,10 +107,11 @@ public final class RedisSessionStore implements SessionStore {
     this.sweepInterval = builder.sweepInterval;
     this.claimLease = builder.claimLease;
     this.recoveryGrace = builder.recoveryGrace;
+    this.partitionGrace = builder.partitionGrace;
     this.coalesceHeartbeats = builder.coalesceHeartbeats;
     this.maximumLocalSessions = builder.maximumLocalSessions;
-    this.fixedClock = builder.fixedClock;
-    this.claimHook = builder.claimHook;
+    this.maximumReleasesInFlight = builder.maximumReleasesInFlight;
+    this.closeTimeout = builder.closeTimeout;
   }
 
   /** Returns a builder; {@link Builder#redisUri} or {@link Builder#client} must be given. */
@@ -126,7 +141,9 @@ public final class RedisSessionStore implements SessionStore {
             rules.hiddenTimeout().plus(rules.heartbeatTimeout()),
             maximumLocalSessions,
             coalesceHeartbeats);
-    this.sweeper = new Sweeper(this, context);
+    this.warnings = checkConfiguration();
+    this.held = new HeldReleases(this, context);
+    this.sweeper = new Sweeper(this, context, held);
     sweeper.start();
   }
 
@@ -148,8 +165,8 @@ public final class RedisSessionStore implements SessionStore {
       SignalResult result = write(signal, 0, false);
       seen.learn(memo, signal, now, result);
       return result;
-    } catch (JedisConnectionException e) {
-      markDown(e);
+    } catch (RuntimeException e) {
+      markDownOrThrow(e);
       synchronized (memo) {
         return offline(memo, signal, now);
       }
@@ -177,7 +194,6 @@ public final class RedisSessionStore implements SessionStore {
 
   List<String> signalArgs(Signal signal, long ageMillis, boolean force) {
     return List.of(
-        clock(),
         signal.type().name(),
         signal.pageId(),
         Long.toString(signal.sequence()),
@@ -210,17 +226,20 @@ public final class RedisSessionStore implements SessionStore {
   @Override
   public SignalResult track(String sessionKey, Map<String, String> attributes) {
     seen.tracked(sessionKey);
-    if (down) {
-      offlineTracks.merge(sessionKey, attributes, (old, fresh) -> fresh.isEmpty() ? old : fresh);
+    if (!down) {
+      try {
+        return writeTrack(sessionKey, attributes);
+      } catch (RuntimeException e) {
+        markDownOrThrow(e);
+      }
+    }
+    if (offlineTracks.size() >= maximumLocalSessions && !offlineTracks.containsKey(sessionKey)) {
+      logger.warn("Redis cannot serve and {} tracks are kept already: track of session {} not "
+          + "kept", offlineTracks.size(), sessionKey);
       return SignalResult.live(true);
     }
-    try {
-      return writeTrack(sessionKey, attributes);
-    } catch (JedisConnectionException e) {
-      markDown(e);
-      offlineTracks.merge(sessionKey, attributes, (old, fresh) -> fresh.isEmpty() ? old : fresh);
-      return SignalResult.live(true);
-    }
+    offlineTracks.merge(sessionKey, attributes, (old, fresh) -> fresh.isEmpty() ? old : fresh);
+    return SignalResult.live(true);
   }
 
   SignalResult writeTrack(String sessionKey, Map<String, String> attributes) {
@@ -228,7 +247,7 @@ public final class RedisSessionStore implements SessionStore {
     return result(Scripts.TRACK.run(client,
         List.of(shard.due(), shard.claimed(), shard.hold(), shard.session(sessionKey),
             shard.tomb(sessionKey)),
-        List.of(clock(), AttributeCodec.encode(attributes), attributes.isEmpty() ? "0" : "1",
+        List.of(AttributeCodec.encode(attributes), attributes.isEmpty() ? "0" : "1",
             Long.toString(rules.openTimeout().toMillis()),
             Long.toString(maximumSessionsPerShard), sessionKey)));
   }
@@ -241,46 +260,101 @@ public final class RedisSessionStore implements SessionStore {
    */
   @Override
   public boolean release(String sessionKey, ReleaseReason reason) {
-    if (down) {
-      offlineReleases.put(sessionKey, reason);
-      return true;
+    String releaseId = UUID.randomUUID().toString();
+    if (!down) {
+      try {
+        return writeRelease(sessionKey, reason, releaseId);
+      } catch (RuntimeException e) {
+        // The script may have run and its reply been lost: kept with the same id, it is asked
+        // again and answers the same decision.
+        markDownOrThrow(e);
+      }
     }
-    try {
-      return writeRelease(sessionKey, reason);
-    } catch (JedisConnectionException e) {
-      markDown(e);
-      offlineReleases.put(sessionKey, reason);
-      return true;
-    }
-  }
-
-  boolean writeRelease(String sessionKey, ReleaseReason reason) {
-    Keys.Shard shard = keys.shardOf(sessionKey);
-    List<?> reply = (List<?>) Scripts.RELEASE.run(client,
-        List.of(shard.due(), shard.claimed(), shard.hold(), shard.session(sessionKey),
-            shard.tomb(sessionKey), shard.tombs()),
-        List.of(clock(), reason.name(), Long.toString(rules.tombstoneTtl().toMillis()),
-            Long.toString(maximumTombstonesPerShard), shard.tombPrefix(), sessionKey));
-    if (Scripts.number(reply.get(0)) != 1) {
+    if (offlineReleases.size() >= maximumLocalSessions && !offlineReleases.containsKey(sessionKey)) {
+      logger.error("Redis cannot serve and {} releases are kept already: release of session {} "
+          + "({}) not kept; its session ends by its own deadline", offlineReleases.size(),
+          sessionKey, reason);
       return false;
     }
-    Instant now = Instant.ofEpochMilli(Scripts.number(reply.get(3)));
-    seen.released(sessionKey, reason);
-    context().released(new Release(sessionKey, reason,
-        AttributeCodec.decode(Scripts.text(reply.get(4))),
-        Instant.ofEpochMilli(Scripts.number(reply.get(1))),
-        Instant.ofEpochMilli(Scripts.number(reply.get(2))), now, now));
+    offlineReleases.putIfAbsent(sessionKey, new Kept(reason, releaseId));
     return true;
   }
 
-  @Override
-  public Optional<SessionView> session(String sessionKey) {
+  /**
+   * Decides a release in Redis and hands it to the actions; with the id of an earlier call whose
+   * reply was lost, Redis answers that call's decision again.
+   */
+  boolean writeRelease(String sessionKey, ReleaseReason reason, String releaseId) {
     Keys.Shard shard = keys.shardOf(sessionKey);
-    return SessionViews.of(sessionKey, client.hgetAll(shard.session(sessionKey)), nowMillis());
+    List<?> reply = (List<?>) Scripts.RELEASE.run(client,
+        List.of(shard.due(), shard.claimed(), shard.hold(), shard.session(sessionKey)),
+        List.of(reason.name(), owner, Long.toString(claimLease.toMillis()), releaseId,
+            sessionKey));
+    if (Scripts.number(reply.get(0)) != 1) {
+      return false;
+    }
+    Instant releasedAt = Instant.ofEpochMilli(Scripts.number(reply.get(3)));
+    held.act(shard, new Release(sessionKey, reason,
+        AttributeCodec.decode(Scripts.text(reply.get(4))),
+        Instant.ofEpochMilli(Scripts.number(reply.get(1))),
+        Instant.ofEpochMilli(Scripts.number(reply.get(2))), releasedAt, releasedAt, releaseId),
+        false);
+    try {
+      // Actions that completed at once (a direct executor) are forgotten now, not at the next tick.
+      held.forgetActed();
+    } catch (RuntimeException e) {
+      logger.debug("Forgetting acted releases failed; the sweeper retries", e);
+    }
+    return true;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalStateException at once while Redis cannot serve this node (instead of waiting
+   *     for a timeout per call)
+   */
+  @Override
+  public Optional<SessionView> session(String sessionKey) {
+    requireServing();
+    Keys.Shard shard = keys.shardOf(sessionKey);
+    try {
+      return SessionViews.of(sessionKey, client.hgetAll(shard.session(sessionKey)), nowMillis());
+    } catch (RuntimeException e) {
+      throw cannotServe(e);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalStateException at once while Redis cannot serve this node
+   */
   @Override
   public void forEachSession(Consumer<SessionView> consumer) {
+    requireServing();
+    try {
+      scanSessions(consumer);
+    } catch (RuntimeException e) {
+      throw cannotServe(e);
+    }
+  }
+
+  private void requireServing() {
+    if (down) {
+      throw new IllegalStateException("Redis cannot serve this node now; see health()");
+    }
+  }
+
+  private RuntimeException cannotServe(RuntimeException error) {
+    if (!Outages.isOutage(error)) {
+      return error;
+    }
+    markDown(error);
+    return new IllegalStateException("Redis cannot serve this node now; see health()", error);
+  }
+
+  private void scanSessions(Consumer<SessionView> consumer) {
     ScanParams params = new ScanParams().count(200);
     long now = nowMillis();
     for (Keys.Shard shard : keys.shards()) {
@@ -308,8 +382,22 @@ public final class RedisSessionStore implements SessionStore {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalStateException at once while Redis cannot serve this node
+   */
   @Override
   public long size() {
+    requireServing();
+    try {
+      return countSessions();
+    } catch (RuntimeException e) {
+      throw cannotServe(e);
+    }
+  }
+
+  private long countSessions() {
     List<Response<Long>> counts = new ArrayList<>();
     try (AbstractPipeline pipeline = client.pipelined()) {
       for (Keys.Shard shard : keys.shards()) {
@@ -324,24 +412,38 @@ public final class RedisSessionStore implements SessionStore {
     sweeper.sweepNow();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Stops sweeping, writes what this node coalesced, releases the live sessions if asked, then
+   * waits up to the close timeout for the actions of the releases this node holds and tells Redis
+   * to forget them. Releases still running then stay in Redis and another node takes them over
+   * when their lease runs out (their actions may then run twice, with the same release id).
+   */
   @Override
   public void close(boolean releaseAll) {
-    sweeper.stop();
+    long deadline = System.nanoTime() + closeTimeout.toNanos();
+    sweeper.close();
     try {
-      if (!crashed && !down) {
+      if (!down) {
         sweeper.flushUnwritten(true, false);
         if (releaseAll) {
           sweeper.sweepIgnoringPause();
-          for (Keys.Shard shard : keys.shards()) {
-            for (String key : client.zrange(shard.due(), 0, -1)) {
-              writeRelease(key, ReleaseReason.SHUTDOWN);
-            }
-          }
+          releaseAllLive(deadline);
         }
       } else if (seen.unwrittenCount() > 0) {
-        logger.warn("Closing while Redis is unreachable: {} signals not written",
+        logger.warn("Closing while Redis cannot serve: {} signals not written",
             seen.unwrittenCount());
       }
+      if (!down) {
+        sweeper.deregister();
+      }
+      if (!held.awaitAtMost(0, deadline)) {
+        logger.warn("Closing with {} releases whose actions did not finish within {}: the other "
+            + "nodes take them over when their lease runs out", held.size(), closeTimeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       logger.warn("Closing the Redis session store: {}", e.toString());
     } finally {
@@ -352,16 +454,69 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   /**
-   * Stops this node as a crash would: no more sweeps or writes, nothing flushed, no close. For
-   * tests of what the other nodes do.
+   * Returns this node's view of the store now: whether Redis serves it, its backlog and what it
+   * took over. Cheap (no call to Redis); safe from any thread.
+   *
+   * @throws IllegalStateException if the store was not started by an engine
    */
-  void crash() {
-    crashed = true;
-    sweeper.stop();
-    seen.forgetUnwritten();
-    if (ownsClient) {
-      client.close();
+  public RedisStoreHealth health() {
+    context();
+    return new RedisStoreHealth(!down, held.size(), held.takenOver(), seen.unwrittenCount(),
+        offlineTracks.size(), offlineReleases.size(), dataLosses.get(), warnings);
+  }
+
+  /**
+   * Reads Redis's eviction policy: any other than {@code noeviction} may drop a session hash under
+   * memory pressure, and a session dropped so is never released. Managed Redis services may refuse
+   * CONFIG; then nothing is checked.
+   */
+  private List<String> checkConfiguration() {
+    try {
+      List<?> reply = (List<?>) client.sendCommand(Protocol.Command.CONFIG, "GET",
+          "maxmemory-policy");
+      String value = reply.size() < 2 ? "noeviction" : Scripts.text(reply.get(1));
+      if (!"noeviction".equals(value)) {
+        String warning = "Redis evicts keys under memory pressure (maxmemory-policy " + value
+            + "): a session it evicts is never released; set maxmemory-policy noeviction";
+        logger.warn(warning);
+        return List.of(warning);
+      }
+    } catch (RuntimeException e) {
+      logger.info("Could not read Redis's maxmemory-policy ({}); make sure it is noeviction",
+          e.toString());
     }
+    return List.of();
+  }
+
+  /**
+   * Releases every live session with {@code SHUTDOWN}, a page of the deadline set at a time and no
+   * more at once than this node has room for; sessions left when the close timeout ends stay live
+   * for the other nodes (or end by their deadlines).
+   */
+  private void releaseAllLive(long deadline) throws InterruptedException {
+    ScanParams params = new ScanParams().count(500);
+    for (Keys.Shard shard : keys.shards()) {
+      String cursor = ScanParams.SCAN_POINTER_START;
+      do {
+        ScanResult<Tuple> page = client.zscan(shard.due(), cursor, params);
+        cursor = page.getCursor();
+        for (Tuple tuple : page.getResult()) {
+          if (!held.awaitAtMost(maximumReleasesInFlight - 1, deadline)) {
+            logger.warn("Close timeout reached while releasing every session: the rest stay live");
+            return;
+          }
+          writeRelease(tuple.getElement(), ReleaseReason.SHUTDOWN, UUID.randomUUID().toString());
+        }
+      } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    }
+  }
+
+  /** Takes the outage path for errors that mean Redis cannot serve now; rethrows the others. */
+  void markDownOrThrow(RuntimeException error) {
+    if (!Outages.isOutage(error)) {
+      throw error;
+    }
+    markDown(error);
   }
 
   void markDown(RuntimeException cause) {
@@ -374,11 +529,8 @@ public final class RedisSessionStore implements SessionStore {
 
   /** Now for the views: dashboards tolerate the node's clock. */
   private long nowMillis() {
-    return fixedClock == null ? System.currentTimeMillis() : fixedClock.getAsLong();
-  }
-
-  String clock() {
-    return fixedClock == null ? "" : Long.toString(fixedClock.getAsLong());
+    StoreContext ctx = context();
+    return ctx.toInstant(ctx.ticker().read()).toEpochMilli();
   }
 
   StoreContext context() {
@@ -393,11 +545,6 @@ public final class RedisSessionStore implements SessionStore {
     return (a + b - 1) / b;
   }
 
-  /** Told after a sweeper claimed sessions and before it acknowledges them. For crash tests. */
-  interface ClaimHook {
-    void claimed(RedisSessionStore store, List<String> sessionKeys);
-  }
-
   /**
    * Builds a {@link RedisSessionStore}. Every setter checks its argument at once and may be called
    * once. Not thread-safe.
@@ -410,10 +557,11 @@ public final class RedisSessionStore implements SessionStore {
     private Duration sweepInterval = Duration.ofMillis(250);
     private Duration claimLease = Duration.ofSeconds(5);
     private Duration recoveryGrace = Duration.ofSeconds(10);
+    private Duration partitionGrace = Duration.ofSeconds(30);
     private boolean coalesceHeartbeats = true;
     private long maximumLocalSessions = 100_000;
-    private LongSupplier fixedClock;
-    private ClaimHook claimHook = (store, keys) -> { };
+    private int maximumReleasesInFlight = 1_000;
+    private Duration closeTimeout = Duration.ofSeconds(10);
     private final Arguments.SetOnce set = new Arguments.SetOnce();
 
     private Builder() {}
@@ -499,8 +647,9 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     /**
-     * How long a sweeper's claim on a due session lasts before another node may claim it again (a
-     * node that died between its claim and its acknowledgement). Default 5 s.
+     * How long a node holds a decided release without renewing it before another node takes it
+     * over (the node died, lost its replies or stalled). The node renews every third of it while
+     * the release's actions run. Default 5 s.
      */
     public Builder claimLease(Duration lease) {
       set.mark("claimLease");
@@ -516,6 +665,25 @@ public final class RedisSessionStore implements SessionStore {
     public Builder recoveryGrace(Duration grace) {
       set.mark("recoveryGrace");
       this.recoveryGrace = Arguments.positive("recoveryGrace", grace);
+      return this;
+    }
+
+    /**
+     * How long the sweepers of the other nodes decide no new release while a node that swept is
+     * missing (it did not sweep by the time it promised: a second, or three sweep intervals). Such
+     * a node may be cut off from Redis while its pages beat to it and it answers them from memory;
+     * a node missing longer is taken for dead. Releases are late by up to this much after a node
+     * crashes (a node that closes says so and holds nobody). Default 30 s; zero turns the hold off.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder partitionGrace(Duration grace) {
+      requireNonNull(grace, "grace");
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("partitionGrace must be >= 0, was " + grace);
+      }
+      set.mark("partitionGrace");
+      this.partitionGrace = grace;
       return this;
     }
 
@@ -539,17 +707,30 @@ public final class RedisSessionStore implements SessionStore {
       return this;
     }
 
-    /** Tests: the scripts read this clock (epoch millis) instead of Redis's. */
-    Builder fixedClock(LongSupplier clock) {
-      set.mark("fixedClock");
-      this.fixedClock = requireNonNull(clock, "clock");
+    /**
+     * How many releases this node holds at most: decided or taken over, with actions running or
+     * waiting for a retry. A sweeper decides no more than there is room for, so a mass expiry is
+     * spread over the nodes and over time instead of overflowing the release pipeline. Keep it
+     * below the engine's {@code maximumPendingReleases}. Default 1,000.
+     *
+     * @throws IllegalArgumentException if {@code < 1}
+     */
+    public Builder maximumReleasesInFlight(int maximum) {
+      if (maximum < 1) {
+        throw new IllegalArgumentException("maximumReleasesInFlight must be >= 1, was " + maximum);
+      }
+      set.mark("maximumReleasesInFlight");
+      this.maximumReleasesInFlight = maximum;
       return this;
     }
 
-    /** Tests: told between claim and acknowledgement. */
-    Builder claimHook(ClaimHook hook) {
-      set.mark("claimHook");
-      this.claimHook = requireNonNull(hook, "hook");
+    /**
+     * How long {@code close} waits for the actions of the releases this node holds before leaving
+     * them to the other nodes. Should not exceed the engine's shutdown timeout. Default 10 s.
+     */
+    public Builder closeTimeout(Duration timeout) {
+      set.mark("closeTimeout");
+      this.closeTimeout = Arguments.positive("closeTimeout", timeout);
       return this;
     }
 

@@ -23,13 +23,14 @@ enum Scripts {
   TRACK("track.lua"),
   RELEASE("release.lua"),
   CLAIM("claim.lua"),
+  RENEW("renew.lua"),
   ACK("ack.lua");
 
   private final String source;
   private final String sha;
 
   Scripts(String file) {
-    this.source = read("prelude.lua") + "\n" + read(file);
+    this.source = read("clock.lua") + "\n" + read("prelude.lua") + "\n" + read(file);
     this.sha = sha1(source);
   }
 

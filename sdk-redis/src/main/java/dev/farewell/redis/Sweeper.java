@@ -9,10 +9,12 @@ import dev.farewell.redis.SeenSessions.Unwritten;
 import dev.farewell.spi.StoreContext;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.params.SetParams;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * One node's sweeper: every interval it writes the coalesced heartbeats that are due, then claims
@@ -37,12 +39,20 @@ final class Sweeper {
   private final StoreContext context;
   private final ReentrantLock lock = new ReentrantLock();
   private final ScheduledExecutorService timer;
+  private final HeldReleases held;
+  /** The epoch of each shard's data as this node last saw it. */
+  private final Map<Keys.Shard, String> epochs = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile long pausedUntil;
   private volatile boolean paused;
+  private boolean closed;
+  private String missingNode = "";
+  private long lastRenewal;
 
-  Sweeper(RedisSessionStore store, StoreContext context) {
+  Sweeper(RedisSessionStore store, StoreContext context, HeldReleases held) {
     this.store = store;
     this.context = context;
+    this.held = held;
+    this.lastRenewal = context.ticker().read();
     this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "farewell-redis-sweeper");
       thread.setDaemon(true);
@@ -66,23 +76,26 @@ final class Sweeper {
   private void tick() {
     lock.lock();
     try {
-      if (store.crashed) {
+      if (closed) {
         return;
       }
+      actOnHeld();
       if (store.down && !recover()) {
         return;
       }
       writeOffline();
       flushUnwritten(false, false);
       if (paused && context.ticker().read() - pausedUntil < 0) {
+        takeOverOnly();
         return;
       }
       paused = false;
       sweepAll();
-    } catch (JedisConnectionException e) {
-      store.markDown(e);
+      held.forgetActed();
     } catch (RuntimeException e) {
-      if (!store.crashed) {
+      if (Outages.isOutage(e)) {
+        store.markDown(e);
+      } else {
         logger.warn("Sweep failed; retrying at the next interval", e);
       }
     } finally {
@@ -90,76 +103,129 @@ final class Sweeper {
     }
   }
 
+  /**
+   * Forgets the releases whose actions completed and renews the leases of the others, every
+   * third of a lease. Runs while Redis is held after an outage too: these releases are decided.
+   */
+  private void actOnHeld() {
+    try {
+      held.forgetActed();
+      long now = context.ticker().read();
+      if (now - lastRenewal >= store.claimLease.toNanos() / 3) {
+        held.renew();
+        lastRenewal = now;
+      }
+    } catch (RuntimeException e) {
+      if (!Outages.isOutage(e)) {
+        throw e;
+      }
+      store.markDown(e);
+    }
+  }
+
   void sweepIgnoringPause() {
     lock.lock();
     try {
       sweepAll();
+      held.forgetActed();
     } finally {
       lock.unlock();
     }
   }
 
+  /** Stops sweeping for good; the store then works the held releases itself while it closes. */
+  void close() {
+    lock.lock();
+    try {
+      closed = true;
+    } finally {
+      lock.unlock();
+    }
+    stop();
+  }
+
   private void sweepAll() {
     for (Keys.Shard shard : store.keys.shards()) {
-      while (!store.crashed && sweep(shard) == BATCH) {
-        // a full batch: more may be due
+      while (true) {
+        // Swept with no room too: the claim also tells the other nodes this one is alive.
+        int room = Math.max(0, Math.min(BATCH, store.maximumReleasesInFlight - held.size()));
+        if (sweep(shard, room) < room || room == 0) {
+          break;
+        }
       }
     }
   }
 
-  /** Claims, acknowledges and releases up to one batch of a shard; returns how many it claimed. */
-  private int sweep(Keys.Shard shard) {
+  /** While new decisions wait for a recovery, releases whose lease ran out are still taken over. */
+  private void takeOverOnly() {
+    sweepAll();
+  }
+
+  /**
+   * Decides the release of up to {@code limit} due sessions of a shard and takes over releases
+   * whose lease ran out, then hands them to the release actions; returns how many it took.
+   */
+  private int sweep(Keys.Shard shard, int limit) {
+    String known = epochs.getOrDefault(shard, "");
     List<?> reply = (List<?>) Scripts.CLAIM.run(store.client,
-        List.of(shard.due(), shard.claimed(), shard.hold(), shard.inflight()),
-        List.of(store.clock(), store.owner, Long.toString(store.claimLease.toMillis()),
-            Integer.toString(BATCH), shard.sessionPrefix(),
-            Long.toString(2 * store.claimLease.toMillis())));
-    for (Object stale : (List<?>) reply.get(1)) {
-      String record = Scripts.text(stale);
-      int space = record.indexOf(' ');
-      logger.error("Session {} was acknowledged for release by node {}, which stopped before "
-          + "handing it to its release actions: they may not have run",
-          record.substring(space + 1), record.substring(0, space));
+        List.of(shard.due(), shard.claimed(), shard.hold(), shard.epoch(), shard.nodes()),
+        List.of(store.owner, Long.toString(store.claimLease.toMillis()),
+            Integer.toString(limit), shard.sessionPrefix(), UUID.randomUUID().toString(), known,
+            Long.toString(store.recoveryGrace.toMillis()), Long.toString(promiseMillis()),
+            Long.toString(store.partitionGrace.toMillis())));
+    if (Scripts.text(reply.get(0)).equals("EPOCH")) {
+      epochs.put(shard, Scripts.text(reply.get(1)));
+      if (Scripts.number(reply.get(2)) == 1) {
+        store.dataLosses.incrementAndGet();
+        logger.error("Redis lost the data of shard {} (its epoch changed from {} to {}: a restart "
+            + "without its data, a FLUSHALL or a failover to a replica that lagged): sessions "
+            + "that had no signal since are lost, a page of a released session may start it "
+            + "again (released twice), beating sessions come back without attributes; the shard "
+            + "is held for {} so that beating pages write their sessions first", shard.index(),
+            known, Scripts.text(reply.get(1)), store.recoveryGrace);
+      }
+      return sweep(shard, limit);
     }
-    List<?> flat = (List<?>) reply.get(0);
-    if (flat.isEmpty()) {
-      return 0;
+    List<?> flat = (List<?>) reply.get(1);
+    noteMissing(Scripts.text(reply.get(2)));
+    int taken = 0;
+    for (int i = 0; i < flat.size(); i += 9) {
+      Release release = new Release(Scripts.text(flat.get(i)),
+          ReleaseReason.valueOf(Scripts.text(flat.get(i + 1))),
+          AttributeCodec.decode(Scripts.text(flat.get(i + 5))),
+          instant(flat.get(i + 2)), instant(flat.get(i + 3)), instant(flat.get(i + 4)),
+          instant(flat.get(i + 7)), Scripts.text(flat.get(i + 6)));
+      held.act(shard, release, Scripts.number(flat.get(i + 8)) == 1);
+      taken++;
     }
-    List<Claim> claims = new ArrayList<>();
-    List<String> claimedKeys = new ArrayList<>();
-    for (int i = 0; i < flat.size(); i += 6) {
-      Claim claim = new Claim(Scripts.text(flat.get(i)),
-          ReleaseReason.valueOf(Scripts.text(flat.get(i + 1))), Scripts.number(flat.get(i + 2)),
-          Scripts.number(flat.get(i + 3)), Scripts.number(flat.get(i + 4)),
-          Scripts.text(flat.get(i + 5)));
-      claims.add(claim);
-      claimedKeys.add(claim.sessionKey());
+    return taken;
+  }
+
+  /** By when this node promises to sweep again: a few intervals, at least a second. */
+  private long promiseMillis() {
+    return Math.max(1_000, 3 * store.sweepInterval.toMillis());
+  }
+
+  private void noteMissing(String node) {
+    if (!node.isEmpty() && !node.equals(missingNode)) {
+      logger.warn("Node {} has not swept for longer than it promised: it may be cut off from Redis "
+          + "with pages beating to it, so no new release is decided until it is back or {} has "
+          + "passed", node, store.partitionGrace);
     }
-    store.claimHook.claimed(store, claimedKeys);
-    List<String> args = new ArrayList<>(List.of(store.clock(), store.owner,
-        Long.toString(store.rules.tombstoneTtl().toMillis()),
-        Long.toString(store.maximumTombstonesPerShard), shard.sessionPrefix(),
-        shard.tombPrefix(), Long.toString(store.rules.openTimeout().toMillis())));
-    args.addAll(claimedKeys);
-    List<?> acked = (List<?>) Scripts.ACK.run(store.client,
-        List.of(shard.claimed(), shard.tombs(), shard.due(), shard.inflight()), args);
-    Instant releasedAt = Instant.ofEpochMilli(Scripts.number(acked.get(0)));
-    Set<String> ackedKeys = new HashSet<>();
-    for (int i = 1; i < acked.size(); i++) {
-      ackedKeys.add(Scripts.text(acked.get(i)));
-    }
-    List<String> handed = new ArrayList<>();
-    for (Claim claim : claims) {
-      if (ackedKeys.contains(claim.sessionKey())) {
-        store.seen.released(claim.sessionKey(), claim.reason());
-        context.released(claim.toRelease(releasedAt));
-        handed.add(store.owner + " " + claim.sessionKey());
+    missingNode = node;
+  }
+
+  /** Takes this node off the list of sweeping nodes, so its departure holds nobody. */
+  void deregister() {
+    try (AbstractPipeline pipeline = store.client.pipelined()) {
+      for (Keys.Shard shard : store.keys.shards()) {
+        pipeline.zrem(shard.nodes(), store.owner);
       }
     }
-    if (!handed.isEmpty()) {
-      store.client.zrem(shard.inflight(), handed.toArray(String[]::new));
-    }
-    return claims.size();
+  }
+
+  private static Instant instant(Object millis) {
+    return Instant.ofEpochMilli(Scripts.number(millis));
   }
 
   /**
@@ -197,15 +263,13 @@ final class Sweeper {
     try {
       // A keyed command, so that a cluster client routes it (PING has no key to route by).
       store.client.exists(store.keys.shards().get(0).hold());
-    } catch (JedisConnectionException e) {
-      return false;
-    }
-    long graceMillis = store.recoveryGrace.toMillis();
-    try (AbstractPipeline pipeline = store.client.pipelined()) {
-      for (Keys.Shard shard : store.keys.shards()) {
-        pipeline.set(shard.hold(), store.owner, SetParams.setParams().px(graceMillis));
+    } catch (RuntimeException e) {
+      if (Outages.isOutage(e)) {
+        return false;
       }
+      throw e;
     }
+    holdShardsAtRisk();
     writeOfflineTracks();
     int written = store.seen.unwrittenCount();
     flushUnwritten(true, true);
@@ -219,6 +283,41 @@ final class Sweeper {
     logger.info("Redis reachable again: wrote {} signals seen meanwhile; sweeping resumes in {}",
         written, store.recoveryGrace);
     return true;
+  }
+
+  /**
+   * Holds the shards of the sessions whose deadlines in Redis may be stale because this node could
+   * not write what their pages said (signals kept while Redis could not serve, coalesced beats now
+   * overdue, tracks), so that no node releases them before this node wrote them. Other shards
+   * are not held: a blip of one node does not stop the others from releasing. Checks every reply.
+   */
+  private void holdShardsAtRisk() {
+    Set<Keys.Shard> atRisk = new LinkedHashSet<>();
+    for (Map.Entry<PageRef, Unwritten> entry
+        : store.seen.dueForWriting(context.ticker().read(), false)) {
+      atRisk.add(store.keys.shardOf(entry.getKey().sessionKey()));
+    }
+    for (String key : store.offlineTracks.keySet()) {
+      atRisk.add(store.keys.shardOf(key));
+    }
+    if (atRisk.isEmpty()) {
+      return;
+    }
+    long graceMillis = store.recoveryGrace.toMillis();
+    Map<Keys.Shard, Response<String>> replies = new LinkedHashMap<>();
+    try (AbstractPipeline pipeline = store.client.pipelined()) {
+      for (Keys.Shard shard : atRisk) {
+        replies.put(shard, pipeline.set(shard.hold(), store.owner,
+            SetParams.setParams().px(graceMillis)));
+      }
+    }
+    for (Map.Entry<Keys.Shard, Response<String>> reply : replies.entrySet()) {
+      String answer = reply.getValue().get();
+      if (!"OK".equals(answer)) {
+        throw new IllegalStateException("Redis answered " + answer + " to the hold of shard "
+            + reply.getKey().index());
+      }
+    }
   }
 
   /** Writes the tracks and releases kept while Redis was unreachable, if any are left. */
@@ -239,18 +338,11 @@ final class Sweeper {
   }
 
   private void writeOfflineReleases() {
-    for (Map.Entry<String, ReleaseReason> release : Map.copyOf(store.offlineReleases).entrySet()) {
-      store.writeRelease(release.getKey(), release.getValue());
-      store.offlineReleases.remove(release.getKey(), release.getValue());
-    }
-  }
-
-  private record Claim(String sessionKey, ReleaseReason reason, long trackedAt,
-      long lastSignalAt, long dueAt, String attributes) {
-    Release toRelease(Instant releasedAt) {
-      return new Release(sessionKey, reason, AttributeCodec.decode(attributes),
-          Instant.ofEpochMilli(trackedAt), Instant.ofEpochMilli(lastSignalAt),
-          Instant.ofEpochMilli(dueAt), releasedAt);
+    for (Map.Entry<String, RedisSessionStore.Kept> release
+        : Map.copyOf(store.offlineReleases).entrySet()) {
+      RedisSessionStore.Kept kept = release.getValue();
+      store.writeRelease(release.getKey(), kept.reason(), kept.releaseId());
+      store.offlineReleases.remove(release.getKey(), kept);
     }
   }
 }

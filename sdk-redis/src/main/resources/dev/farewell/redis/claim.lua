@@ -1,38 +1,78 @@
--- Claims due sessions of one shard for a sweeper, with a lease; re-claims expired leases.
--- KEYS: due, claimed, hold, inflight. ARGV: clock, owner, leaseMs, limit, sessionPrefix,
--- inflightStaleMs. Returns {claims, stale}: claims is flat (key, reason, trackedAt, lastSignalAt,
--- dueAt, attrs) per session; stale lists in-flight records nobody cleared (a node died after its
--- acknowledgement).
-local now = clock()
-local stale = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now - tonumber(ARGV[6]), 'LIMIT', 0, 100)
-if #stale > 0 then redis.call('ZREM', KEYS[4], unpack(stale)) end
-if redis.call('EXISTS', KEYS[3]) == 1 then return {{}, stale} end
-local lease = now + tonumber(ARGV[3])
-local limit = tonumber(ARGV[4])
-local out, taken = {}, 0
-local function take(k)
-  local sk = ARGV[5] .. k
-  local h, n = hash(sk)
-  redis.call('ZREM', KEYS[1], k)
-  if n == 0 then
-    redis.call('ZREM', KEYS[2], k)
-    return
+-- Decides the release of due sessions of one shard and claims them for this node with a lease;
+-- takes over the decided releases whose lease ran out (their node died or lost its replies).
+-- A decided release keeps its session hash (key, reason, times, attributes, release id) until
+-- ack.lua says its actions completed.
+-- The epoch key names the shard's data: a node that knew another epoch (or finds none) learns
+-- that Redis lost data (restart without it, FLUSHALL, failover to an empty replica); the shard is
+-- then held for the recovery grace, so that beating pages write their sessions again first.
+-- The nodes key lists the sweeping nodes, each with the time by which it promises to sweep again:
+-- while a node that swept is missing (past its promise, for less than the partition grace) it may
+-- be cut off from Redis with pages beating to it, so no new release is decided.
+-- KEYS: due, claimed, hold, epoch, nodes. ARGV: owner, leaseMs, limit, sessionPrefix, idPrefix,
+-- knownEpoch (empty at start), recoveryGraceMs, promiseMs, partitionGraceMs.
+-- Returns {'OK', flat, missingNode} with flat (key, reason, trackedAt, lastSignalAt, dueAt, attrs,
+-- releaseId, releasedAt, takenOver) per session, or {'EPOCH', epoch, lost} when the epoch is not
+-- the known one.
+local epoch = redis.call('GET', KEYS[4])
+if epoch ~= ARGV[6] then
+  local lost = 0
+  if not epoch then
+    epoch = ARGV[5]
+    redis.call('SET', KEYS[4], epoch)
+    if ARGV[6] ~= '' then
+      lost = 1
+      redis.call('SET', KEYS[3], 'epoch', 'PX', ARGV[7])
+    end
+  elseif ARGV[6] ~= '' then
+    lost = 1
   end
-  redis.call('ZADD', KEYS[2], lease, k)
-  redis.call('HSET', sk, 'cl', ARGV[2])
-  local dl = tonumber(h.dl)
+  return {'EPOCH', epoch, lost}
+end
+local now = clock()
+redis.call('ZADD', KEYS[5], now + tonumber(ARGV[8]), ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - tonumber(ARGV[9]))
+local missing = redis.call('ZRANGEBYSCORE', KEYS[5], '-inf', '(' .. now, 'LIMIT', 0, 1)[1] or ''
+local lease = now + tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+local out, taken = {}, 0
+local function emit(k, h, takenOver)
   out[#out + 1] = k
-  out[#out + 1] = reason(h)
+  out[#out + 1] = h.rr
   out[#out + 1] = tonumber(h.tr)
   out[#out + 1] = tonumber(h.ls)
-  out[#out + 1] = dl
+  out[#out + 1] = tonumber(h.dl)
   out[#out + 1] = h.at or ''
+  out[#out + 1] = h.rid
+  out[#out + 1] = tonumber(h.rat)
+  out[#out + 1] = takenOver
   taken = taken + 1
 end
-for _, k in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)) do take(k) end
-if taken < limit then
-  for _, k in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit - taken)) do
-    take(k)
+for _, k in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)) do
+  local sk = ARGV[4] .. k
+  local h, n = hash(sk)
+  if n == 0 or not h.rid then
+    redis.call('ZREM', KEYS[2], k)
+  else
+    redis.call('ZADD', KEYS[2], lease, k)
+    redis.call('HSET', sk, 'cl', ARGV[1])
+    emit(k, h, 1)
   end
 end
-return {out, stale}
+-- A recovery hold says deadlines may be stale, a missing node that its signals may be unwritten:
+-- decide nothing new meanwhile.
+if taken < limit and missing == '' and redis.call('EXISTS', KEYS[3]) == 0 then
+  for _, k in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit - taken)) do
+    local sk = ARGV[4] .. k
+    local h, n = hash(sk)
+    redis.call('ZREM', KEYS[1], k)
+    if n > 0 then
+      h.rr = reason(h)
+      h.rid = ARGV[5] .. '.' .. (taken + 1)
+      h.rat = str(now)
+      redis.call('HSET', sk, 'cl', ARGV[1], 'rr', h.rr, 'rid', h.rid, 'rat', h.rat)
+      redis.call('ZADD', KEYS[2], lease, k)
+      emit(k, h, 0)
+    end
+  end
+end
+return {'OK', out, missing}

@@ -1,10 +1,4 @@
--- Shared by every Farewell script. ARGV[1] is a fixed clock in milliseconds (tests) or empty:
--- then Redis's own clock is used, so the clocks of the nodes never matter.
-local function clock()
-  if ARGV[1] ~= '' then return tonumber(ARGV[1]) end
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
+-- Shared by every Farewell script, after clock.lua.
 local function str(n) return string.format('%.0f', n) end
 local function hash(key)
   local flat = redis.call('HGETALL', key)

@@ -1,24 +1,24 @@
 -- Applies one page signal. KEYS: due, claimed, hold, session, tomb.
--- ARGV: clock, type, pageId, sequence, hidden, navigation, ageMs, force, heartbeatTimeoutMs,
+-- ARGV: type, pageId, sequence, hidden, navigation, ageMs, force, heartbeatTimeoutMs,
 --       hiddenTimeoutMs, exitGraceMs, navigationGraceMs, maxPages, maxSessions, sessionKey.
 -- Returns {status, accepted, reason}.
 local now = clock()
-local typ, pid, seq = ARGV[2], ARGV[3], tonumber(ARGV[4])
-local at = now - tonumber(ARGV[7])
-local key = ARGV[15]
+local typ, pid, seq = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local at = now - tonumber(ARGV[6])
+local key = ARGV[14]
 local dead = redis.call('GET', KEYS[5])
 if dead then return {'RELEASED', 0, dead} end
 local h, n = hash(KEYS[4])
 if n == 0 then
   if typ == 'EXIT' then return {'EXITING', 0, ''} end
-  if redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[14]) then
+  if redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[13]) then
     return {'FULL', 0, ''}
   end
   h = {st = 'L', tr = str(at), ls = str(at)}
 else
-  if h.cl then return {'RELEASED', 0, reason(h)} end
+  if h.cl then return {'RELEASED', 0, h.rr or reason(h)} end
   -- Due but not claimed yet: the session is over, unless a recovery hold says deadlines are stale.
-  if tonumber(h.dl) <= now and ARGV[8] ~= '1' and redis.call('EXISTS', KEYS[3]) == 0 then
+  if tonumber(h.dl) <= now and ARGV[7] ~= '1' and redis.call('EXISTS', KEYS[3]) == 0 then
     return {'RELEASED', 0, reason(h)}
   end
 end
@@ -34,7 +34,7 @@ if h[field] then
 else
   local count = 0
   for f, _ in pairs(h) do if ispage(f) then count = count + 1 end end
-  if count >= tonumber(ARGV[13]) then
+  if count >= tonumber(ARGV[12]) then
     for f, v in pairs(h) do
       if ispage(f) then
         local q = page(v)
@@ -45,19 +45,19 @@ else
         end
       end
     end
-    if count >= tonumber(ARGV[13]) then return {'FULL', 0, ''} end
+    if count >= tonumber(ARGV[12]) then return {'FULL', 0, ''} end
   end
 end
 local p
 if typ == 'EXIT' then
   p = {st = 'E', seq = seq, ls = at, dl = at}
 else
-  local hidden = ARGV[5] == '1'
+  local hidden = ARGV[4] == '1'
   if typ == 'HIDDEN' then hidden = true elseif typ == 'VISIBLE' then hidden = false end
   if hidden then
-    p = {st = 'H', seq = seq, ls = at, dl = at + tonumber(ARGV[10])}
+    p = {st = 'H', seq = seq, ls = at, dl = at + tonumber(ARGV[9])}
   else
-    p = {st = 'V', seq = seq, ls = at, dl = at + tonumber(ARGV[9])}
+    p = {st = 'V', seq = seq, ls = at, dl = at + tonumber(ARGV[8])}
   end
 end
 h[field] = pagestr(p)
@@ -76,8 +76,8 @@ if alive or typ ~= 'EXIT' then
   st, dl = 'L', alive or latest
   if aw > dl then dl = aw end
 else
-  local grace = tonumber(ARGV[11])
-  if ARGV[6] == '1' then grace = tonumber(ARGV[12]) end
+  local grace = tonumber(ARGV[10])
+  if ARGV[5] == '1' then grace = tonumber(ARGV[11]) end
   st, dl = 'X', at + grace
   if aw > dl then
     -- The application has just served a new page of this session and this exit is most likely

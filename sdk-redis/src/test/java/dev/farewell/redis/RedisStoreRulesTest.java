@@ -31,26 +31,23 @@ import redis.clients.jedis.RedisClient;
  */
 class RedisStoreRulesTest {
 
-  private final FakeTime time = new FakeTime();
   private final List<Release> releases = new CopyOnWriteArrayList<>();
   private final String prefix = TestRedis.uniquePrefix();
+  private final FakeTime time = new FakeTime(prefix);
   private final RedisClient redis = RedisClient.create(TestRedis.uri());
   private Farewell farewell;
   private RedisSessionStore store;
 
   private Farewell engine(boolean coalesce) {
-    return engine(coalesce, Farewell.newBuilder(), (store, keys) -> { });
+    return engine(coalesce, Farewell.newBuilder());
   }
 
-  private Farewell engine(boolean coalesce, Farewell.Builder builder,
-      RedisSessionStore.ClaimHook hook) {
+  private Farewell engine(boolean coalesce, Farewell.Builder builder) {
     store = RedisSessionStore.newBuilder()
         .redisUri(TestRedis.uri())
         .keyPrefix(prefix)
         .sweepInterval(Duration.ofHours(1))
         .coalesceHeartbeats(coalesce)
-        .fixedClock(time::millis)
-        .claimHook(hook)
         .build();
     farewell = builder.ticker(time).releaseExecutor(Runnable::run).onRelease(releases::add)
         .store(store).build();
@@ -63,6 +60,7 @@ class RedisStoreRulesTest {
       farewell.close();
     }
     redis.close();
+    time.close();
   }
 
   private void advance(long seconds) {
@@ -84,7 +82,7 @@ class RedisStoreRulesTest {
     engine(false);
     farewell.signal(Signal.of(OPEN, "s", "p", 1));
     // A logout that saw the store down while its recovery was already writing the kept releases.
-    store.offlineReleases.put("s", ReleaseReason.EXPLICIT);
+    store.offlineReleases.put("s", new RedisSessionStore.Kept(ReleaseReason.EXPLICIT, "r-1"));
     farewell.cleanUp();
     assertThat(releases).singleElement().satisfies(release -> {
       assertThat(release.sessionKey()).isEqualTo("s");
@@ -204,10 +202,10 @@ class RedisStoreRulesTest {
   }
 
   @Test
-  void signalBetweenClaimAndAcknowledgementDoesNotRevive() {
+  void signalWhileTheReleaseActionsRunDoesNotRevive() {
     AtomicReference<SignalResult> during = new AtomicReference<>();
-    engine(false, Farewell.newBuilder(), (store, keys) ->
-        during.set(farewell.signal(Signal.of(HEARTBEAT, "s", "a", 2))));
+    engine(false, Farewell.newBuilder().onRelease(release ->
+        during.set(farewell.signal(Signal.of(HEARTBEAT, "s", "a", 2)))));
     farewell.signal(Signal.of(OPEN, "s", "a", 1));
     advance(15);
     assertThat(during.get().status()).isEqualTo(Status.RELEASED);
@@ -232,7 +230,11 @@ class RedisStoreRulesTest {
 
   @Test
   void trackWhileTheReleaseIsUnderWayStartsTheNewSessionAfterIt() {
-    engine(false, Farewell.newBuilder(), (store, keys) -> farewell.track("s", Map.of("n", "2")));
+    engine(false, Farewell.newBuilder().onRelease(release -> {
+      if (release.attributes().containsValue("1")) {
+        farewell.track("s", Map.of("n", "2"));
+      }
+    }));
     farewell.track("s", Map.of("n", "1"));
     advance(30);
     assertThat(releases).singleElement().satisfies(release ->
@@ -350,7 +352,7 @@ class RedisStoreRulesTest {
 
   @Test
   void pagesBeyondTheMaximumAreRefusedUntilOneExits() {
-    engine(false, Farewell.newBuilder().maximumPagesPerSession(2), (store, keys) -> { });
+    engine(false, Farewell.newBuilder().maximumPagesPerSession(2));
     farewell.signal(Signal.of(OPEN, "s", "a", 1));
     farewell.signal(Signal.of(OPEN, "s", "b", 1));
     assertThat(farewell.signal(Signal.of(OPEN, "s", "c", 1)).status()).isEqualTo(Status.FULL);
@@ -360,7 +362,7 @@ class RedisStoreRulesTest {
 
   @Test
   void sessionsBeyondTheMaximumAreRefusedAndNoneIsEvicted() {
-    engine(false, Farewell.newBuilder().maximumSessions(2), (store, keys) -> { });
+    engine(false, Farewell.newBuilder().maximumSessions(2));
     farewell.signal(Signal.of(OPEN, "one", "a", 1));
     farewell.track("two");
     assertThat(farewell.signal(Signal.of(OPEN, "three", "a", 1)).status()).isEqualTo(Status.FULL);
@@ -373,7 +375,7 @@ class RedisStoreRulesTest {
 
   @Test
   void tombstonesBeyondTheMaximumForgetTheOldest() {
-    engine(false, Farewell.newBuilder().maximumTombstones(2), (store, keys) -> { });
+    engine(false, Farewell.newBuilder().maximumTombstones(2));
     for (String key : List.of("a", "b", "c")) {
       farewell.track(key);
       farewell.release(key);
@@ -435,7 +437,7 @@ class RedisStoreRulesTest {
 
   @Test
   void closeWithReleaseOnCloseReleasesEveryLiveSessionWithShutdown() {
-    engine(false, Farewell.newBuilder().releaseOnClose(true), (store, keys) -> { });
+    engine(false, Farewell.newBuilder().releaseOnClose(true));
     farewell.signal(Signal.of(OPEN, "one", "a", 1));
     farewell.track("two");
     farewell.close();
@@ -456,7 +458,7 @@ class RedisStoreRulesTest {
   @Test
   void signalsAreSpreadOverShardsWithOneHashTagEach() {
     RedisSessionStore store = RedisSessionStore.newBuilder().redisUri(TestRedis.uri())
-        .keyPrefix(prefix).shards(8).sweepInterval(Duration.ofHours(1)).fixedClock(time::millis)
+        .keyPrefix(prefix).shards(8).sweepInterval(Duration.ofHours(1))
         .build();
     farewell = Farewell.newBuilder().ticker(time).releaseExecutor(Runnable::run)
         .onRelease(releases::add).store(store).build();
@@ -494,30 +496,20 @@ class RedisStoreRulesTest {
   }
 
   @Test
-  void inFlightRecordOfANodeThatDiedAfterItsAcknowledgementIsReportedAndCleared() {
-    engine(false);
-    String inflight = "{" + prefix + ":0}:inflight";
-    redis.zadd(inflight, time.millis(), "dead-node s");
-    advance(1);
-    assertThat(redis.zcard(inflight)).as("fresh records are left alone").isEqualTo(1);
-    advance(10);
-    assertThat(redis.zcard(inflight)).isZero();
-  }
-
-  @Test
-  void acknowledgedReleasesLeaveNoInFlightRecord() {
+  void acknowledgedReleasesLeaveNothingClaimed() {
     engine(false);
     farewell.signal(Signal.of(OPEN, "s", "a", 1));
     advance(15);
     assertThat(releases).hasSize(1);
-    assertThat(redis.zcard("{" + prefix + ":0}:inflight")).isZero();
+    assertThat(redis.zcard("{" + prefix + ":0}:claimed")).isZero();
+    assertThat(redis.exists("{" + prefix + ":0}:s:s")).isFalse();
   }
 
   @Test
   void clientOfTheApplicationIsUsedAndLeftOpen() {
     try (RedisClient own = RedisClient.create(TestRedis.uri())) {
       RedisSessionStore store = RedisSessionStore.newBuilder().client(own).keyPrefix(prefix)
-          .sweepInterval(Duration.ofHours(1)).fixedClock(time::millis).build();
+          .sweepInterval(Duration.ofHours(1)).build();
       Farewell engine = Farewell.newBuilder().ticker(time).releaseExecutor(Runnable::run)
           .onRelease(releases::add).store(store).build();
       engine.signal(Signal.of(OPEN, "s", "a", 1));

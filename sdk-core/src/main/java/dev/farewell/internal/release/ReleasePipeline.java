@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -173,11 +174,21 @@ public final class ReleasePipeline {
    * to the failure listener with a {@link RejectedExecutionException}. Never throws.
    */
   public void submit(Release release) {
+    submit(release, null);
+  }
+
+  /**
+   * Takes a release as {@link #submit(Release)} does and completes {@code actedOrNull} when it ends:
+   * true when its actions ran to their end (succeeded or failed for good), false when it was
+   * refused or abandoned. Never throws.
+   */
+  public void submit(Release release, CompletableFuture<Boolean> actedOrNull) {
     try {
       requireNonNull(release, "release");
       released.incrementAndGet();
       if (closed) {
         reject(release, "the release pipeline is closed");
+        complete(actedOrNull, false);
         return;
       }
       if (pending.incrementAndGet() > maximumPending) {
@@ -185,10 +196,11 @@ public final class ReleasePipeline {
         if (!awaitRoom()) {
           reject(
               release, "the pending queue is full (" + maximumPending + " releases waiting)");
+          complete(actedOrNull, false);
           return;
         }
       }
-      ReleaseRun run = new ReleaseRun(this, release);
+      ReleaseRun run = new ReleaseRun(this, release, actedOrNull);
       live.add(run);
       if (abandoning) {
         // close() may have swept the live set before this run joined it.
@@ -243,6 +255,17 @@ public final class ReleasePipeline {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  static void complete(CompletableFuture<Boolean> actedOrNull, boolean acted) {
+    if (actedOrNull == null) {
+      return;
+    }
+    try {
+      actedOrNull.complete(acted);
+    } catch (RuntimeException e) {
+      logger.error("A stage chained onto the end of a release threw", e);
     }
   }
 

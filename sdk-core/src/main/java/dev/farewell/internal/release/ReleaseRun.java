@@ -53,9 +53,14 @@ final class ReleaseRun {
     }
   }
 
-  ReleaseRun(ReleasePipeline pipeline, Release release) {
+  private final CompletableFuture<Boolean> actedOrNull;
+  /** The executor refused a step: the actions did not run to their end. */
+  private volatile boolean refused;
+
+  ReleaseRun(ReleasePipeline pipeline, Release release, CompletableFuture<Boolean> actedOrNull) {
     this.pipeline = pipeline;
     this.release = release;
+    this.actedOrNull = actedOrNull;
   }
 
   void start() {
@@ -67,6 +72,7 @@ final class ReleaseRun {
     try {
       pipeline.executor.execute(() -> runStep(step));
     } catch (RejectedExecutionException e) {
+      refused = true;
       if (end(Outcome.FAILED)) {
         logger.error(
             "Release executor refused the actions of session {} ({})",
@@ -291,6 +297,7 @@ final class ReleaseRun {
       return false;
     }
     pipeline.ended(this, outcome);
+    ReleasePipeline.complete(actedOrNull, outcome != Outcome.ABANDONED && !refused);
     return true;
   }
 }

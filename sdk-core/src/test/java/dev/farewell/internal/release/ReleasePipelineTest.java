@@ -263,6 +263,65 @@ class ReleasePipelineTest {
   }
 
   @Test
+  void submitterLearnsWhetherTheActionsRanToTheirEnd() {
+    ReleasePipeline pipeline =
+        pipeline(
+            2,
+            r -> {
+              if (r.sessionKey().equals("ok")) {
+                return CompletableFuture.completedFuture(null);
+              }
+              if (r.sessionKey().equals("bad")) {
+                return CompletableFuture.failedFuture(new IllegalStateException("no"));
+              }
+              return new CompletableFuture<>();
+            });
+    CompletableFuture<Boolean> ok = new CompletableFuture<>();
+    CompletableFuture<Boolean> bad = new CompletableFuture<>();
+    pipeline.submit(release("ok"), ok);
+    pipeline.submit(release("bad"), bad);
+    executor.runAll();
+    assertThat(ok).isCompletedWithValue(true);
+    assertThat(bad).as("failed for good and reported: over").isCompletedWithValue(true);
+
+    CompletableFuture<Boolean> hangs = new CompletableFuture<>();
+    CompletableFuture<Boolean> refused = new CompletableFuture<>();
+    pipeline.submit(release("hangs"), hangs);
+    pipeline.submit(release("hangs too"), new CompletableFuture<>());
+    pipeline.submit(release("refused"), refused);
+    executor.runAll();
+    assertThat(refused).isCompletedWithValue(false);
+    assertThat(hangs).isNotDone();
+
+    pipeline.close(Duration.ZERO);
+    assertThat(hangs).as("abandoned at shutdown").isCompletedWithValue(false);
+    CompletableFuture<Boolean> late = new CompletableFuture<>();
+    pipeline.submit(release("late"), late);
+    assertThat(late).isCompletedWithValue(false);
+  }
+
+  @Test
+  void releaseWhoseExecutorRefusedItsActionsIsNotToldAsActed() {
+    ReleasePipeline pipeline =
+        new ReleasePipeline(
+            task -> {
+              throw new RejectedExecutionException("shut down");
+            },
+            List.of(ReleaseAction.of(r -> {})),
+            recordFailures,
+            10,
+            time,
+            time,
+            () -> 0.5);
+    CompletableFuture<Boolean> acted = new CompletableFuture<>();
+
+    pipeline.submit(release("a"), acted);
+
+    assertThat(acted).isCompletedWithValue(false);
+    assertThat(failures).containsExactly("a");
+  }
+
+  @Test
   void releaseBeyondMaximumPendingIsRefusedAndReported() {
     ReleasePipeline pipeline = pipeline(2, r -> new CompletableFuture<>());
 

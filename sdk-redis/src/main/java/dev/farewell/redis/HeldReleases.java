@@ -1,0 +1,185 @@
+package dev.farewell.redis;
+
+import dev.farewell.Release;
+import dev.farewell.spi.StoreContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The releases this node decided or took over and whose actions it runs. Each stays in Redis,
+ * whole, under this node's lease until its actions completed; the sweeper renews the leases and
+ * then tells Redis to forget the acted ones ({@code ack.lua}). A release whose actions did not run
+ * to their end here (refused by a full pipeline, abandoned at shutdown) is let go: its lease runs
+ * out and a node takes it over, with the same release id.
+ *
+ * <p>Thread-safe: releases end on release threads, Redis is written on the sweeper's thread.
+ */
+final class HeldReleases {
+
+  private static final Logger logger = LoggerFactory.getLogger(RedisSessionStore.class);
+  /** Releases per script call when renewing or forgetting. */
+  private static final int BATCH = 500;
+
+  private record Held(Keys.Shard shard, String sessionKey, String releaseId) {}
+
+  private final RedisSessionStore store;
+  private final StoreContext context;
+  private final Map<String, Held> held = new ConcurrentHashMap<>();
+  private final Queue<Held> acted = new ConcurrentLinkedQueue<>();
+  private final AtomicLong takenOver = new AtomicLong();
+  private final Object drained = new Object();
+
+  HeldReleases(RedisSessionStore store, StoreContext context) {
+    this.store = store;
+    this.context = context;
+  }
+
+  /** How many releases this node holds now (actions running, or acted and not yet forgotten). */
+  int size() {
+    return held.size();
+  }
+
+  /** How many releases this node took over from a node whose lease ran out, since it started. */
+  long takenOver() {
+    return takenOver.get();
+  }
+
+  /**
+   * Hands a release this node now holds to the release actions, unless it already runs them (it
+   * took its own release back after a lost reply).
+   */
+  void act(Keys.Shard shard, Release release, boolean fromAnotherNode) {
+    Held entry = new Held(shard, release.sessionKey(), release.releaseId());
+    if (held.putIfAbsent(release.releaseId(), entry) != null) {
+      return;
+    }
+    if (fromAnotherNode) {
+      takenOver.incrementAndGet();
+      logger.warn("Session {} ({}): release {} taken over from a node whose lease ran out; its "
+          + "actions run again here", release.sessionKey(), release.reason(), release.releaseId());
+    }
+    store.seen.released(release.sessionKey(), release.reason());
+    context.releasedUntilActed(release).whenComplete((done, error) -> {
+      if (Boolean.TRUE.equals(done)) {
+        acted.add(entry);
+        signalDrained();
+      } else {
+        held.remove(entry.releaseId(), entry);
+        logger.warn("Session {}: the actions of release {} did not run to their end on this node; "
+            + "another node takes it over when its lease runs out", entry.sessionKey(),
+            entry.releaseId());
+        signalDrained();
+      }
+    });
+  }
+
+  /** Extends the leases of every held release. Throws what Redis threw. */
+  void renew() {
+    for (Map.Entry<Keys.Shard, List<Held>> shard : byShard(held.values()).entrySet()) {
+      List<Held> list = shard.getValue();
+      for (int from = 0; from < list.size(); from += BATCH) {
+        List<Held> batch = list.subList(from, Math.min(list.size(), from + BATCH));
+        List<String> args = new ArrayList<>(List.of(store.owner,
+            Long.toString(store.claimLease.toMillis()), shard.getKey().sessionPrefix()));
+        for (Held h : batch) {
+          args.add(h.sessionKey());
+          args.add(h.releaseId());
+        }
+        List<?> lost = (List<?>) Scripts.RENEW.run(store.client,
+            List.of(shard.getKey().claimed()), args);
+        for (Object key : lost) {
+          logger.debug("Session {}: lease no longer held by this node (taken over or forgotten)",
+              Scripts.text(key));
+        }
+      }
+    }
+  }
+
+  /** Tells Redis to forget the releases whose actions completed. Throws what Redis threw. */
+  void forgetActed() {
+    List<Held> done = new ArrayList<>();
+    for (Held h; (h = acted.poll()) != null; ) {
+      done.add(h);
+    }
+    if (done.isEmpty()) {
+      return;
+    }
+    List<Held> left = new ArrayList<>(done);
+    try {
+      for (Map.Entry<Keys.Shard, List<Held>> shard : byShard(done).entrySet()) {
+        List<Held> list = shard.getValue();
+        for (int from = 0; from < list.size(); from += BATCH) {
+          List<Held> batch = list.subList(from, Math.min(list.size(), from + BATCH));
+          Keys.Shard keys = shard.getKey();
+          List<String> args = new ArrayList<>(List.of(
+              Long.toString(store.rules.tombstoneTtl().toMillis()),
+              Long.toString(store.maximumTombstonesPerShard), keys.sessionPrefix(),
+              keys.tombPrefix(), Long.toString(store.rules.openTimeout().toMillis())));
+          for (Held h : batch) {
+            args.add(h.sessionKey());
+            args.add(h.releaseId());
+          }
+          Scripts.ACK.run(store.client, List.of(keys.claimed(), keys.tombs(), keys.due()), args);
+          for (Held h : batch) {
+            held.remove(h.releaseId(), h);
+            left.remove(h);
+          }
+        }
+      }
+    } finally {
+      // Not told, or the reply was lost: tell again later (forgetting twice is harmless).
+      acted.addAll(left);
+      signalDrained();
+    }
+  }
+
+  /**
+   * Waits until at most {@code count} releases are held, forgetting the acted ones and renewing the
+   * leases meanwhile (the sweeper no longer does once closing); false if {@code deadline} (a
+   * {@link System#nanoTime} reading) passed first.
+   */
+  boolean awaitAtMost(int count, long deadline) throws InterruptedException {
+    long renewEvery = Math.max(1, store.claimLease.toNanos() / 3);
+    long lastRenew = System.nanoTime();
+    while (held.size() > count) {
+      forgetActed();
+      if (held.size() <= count) {
+        return true;
+      }
+      long now = System.nanoTime();
+      if (now - deadline >= 0) {
+        return false;
+      }
+      if (now - lastRenew >= renewEvery) {
+        renew();
+        lastRenew = now;
+      }
+      synchronized (drained) {
+        drained.wait(Math.max(1, Math.min(50, (deadline - now) / 1_000_000)));
+      }
+    }
+    return true;
+  }
+
+  private void signalDrained() {
+    synchronized (drained) {
+      drained.notifyAll();
+    }
+  }
+
+  private static Map<Keys.Shard, List<Held>> byShard(Iterable<Held> entries) {
+    Map<Keys.Shard, List<Held>> map = new LinkedHashMap<>();
+    for (Held h : entries) {
+      map.computeIfAbsent(h.shard(), s -> new ArrayList<>()).add(h);
+    }
+    return map;
+  }
+}
