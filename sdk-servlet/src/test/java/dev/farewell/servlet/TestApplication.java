@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * <ul>
  *   <li>{@code GET /app/page?user=u}: the page's token (and the session cookie)
+ *   <li>{@code GET /app/login?user=u}: starts watching the session at login, answers the result
  *   <li>{@code GET /app/tag}: the script tag
  *   <li>{@code GET /app/key}: the session's Farewell key, or 404
  *   <li>{@code POST /app/logout}: invalidates the HttpSession
@@ -70,6 +71,10 @@ final class TestApplication implements ServletContainerInitializer {
           String user = request.getParameter("user");
           text(response, farewellServlet.pageToken(
               request, user == null ? Map.of() : Map.of("user", user)));
+          break;
+        case "/login":
+          text(response, farewellServlet.track(
+              request, Map.of("user", request.getParameter("user"))).status().name());
           break;
         case "/tag":
           text(response, farewellServlet.scriptTag(request));
