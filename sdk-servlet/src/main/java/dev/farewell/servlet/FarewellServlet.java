@@ -45,6 +45,7 @@ public final class FarewellServlet extends HttpServlet {
 
   private static final long serialVersionUID = 1L;
   private static final Logger logger = LoggerFactory.getLogger(FarewellServlet.class);
+  private static final Pattern CSP_NONCE = Pattern.compile("[A-Za-z0-9+/=_-]+");
   private static final Pattern BASE_PATH = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
   private static final byte[] NOT_FOUND =
       "{\"status\":\"error\",\"error\":\"not_found\",\"message\":\"no such resource\"}"
@@ -168,9 +169,33 @@ public final class FarewellServlet extends HttpServlet {
    */
   public String scriptTag(HttpServletRequest request, Map<String, String> attributes) {
     String token = pageToken(request, attributes);
+    return tag(request, token, null);
+  }
+
+  /**
+   * Same as {@link #scriptTag(HttpServletRequest, Map)}, with a {@code nonce} attribute for a
+   * page whose {@code Content-Security-Policy} allows scripts by nonce ({@code script-src
+   * 'nonce-…'}): pass the nonce of the page's policy.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code cspNonce} is empty or has characters other than
+   *     base64 ones ({@code [A-Za-z0-9+/=_-]})
+   */
+  public String scriptTag(
+      HttpServletRequest request, Map<String, String> attributes, String cspNonce) {
+    requireNonNull(cspNonce, "cspNonce");
+    if (!CSP_NONCE.matcher(cspNonce).matches()) {
+      throw new IllegalArgumentException(
+          "cspNonce must be base64 characters ([A-Za-z0-9+/=_-]), was \"" + cspNonce + "\"");
+    }
+    String token = pageToken(request, attributes);
+    return tag(request, token, cspNonce);
+  }
+
+  private String tag(HttpServletRequest request, String token, String nonce) {
     return "<script src=\"" + html(request.getContextPath() + basePath + "/farewell.js")
-        + "\" data-token=\"" + token + "\" integrity=\"" + snippet.integrity()
-        + "\" defer></script>";
+        + "\" data-token=\"" + token + "\" integrity=\"" + snippet.integrity() + "\""
+        + (nonce == null ? "" : " nonce=\"" + nonce + "\"") + " defer></script>";
   }
 
   /** Same as {@link #scriptTag(HttpServletRequest, Map)} with no attributes. */
