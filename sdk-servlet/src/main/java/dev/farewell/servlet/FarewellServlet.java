@@ -266,6 +266,11 @@ public final class FarewellServlet extends HttpServlet {
       throw new IllegalStateException(notInitializing(e), e);
     }
     if (registration == null) {
+      if (context.getAttribute(FarewellInitializer.DROP_IN_ATTRIBUTE) != null) {
+        throw new IllegalStateException("Farewell's drop-in already registered Farewell in this"
+            + " context (farewell.secret is configured): remove this register call, or turn the"
+            + " drop-in off with farewell.enabled=false");
+      }
       throw new IllegalStateException(
           "a servlet named farewell is already registered in this context: register Farewell once");
     }
