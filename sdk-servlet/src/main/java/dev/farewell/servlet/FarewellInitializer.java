@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
  * META-INF/services/jakarta.servlet.ServletContainerInitializer}) when the application starts, and
  * it wires Farewell with no code in the application: the engine, the endpoint and the {@link
  * HttpSessionBridge} ({@link FarewellServlet#register}), {@link
- * HttpSessionBridge#invalidateOnRelease()} so that a closed tab ends the {@code HttpSession}, and a
- * listener that closes the engine with the context. Pages reach it with {@link
- * FarewellServlet#from}.
+ * HttpSessionBridge#invalidateOnRelease()} so that a closed tab ends the {@code HttpSession}, the
+ * {@link ScriptInjectionFilter} that puts the tag into pages, and a listener that closes the engine
+ * with the context.
  *
  * <p><b>Off unless configured</b>: without {@code farewell.secret} it does nothing, so adding the
  * jar changes no application by surprise; nor does it when {@code farewell.enabled} is {@code
@@ -65,6 +65,19 @@ public final class FarewellInitializer implements ServletContainerInitializer {
       FarewellServlet servlet = servlet(settings, farewell, bridge);
       servlet.register(context);
       context.setAttribute(DROP_IN_ATTRIBUTE, Boolean.TRUE);
+      if (settings.bool("farewell.inject").orElse(true)) {
+        ScriptInjectionFilter.Builder filter = ScriptInjectionFilter.newBuilder(servlet);
+        try {
+          settings.list("farewell.injectInclude")
+              .ifPresent(patterns -> filter.include(patterns.toArray(String[]::new)));
+          settings.list("farewell.injectExclude")
+              .ifPresent(patterns -> filter.exclude(patterns.toArray(String[]::new)));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalStateException("Farewell drop-in: " + e.getMessage()
+              + " (farewell.injectInclude or farewell.injectExclude)", e);
+        }
+        filter.build().register(context);
+      }
       context.addListener(new ServletContextListener() {
         @Override
         public void contextDestroyed(ServletContextEvent event) {
