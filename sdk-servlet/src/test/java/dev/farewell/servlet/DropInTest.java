@@ -60,6 +60,14 @@ class DropInTest {
             FarewellServlet.from(request.getServletContext()).pageToken(request));
       }
     }, "/page");
+    context.addServlet(new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest request, HttpServletResponse response)
+          throws IOException {
+        response.setContentType("text/html;charset=utf-8");
+        response.getWriter().print("<html><head><title>app</title></head><body></body></html>");
+      }
+    }, "/html/*");
     server.setHandler(context);
     server.start();
     return URI.create("http://127.0.0.1:" + connector.getLocalPort());
@@ -97,6 +105,28 @@ class DropInTest {
         .code()).isEqualTo(200);
 
     await().atMost(Duration.ofSeconds(3)).until(() -> destroyedSessions.get() == 1);
+  }
+
+  @Test
+  void pagesOfAWatchedSessionGetTheTagWithNoCodeUnlessExcludedOrTurnedOff() throws Exception {
+    Browser browser = new Browser(start(Map.of(
+        "farewell.secret", SECRET,
+        "farewell.injectExclude", "/html/login")), http);
+    browser.get("/page", Map.of());
+
+    assertThat(browser.get("/html/home", Map.of()).body())
+        .containsPattern("<script src=\"/farewell/farewell.js\" [^>]+></script></head>");
+    assertThat(browser.get("/html/login", Map.of()).body()).doesNotContain("<script");
+  }
+
+  @Test
+  void farewellInjectFalseLeavesPagesAlone() throws Exception {
+    Browser browser = new Browser(start(Map.of(
+        "farewell.secret", SECRET,
+        "farewell.inject", "false")), http);
+    browser.get("/page", Map.of());
+
+    assertThat(browser.get("/html/home", Map.of()).body()).doesNotContain("<script");
   }
 
   @Test
