@@ -32,10 +32,12 @@ import org.slf4j.LoggerFactory;
  * FarewellServlet farewellServlet = FarewellServlet.newBuilder(farewell)
  *     .pageTokens(PageTokens.newBuilder().secret(secret).build())
  *     .build();
- * farewellServlet.register(servletContext);   // e.g. in ServletContainerInitializer.onStartup
+ * farewellServlet.register(servletContext);   // in ServletContainerInitializer.onStartup
  *
- * // when serving a page:
- * String tag = farewellServlet.scriptTag(request, Map.of("user", userId));
+ * // at login:
+ * FarewellServlet.from(servletContext).track(request, Map.of("user", userId));
+ * // when serving a page of a logged-in user:
+ * String tag = FarewellServlet.from(servletContext).scriptTag(request);
  * }</pre>
  *
  * <p>The work is done by the framework-neutral {@link BeaconHandler}; this class only adapts
