@@ -176,6 +176,33 @@ class DropInTest {
   }
 
   @Test
+  void anApplicationThatRegistersAfterTheDropInIsToldToRemoveOneOfThem() throws Exception {
+    ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
+    context.setInitParameter("farewell.secret", SECRET);
+    dev.farewell.Farewell own = dev.farewell.Farewell.newBuilder().build();
+    FarewellServlet ownServlet = FarewellServlet.newBuilder(own).build();
+    RuntimeException[] failure = new RuntimeException[1];
+    context.addServletContainerInitializer(new FarewellInitializer());
+    context.addServletContainerInitializer((classes, servletContext) -> {
+      try {
+        ownServlet.register(servletContext);
+      } catch (RuntimeException e) {
+        failure[0] = e;
+      }
+    });
+    server = new Server(0);
+    server.setHandler(context);
+    server.start();
+    own.close();
+
+    assertThat(failure[0])
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("Farewell's drop-in already registered Farewell in this context"
+            + " (farewell.secret is configured): remove this register call, or turn the drop-in"
+            + " off with farewell.enabled=false");
+  }
+
+  @Test
   void anUnreadableSettingStopsTheStartNamingTheSettingAndWhereItCameFrom() {
     ServletContextHandler context = new ServletContextHandler();
     context.setInitParameter("farewell.secret", SECRET);
