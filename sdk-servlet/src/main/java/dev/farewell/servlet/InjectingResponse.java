@@ -4,7 +4,6 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Writer;
 import java.io.PrintWriter;
@@ -35,7 +34,9 @@ final class InjectingResponse extends HttpServletResponseWrapper {
 
   private final String snippetPath;
   private final UnaryOperator<String> tagWithNonce;
-  private final ByteArrayOutputStream held = new ByteArrayOutputStream();
+  /** The bytes before the insertion point, not yet written: {@code held[0, heldLength)}. */
+  private byte[] held = new byte[1024];
+  private int heldLength;
   private Mode mode = Mode.UNDECIDED;
   private long contentLength = -1;
   private int scanned;
@@ -182,7 +183,7 @@ final class InjectingResponse extends HttpServletResponseWrapper {
     if (writer != null) {
       writer.flush();
     }
-    held.reset();
+    heldLength = 0;
     scanned = 0;
     if (mode == Mode.HOLD) {
       mode = Mode.UNDECIDED;
@@ -199,7 +200,7 @@ final class InjectingResponse extends HttpServletResponseWrapper {
       writer.flush();
     }
     if (mode == Mode.HOLD) {
-      release(held.toByteArray(), -1);
+      release(-1);
     } else if (mode == Mode.UNDECIDED) {
       if (contentLength >= 0) {
         super.setContentLengthLong(contentLength);
@@ -247,28 +248,34 @@ final class InjectingResponse extends HttpServletResponseWrapper {
       super.getOutputStream().write(bytes, offset, length);
       return;
     }
-    held.write(bytes, offset, length);
-    byte[] page = held.toByteArray();
-    int at = insertionPoint(page);
+    if (heldLength + length > held.length) {
+      held = Arrays.copyOf(held, Math.max(held.length * 2, heldLength + length));
+    }
+    System.arraycopy(bytes, offset, held, heldLength, length);
+    heldLength += length;
+    int at = insertionPoint(held, heldLength);
     if (at >= 0) {
-      release(page, at);
-    } else if (page.length > MAXIMUM_HELD_BYTES) {
+      release(at);
+    } else if (heldLength > MAXIMUM_HELD_BYTES) {
       logger.debug("No </head> or <body> in the first {} bytes of the page: no tag",
           MAXIMUM_HELD_BYTES);
-      release(page, -1);
+      release(-1);
     }
   }
 
   /** Writes the held bytes with the tag at {@code at} (none if -1), then passes through. */
-  private void release(byte[] page, int at) throws IOException {
+  private void release(int at) throws IOException {
+    byte[] page = held;
+    int length = heldLength;
     mode = Mode.PASS;
-    held.reset();
+    held = new byte[0];
+    heldLength = 0;
     ServletOutputStream out = super.getOutputStream();
     if (at < 0 || contains(page, at, snippetPath.getBytes(StandardCharsets.US_ASCII))) {
-      if (contentLength >= 0 && at < 0 && page.length == contentLength) {
+      if (contentLength >= 0 && at < 0 && length == contentLength) {
         super.setContentLengthLong(contentLength);
       }
-      out.write(page);
+      out.write(page, 0, length);
       return;
     }
     String tag;
@@ -277,12 +284,12 @@ final class InjectingResponse extends HttpServletResponseWrapper {
     } catch (RuntimeException e) {
       // An invalidated session, a closed engine: the page goes out as the application wrote it.
       logger.warn("Could not make the script tag of a page; it is served without", e);
-      out.write(page);
+      out.write(page, 0, length);
       return;
     }
     out.write(page, 0, at);
     out.write(tag.getBytes(StandardCharsets.US_ASCII));
-    out.write(page, at, page.length - at);
+    out.write(page, at, length - at);
   }
 
   private String nonce() {
@@ -305,19 +312,19 @@ final class InjectingResponse extends HttpServletResponseWrapper {
   }
 
   /** Before {@code </head}, or after the {@code >} of {@code <body…>}; -1 if not there yet. */
-  private int insertionPoint(byte[] page) {
+  private int insertionPoint(byte[] page, int length) {
     int from = Math.max(0, scanned - HEAD_END.length);
-    for (int i = from; i < page.length; i++) {
+    for (int i = from; i < length; i++) {
       if (page[i] != '<') {
         continue;
       }
-      if (startsWith(page, i, HEAD_END)) {
+      if (startsWith(page, length, i, HEAD_END)) {
         return i;
       }
-      if (startsWith(page, i, BODY) && i + BODY.length < page.length) {
+      if (startsWith(page, length, i, BODY) && i + BODY.length < length) {
         byte next = page[i + BODY.length];
         if (next == '>' || next == ' ' || next == '\t' || next == '\n' || next == '\r') {
-          for (int j = i + BODY.length; j < page.length; j++) {
+          for (int j = i + BODY.length; j < length; j++) {
             if (page[j] == '>') {
               return j + 1;
             }
@@ -327,12 +334,12 @@ final class InjectingResponse extends HttpServletResponseWrapper {
         }
       }
     }
-    scanned = page.length;
+    scanned = length;
     return -1;
   }
 
-  private static boolean startsWith(byte[] page, int at, byte[] lowerCase) {
-    if (at + lowerCase.length > page.length) {
+  private static boolean startsWith(byte[] page, int length, int at, byte[] lowerCase) {
+    if (at + lowerCase.length > length) {
       return false;
     }
     for (int k = 0; k < lowerCase.length; k++) {

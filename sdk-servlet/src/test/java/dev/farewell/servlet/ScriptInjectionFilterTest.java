@@ -184,6 +184,14 @@ class ScriptInjectionFilterTest {
     }
 
     @Test
+    void aPageWhoseHeadRunsPastTheHeldLimitArrivesUntouched() {
+      Browser.Answer answer = page("longhead");
+
+      assertThat(tags(answer.body())).isZero();
+      assertThat(answer.body()).hasSize(LONG_HEAD.length()).isEqualTo(LONG_HEAD);
+    }
+
+    @Test
     void aPageThatAlreadyCarriesTheTagGetsNoSecondOne() {
       assertThat(tags(page("tagged").body())).isEqualTo(1);
     }
@@ -247,6 +255,10 @@ class ScriptInjectionFilterTest {
     }
   }
 
+  static final String LONG_HEAD = "<html><head>"
+      + "<meta name=x content=y>".repeat(InjectingResponse.MAXIMUM_HELD_BYTES / 20)
+      + "</head><body></body></html>";
+
   static byte[] gzip(String text) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (OutputStream out = new GZIPOutputStream(bytes)) {
@@ -294,6 +306,13 @@ class ScriptInjectionFilterTest {
           response.setContentType("text/html");
           response.setCharacterEncoding("UTF-8");
           response.getWriter().print("<html><body class=\"x\"><p>hi</p></body></html>");
+        }
+        case "longhead" -> {
+          response.setContentType("text/html;charset=utf-8");
+          PrintWriter out = response.getWriter();
+          for (String part : LONG_HEAD.split("(?<=>)")) {
+            out.print(part);
+          }
         }
         case "latin1" -> {
           response.setContentType("text/html;charset=ISO-8859-1");
