@@ -3,6 +3,7 @@ package dev.farewell.servlet;
 import static java.util.Objects.requireNonNull;
 
 import dev.farewell.Farewell;
+import dev.farewell.SignalResult;
 import dev.farewell.beacon.BeaconHandler;
 import dev.farewell.beacon.BeaconResponse;
 import dev.farewell.beacon.OriginPolicy;
@@ -31,10 +32,12 @@ import org.slf4j.LoggerFactory;
  * FarewellServlet farewellServlet = FarewellServlet.newBuilder(farewell)
  *     .pageTokens(PageTokens.newBuilder().secret(secret).build())
  *     .build();
- * farewellServlet.register(servletContext);   // e.g. in ServletContainerInitializer.onStartup
+ * farewellServlet.register(servletContext);   // in ServletContainerInitializer.onStartup
  *
- * // when serving a page:
- * String tag = farewellServlet.scriptTag(request, Map.of("user", userId));
+ * // at login:
+ * FarewellServlet.from(servletContext).track(request, Map.of("user", userId));
+ * // when serving a page of a logged-in user:
+ * String tag = FarewellServlet.from(servletContext).scriptTag(request);
  * }</pre>
  *
  * <p>The work is done by the framework-neutral {@link BeaconHandler}; this class only adapts
@@ -44,6 +47,7 @@ public final class FarewellServlet extends HttpServlet {
 
   private static final long serialVersionUID = 1L;
   private static final Logger logger = LoggerFactory.getLogger(FarewellServlet.class);
+  private static final Pattern CSP_NONCE = Pattern.compile("[A-Za-z0-9+/=_-]+");
   private static final Pattern BASE_PATH = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
   private static final byte[] NOT_FOUND =
       "{\"status\":\"error\",\"error\":\"not_found\",\"message\":\"no such resource\"}"
@@ -56,6 +60,9 @@ public final class FarewellServlet extends HttpServlet {
   private final transient SnippetEndpoint snippet;
   private final transient ServerOrigins origins = new ServerOrigins();
   private final String basePath;
+
+  /** The servlet context attribute under which {@link #register} leaves the servlet. */
+  static final String CONTEXT_ATTRIBUTE = FarewellServlet.class.getName();
 
   private FarewellServlet(Builder builder) {
     this.farewell = builder.farewell;
@@ -83,6 +90,41 @@ public final class FarewellServlet extends HttpServlet {
   /** Returns the framework-neutral handler that answers beacons. */
   public BeaconHandler beaconHandler() {
     return handler;
+  }
+
+  /**
+   * Starts watching the request's {@link HttpSession} now, before any page of it carries the
+   * script tag: call it where the application logs the user in (where it takes the seat, the
+   * licence, the SSO session). Gives the {@code HttpSession} (created if needed) a random Farewell
+   * key if it has none and tells the engine the session is in use ({@link Farewell#track}).
+   *
+   * <p>From then on the engine's open timeout (30 s by default) covers the window between login
+   * and the first page with the tag: if no page of the session ever signals (the tab was closed
+   * while the first page loaded, or the user never got past the login redirect), the session is
+   * released with {@code TIMEOUT}, so the seat does not wait for the container's session timeout.
+   * Every page the user may then stay on must carry the tag ({@link #scriptTag}); otherwise the
+   * session is released while the user reads an untagged page.
+   *
+   * <p>Call it after anything that replaces the {@code HttpSession} at login (invalidating the
+   * anonymous one); {@link HttpServletRequest#changeSessionId()} keeps the key, before or after.
+   *
+   * @param attributes handed to the release actions as {@link dev.farewell.Release#attributes()}
+   *     (the user id whose seat to free, an SSO ticket); when not empty they replace those of an
+   *     earlier call
+   * @return {@code LIVE}; {@code FULL} when the engine holds its maximum of sessions (refuse the
+   *     login, or let it go unwatched); {@code CLOSED} once the engine is closed
+   * @throws NullPointerException if an argument is null
+   * @throws RuntimeException what the engine's store throws when it cannot be reached (Redis)
+   */
+  public SignalResult track(HttpServletRequest request, Map<String, String> attributes) {
+    requireNonNull(request, "request");
+    requireNonNull(attributes, "attributes");
+    return farewell.track(bridge.keyFor(request.getSession(true)), attributes);
+  }
+
+  /** Same as {@link #track(HttpServletRequest, Map)} with no attributes. */
+  public SignalResult track(HttpServletRequest request) {
+    return track(request, Map.of());
   }
 
   /**
@@ -129,9 +171,33 @@ public final class FarewellServlet extends HttpServlet {
    */
   public String scriptTag(HttpServletRequest request, Map<String, String> attributes) {
     String token = pageToken(request, attributes);
+    return tag(request, token, null);
+  }
+
+  /**
+   * Same as {@link #scriptTag(HttpServletRequest, Map)}, with a {@code nonce} attribute for a
+   * page whose {@code Content-Security-Policy} allows scripts by nonce ({@code script-src
+   * 'nonce-…'}): pass the nonce of the page's policy.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code cspNonce} is empty or has characters other than
+   *     base64 ones ({@code [A-Za-z0-9+/=_-]})
+   */
+  public String scriptTag(
+      HttpServletRequest request, Map<String, String> attributes, String cspNonce) {
+    requireNonNull(cspNonce, "cspNonce");
+    if (!CSP_NONCE.matcher(cspNonce).matches()) {
+      throw new IllegalArgumentException(
+          "cspNonce must be base64 characters ([A-Za-z0-9+/=_-]), was \"" + cspNonce + "\"");
+    }
+    String token = pageToken(request, attributes);
+    return tag(request, token, cspNonce);
+  }
+
+  private String tag(HttpServletRequest request, String token, String nonce) {
     return "<script src=\"" + html(request.getContextPath() + basePath + "/farewell.js")
-        + "\" data-token=\"" + token + "\" integrity=\"" + snippet.integrity()
-        + "\" defer></script>";
+        + "\" data-token=\"" + token + "\" integrity=\"" + snippet.integrity() + "\""
+        + (nonce == null ? "" : " nonce=\"" + nonce + "\"") + " defer></script>";
   }
 
   /** Same as {@link #scriptTag(HttpServletRequest, Map)} with no attributes. */
@@ -154,33 +220,104 @@ public final class FarewellServlet extends HttpServlet {
 
   /**
    * Returns the listener that releases a session (as {@code EXPLICIT}) when the container destroys
-   * its {@code HttpSession}. {@link #register(ServletContext)} adds it; add it yourself when you
-   * register the servlet another way.
+   * its {@code HttpSession}. {@link #register(ServletContext)} adds it: add it yourself only when
+   * you register the servlet another way (a {@code ServletHolder}, {@code web.xml}), never both.
    */
   public HttpSessionListener httpSessionListener() {
     return listener;
   }
 
   /**
-   * Registers this servlet on {@code {base}/*} under the name {@code farewell}, and its {@link
-   * #httpSessionListener()}. Call it while the context starts: from {@code
-   * ServletContainerInitializer.onStartup} or a declared {@code ServletContextListener}.
+   * Wires Farewell into a servlet context while it initializes. It adds three things:
+   *
+   * <ol>
+   *   <li>this servlet, named {@code farewell}, on {@code {base}/*} ({@code POST {base}/beacon},
+   *       {@code GET {base}/farewell.js}), loaded on startup, async supported;
+   *   <li>its {@link #httpSessionListener()}, so that a destroyed {@code HttpSession} (logout,
+   *       container timeout) releases its session as {@code EXPLICIT};
+   *   <li>a context attribute that {@link #from(ServletContext)} reads, so pages and login code can
+   *       reach this servlet.
+   * </ol>
+   *
+   * <p>Call it from {@code ServletContainerInitializer.onStartup} (embedded Jetty: {@code
+   * ServletContextHandler.addServletContainerInitializer}; embedded Tomcat: {@code
+   * Context.addServletContainerInitializer}) or from the {@code contextInitialized} of a {@code
+   * ServletContextListener} declared in {@code web.xml} or annotated {@code @WebListener}. Before
+   * the context starts, once it has started, or from a listener that was itself added by code, the
+   * container refuses to add servlets and listeners.
    *
    * @return the servlet's registration, to adjust further
-   * @throws IllegalStateException if a servlet named {@code farewell} is already registered, or
-   *     the context has already started
+   * @throws IllegalStateException if called where the container refuses to add a listener (the
+   *     message says where to call it instead), or if a servlet named {@code farewell} is already
+   *     registered
+   * @throws NullPointerException if {@code context} is null
    */
   public ServletRegistration.Dynamic register(ServletContext context) {
     requireNonNull(context, "context");
-    ServletRegistration.Dynamic registration = context.addServlet("farewell", this);
+    // The listener first: Jetty refuses it (a bare IllegalStateException) before the context
+    // starts while it still accepts the servlet, and nothing should be half registered.
+    try {
+      context.addListener(listener);
+    } catch (IllegalStateException | UnsupportedOperationException e) {
+      throw new IllegalStateException(notInitializing(e), e);
+    }
+    ServletRegistration.Dynamic registration;
+    try {
+      registration = context.addServlet("farewell", this);
+    } catch (IllegalStateException | UnsupportedOperationException e) {
+      throw new IllegalStateException(notInitializing(e), e);
+    }
     if (registration == null) {
-      throw new IllegalStateException("a servlet named farewell is already registered");
+      if (context.getAttribute(FarewellInitializer.DROP_IN_ATTRIBUTE) != null) {
+        throw new IllegalStateException("Farewell's drop-in already registered Farewell in this"
+            + " context (farewell.secret is configured): remove this register call, or turn the"
+            + " drop-in off with farewell.enabled=false");
+      }
+      throw new IllegalStateException(
+          "a servlet named farewell is already registered in this context: register Farewell once");
     }
     registration.addMapping(basePath + "/*");
     registration.setLoadOnStartup(1);
     registration.setAsyncSupported(true);
-    context.addListener(listener);
+    context.setAttribute(CONTEXT_ATTRIBUTE, this);
     return registration;
+  }
+
+  private static String notInitializing(RuntimeException e) {
+    String said = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (e instanceof UnsupportedOperationException) {
+      // Servlet spec 4.4: a ServletContextListener added by code may not add listeners.
+      return "FarewellServlet.register(servletContext) was called from a ServletContextListener"
+          + " that was added by code, where the container refuses new listeners: call it from"
+          + " ServletContainerInitializer.onStartup (embedded: Jetty's"
+          + " ServletContextHandler.addServletContainerInitializer, Tomcat's"
+          + " Context.addServletContainerInitializer) or from a listener declared in web.xml or"
+          + " annotated @WebListener; see docs/getting-started.md (the container said: " + said
+          + ")";
+    }
+    return "FarewellServlet.register(servletContext) must be called while the servlet context"
+        + " initializes: from ServletContainerInitializer.onStartup (embedded: Jetty's"
+        + " ServletContextHandler.addServletContainerInitializer, Tomcat's"
+        + " Context.addServletContainerInitializer) or from a ServletContextListener declared in"
+        + " web.xml or annotated @WebListener, not before the server starts nor after it started;"
+        + " see docs/getting-started.md (the container said: " + said + ")";
+  }
+
+  /**
+   * Returns the servlet that {@link #register(ServletContext)} wired into {@code context}: how a
+   * page, a JSP or the login code reaches it.
+   *
+   * @throws IllegalStateException if none was registered in this context
+   * @throws NullPointerException if {@code context} is null
+   */
+  public static FarewellServlet from(ServletContext context) {
+    Object servlet = requireNonNull(context, "context").getAttribute(CONTEXT_ATTRIBUTE);
+    if (!(servlet instanceof FarewellServlet)) {
+      throw new IllegalStateException(
+          "no FarewellServlet is registered in this servlet context: call"
+              + " farewellServlet.register(servletContext) from contextInitialized first");
+    }
+    return (FarewellServlet) servlet;
   }
 
   @Override

@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * <ul>
  *   <li>{@code GET /app/page?user=u}: the page's token (and the session cookie)
- *   <li>{@code GET /app/tag}: the script tag
+ *   <li>{@code GET /app/login?user=u}: starts watching the session at login, answers the result
+ *   <li>{@code GET /app/tag[?nonce=n]}: the script tag (400 with the message for a bad nonce)
  *   <li>{@code GET /app/key}: the session's Farewell key, or 404
  *   <li>{@code POST /app/logout}: invalidates the HttpSession
  * </ul>
@@ -71,8 +72,20 @@ final class TestApplication implements ServletContainerInitializer {
           text(response, farewellServlet.pageToken(
               request, user == null ? Map.of() : Map.of("user", user)));
           break;
+        case "/login":
+          text(response, farewellServlet.track(
+              request, Map.of("user", request.getParameter("user"))).status().name());
+          break;
         case "/tag":
-          text(response, farewellServlet.scriptTag(request));
+          String nonce = request.getParameter("nonce");
+          try {
+            text(response, nonce == null
+                ? farewellServlet.scriptTag(request)
+                : farewellServlet.scriptTag(request, Map.of(), nonce));
+          } catch (IllegalArgumentException e) {
+            response.setStatus(400);
+            text(response, e.getMessage());
+          }
           break;
         case "/key":
           HttpSession session = request.getSession(false);
