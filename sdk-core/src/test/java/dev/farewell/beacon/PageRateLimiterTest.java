@@ -41,6 +41,17 @@ class PageRateLimiterTest {
   }
 
   @Test
+  void aSessionsOwnBucketIsNoPagesBucket() {
+    for (int i = 0; i < 3; i++) {
+      assertThat(limiter.acquire("s")).isZero();
+    }
+
+    assertThat(limiter.acquire("s")).isPositive();
+    assertThat(limiter.acquire("s", "page-0001")).isZero();
+    assertThat(limiter.acquire("t")).isZero();
+  }
+
+  @Test
   void theTableIsSizedToAPowerOfTwoWithinBounds() {
     assertThat(PageRateLimiter.tableSize(1)).isEqualTo(2);
     assertThat(PageRateLimiter.tableSize(2)).isEqualTo(2);
