@@ -174,6 +174,20 @@ class LimitsAndShutdownTest {
   }
 
   @Test
+  void aTombstoneClearedByANewSessionLeavesNoMarkWhenItIsDropped() {
+    try (Farewell farewell = builder().maximumTombstones(1).build()) {
+      farewell.track("s1");
+      farewell.release("s1");
+      farewell.track("s1"); // the user logs in again: a new session under the key
+      farewell.track("s2");
+      farewell.release("s2"); // s1's old tombstone goes by count, but it was no longer s1's
+
+      assertThat(send(farewell, SignalType.OPEN, "s3", "p", 0)).isEqualTo(SignalResult.live(true));
+      assertThat(send(farewell, SignalType.HEARTBEAT, "s1", "p", 1)).isEqualTo(SignalResult.live(true));
+    }
+  }
+
+  @Test
   void tombstoneAnswersReleasedUntilItsTtlEnds() {
     try (Farewell farewell = builder().tombstoneTtl(Duration.ofMinutes(1)).build()) {
       send(farewell, SignalType.OPEN, "s1", "p", 0);
