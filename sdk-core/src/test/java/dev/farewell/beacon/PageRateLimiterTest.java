@@ -73,6 +73,18 @@ class PageRateLimiterTest {
   }
 
   @Test
+  void inventedSessionsCannotGrowTheTable() {
+    for (int i = 0; i < 20_000; i++) {
+      limiter.acquire("session" + i);
+    }
+
+    assertThat(limiter.size()).isLessThanOrEqualTo(128);
+    for (int i = 0; i < 3; i++) { // a session pushed out starts again from a full bucket
+      assertThat(limiter.acquire("session0")).isZero();
+    }
+  }
+
+  @Test
   void aPageWhoseSlotWasTakenStartsAgainFromAFullBucket() {
     PageRateLimiter oneSet = new PageRateLimiter(3, Duration.ofHours(1), 2, nanos::get);
     for (int i = 0; i < 3; i++) {
