@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * answer to a signal the engine accepted (not an exit, and not one it ignored as a replay or
  * refused) carries a fresh token once the page's is older than half of the smaller of the token's
  * maximum age and the tombstone TTL. A fresh token keeps the time its chain began and its expiry,
- * so no chain of renewals outlives the maximum age. Cookie mode may always adopt: the container
- * vouches that the request's session still exists.
+ * so no chain of renewals outlives the maximum age. Cookie mode may adopt whatever the time: the
+ * container vouches that the request's session still exists (the engine itself still refuses keys
+ * it does not know while it may have forgotten tombstones early, see {@link Farewell#signal}).
  *
  * <p>Signals are rate limited per page and per session (token buckets in tables of fixed size), so
  * a client that invents a page id for every message is held to its session's rate.
