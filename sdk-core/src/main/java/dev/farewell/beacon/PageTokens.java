@@ -96,7 +96,8 @@ public final class PageTokens {
   }
 
   /**
-   * Issues a token for a session, signed with the current secret, issued now.
+   * Issues a token for a session, signed with the current secret, issued now: the first of a new
+   * chain, accepted (with its renewals) for the maximum age from now. Call it when serving a page.
    *
    * @throws NullPointerException if {@code sessionKey} is null
    * @throws IllegalArgumentException if {@code sessionKey} is empty or longer than {@link
