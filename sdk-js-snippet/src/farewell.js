@@ -41,6 +41,7 @@
   let backoffUntil, refusals;
   let timer, due, worker, workerUrl;
   let deferred; // AbortController of the armed fetchLater exit
+  let bye; // the exit message of this page life, once built: a retry sends the same message
   let navEvent, navAt;
 
   const isHidden = () => attempt(() => doc.visibilityState == 'hidden', false);
@@ -184,20 +185,25 @@
     worker = workerUrl = 0;
   };
 
+  // Firefox terminates the script that runs while it tears a closed tab down, wherever it
+  // is (uncatchable: no catch or finally runs), and then runs the next listeners. So the
+  // exit counts as sent only once a transport took it, and a second pagehide listener and
+  // the visibilitychange that follows pagehide in Firefox send it if it was cut short;
+  // a second copy of the same message (same seq) changes nothing at the server.
   const hide = () => {
     if (!hiddenSent && !away) send('hidden');
     hiddenSent = 1;
   };
   const show = (type) => {
-    away = hiddenSent = 0;
+    away = hiddenSent = bye = 0;
     send(type);
     schedule(jitter(heartbeatMs));
   };
   const exit = (navigation) => {
     if (away > 1) return;
     disarm();
-    away = 2;
-    send('exit', navigation);
+    bye = bye || message('exit', navigation);
+    if (viaBeacon(bye) || viaFetch(bye)) away = 2;
   };
   const navigating = () => !!navEvent && !navEvent.defaultPrevented && now() - navAt < NAV_WINDOW;
   const leaving = (e, href) => {
@@ -210,23 +216,21 @@
     navAt = now();
   };
 
+  const onPagehide = (e) => {
+    if (!e.persisted) return exit(navigating());
+    // Going into the back/forward cache: fetchLater would fire on entering it.
+    disarm();
+    // An in-app navigation hands the session to the next page: say exit (navigation grace),
+    // or a tab closed on that next page would wait for this cached page's hidden timeout.
+    // A restore revives this page with `resume` (a newer seq).
+    if (navigating()) return exit(1);
+    hide();
+    away = away || 1;
+  };
   const handlers = [
-    [doc, 'visibilitychange', () => !away && (isHidden() ? hide() : show('visible'))],
-    [
-      w,
-      'pagehide',
-      (e) => {
-        if (!e.persisted) return exit(navigating());
-        // Going into the back/forward cache: fetchLater would fire on entering it.
-        disarm();
-        // An in-app navigation hands the session to the next page: say exit (navigation grace),
-        // or a tab closed on that next page would wait for this cached page's hidden timeout.
-        // A restore revives this page with `resume` (a newer seq).
-        if (navigating()) return exit(1);
-        hide();
-        away = away || 1;
-      },
-    ],
+    [doc, 'visibilitychange', () => (bye ? exit() : !away && (isHidden() ? hide() : show('visible')))],
+    [w, 'pagehide', onPagehide],
+    [w, 'pagehide', onPagehide, 1], // in the bubble phase: a second chance in Firefox
     [w, 'pageshow', (e) => e.persisted && ((navEvent = 0), show('resume'))],
     // A frozen page runs no timer, so its armed fetchLater would fire while it may still
     // resume: disarm it and let the hidden timeout decide; resume re-arms.
@@ -252,10 +256,10 @@
         if ((!f.target || f.target == '_self') && f.method != 'dialog') leaving(e, f.action);
       },
     ],
-  ].map(([target, type, fn]) => [target, type, (e) => attempt(() => live && fn(e))]);
+  ].map(([target, type, fn, bubble]) => [target, type, (e) => attempt(() => live && fn(e)), !bubble]);
   const listen = (on) =>
-    handlers.forEach(([target, type, fn]) =>
-      attempt(() => target[on ? 'addEventListener' : 'removeEventListener'](type, fn, { capture: true, passive: true }))
+    handlers.forEach(([target, type, fn, capture]) =>
+      attempt(() => target[on ? 'addEventListener' : 'removeEventListener'](type, fn, { capture, passive: true }))
     );
 
   const open = () => {
@@ -275,7 +279,7 @@
       url = o.endpoint || defaultEndpoint;
       onReleased = o.onReleased;
       live = true;
-      backoffUntil = refusals = navEvent = 0;
+      backoffUntil = refusals = navEvent = bye = 0;
       heartbeatMs = 5e3;
       away = 3;
       listen(1);

@@ -37,7 +37,22 @@ class FakeEventTarget {
     });
   }
   dispatchEvent(event) {
-    for (const l of this.listeners.slice()) if (l.type === event.type) l.fn.call(this, event);
+    // Capture listeners before the others, as for an event at its target (window or document).
+    const capture = (l) => (typeof l.options === 'object' && l.options !== null ? !!l.options.capture : !!l.options);
+    const listeners = this.listeners.slice().filter((l) => l.type === event.type);
+    for (const l of listeners.filter(capture).concat(listeners.filter((l) => !capture(l)))) {
+      const b = this.browser;
+      // A listener the browser terminates (see createBrowser's `terminate`) runs no further: every
+      // browser API it calls after the cut fails. Real termination also skips its catch and finally
+      // blocks, so nothing a terminated listener does after the cut may count on having run.
+      const cut = b && b.terminate && b.terminate(event, l);
+      if (cut !== undefined && cut !== false) b.cutAfter = cut === true ? 0 : cut;
+      try {
+        l.fn.call(this, event);
+      } finally {
+        b && (b.cutAfter = undefined);
+      }
+    }
     return !event.defaultPrevented;
   }
 }
@@ -121,6 +136,15 @@ function createBrowser(options = {}) {
 
   const win = new FakeEventTarget();
   const doc = new FakeEventTarget();
+  win.browser = doc.browser = b;
+  // Counts browser API calls of a listener being terminated; throws once the cut is reached.
+  const api = () => {
+    if (b.cutAfter === undefined) return;
+    if (b.cutAfter-- <= 0) {
+      b.cutAfter = 0;
+      throw new Error('script terminated');
+    }
+  };
   doc.visibilityState = opts.prerendering ? 'hidden' : opts.visibility;
   if (opts.prerendering) doc.prerendering = true;
   doc.currentScript = null;
@@ -208,17 +232,20 @@ function createBrowser(options = {}) {
     location: { href: PAGE_URL, origin: ORIGIN },
     navigator: {
       sendBeacon(url, data) {
+        api();
         b.sent.push(record('beacon', url, data));
         return true;
       },
     },
     fetch(url, init) {
+      api();
       const rec = record('fetch', url, init && init.body, init);
       b.sent.push(rec);
       const reply = b.respond(rec);
       return reply instanceof Error ? Promise.reject(reply) : Promise.resolve(response(reply));
     },
     fetchLater(url, init) {
+      api();
       const rec = record('fetchLater', url, init.body, init);
       const d = {
         url: String(url),
@@ -285,6 +312,22 @@ function createBrowser(options = {}) {
     const event = makeEvent(type, props);
     FakeEventTarget.prototype.dispatchEvent.call(target === 'document' ? doc : win, event);
     return event;
+  };
+
+  /**
+   * The tab is closed, with the events in the order of the given browser:
+   * - 'chromium': visibilitychange (hidden), then pagehide (persisted false);
+   * - 'firefox': pagehide (persisted false), then visibilitychange (hidden);
+   * - 'webkit': visibilitychange (hidden), then pagehide (persisted false).
+   * Firefox terminates a script that runs while it tears the tab down (seen with Firefox ESR 153:
+   * the first pagehide listener stops at some point, uncatchably; the next listener runs). Set
+   * `b.terminate = (event, listener) => n` beforehand to cut a listener after n browser API calls.
+   */
+  b.close = (engine = 'chromium') => {
+    const pagehide = () => b.fire('window', 'pagehide', { persisted: false });
+    if (engine === 'firefox') pagehide();
+    if (doc.visibilityState !== 'hidden') b.setVisibility('hidden');
+    if (engine !== 'firefox') pagehide();
   };
 
   b.setVisibility = (state) => {
