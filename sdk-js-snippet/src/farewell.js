@@ -58,10 +58,13 @@
 
   // fetch with keepalive can read the answer and still outlives the page.
   // Only an answer to a message of the current start is read (`from`: its life, else undefined).
+  // A network error (server down, or a cross-origin refusal without CORS headers, which a page
+  // cannot tell apart) is answered like a refusal: it backs off instead of polling every beat.
   const viaFetch = (body, from) =>
     attempt(() => {
       w.fetch(url, { method: 'POST', body, keepalive: true })
-        .then((r) => from === life && answer(r, from))
+        .catch(noop)
+        .then((r) => from === life && answer(r || { status: 0 }, from))
         .catch(noop);
       return 1;
     });
@@ -105,18 +108,22 @@
     // 401: the token is missing, forged or expired (in cookie mode: no session); 403: this
     // origin is refused. Asking again cannot change either: stop, and tell the page.
     if (status == 401 || status == 403) return release(status == 401 ? 'UNAUTHORIZED' : 'FORBIDDEN');
-    // 429, 503 (server full, closing or without its store), and anything else unexpected
-    // (400: a message the server does not take, 404: a wrong endpoint, a proxy's 502...):
-    // send nothing but an exit for Retry-After, else for one interval, doubling up to a
-    // minute while the refusals go on. One odd answer does not end the page; a lasting one
-    // costs the server a request a minute, not one every beat.
+    // 429, 503 (server full, closing or without its store), a network error, and anything
+    // else unexpected (400: a message the server does not take, 404: a wrong endpoint, a
+    // proxy's 502...): send nothing but an exit for Retry-After (the server accepts that its
+    // timeout may pass), else retry within the heartbeat timeout (3 intervals): three
+    // retries half an interval apart, so that up to three transient refusals in a row cost
+    // no false release; then one interval, doubling up to a minute while the refusals go
+    // on. One odd answer does not end the page; a lasting one costs a request a minute.
     if (status != 200 && status != 410) {
       const h = attempt(() => r.headers.get('Retry-After'));
       let ms = h ? (+h >= 0 ? h * 1e3 : Date.parse(h) - now()) : 0;
       ms =
         ms > 0
           ? Math.min(Math.max(ms, heartbeatMs), 6e5)
-          : Math.min(heartbeatMs * 2 ** refusals, Math.max(heartbeatMs, 6e4));
+          : refusals < 3
+          ? heartbeatMs / 2
+          : Math.min(heartbeatMs * 2 ** (refusals - 3), Math.max(heartbeatMs, 6e4));
       refusals++;
       backoffUntil = now() + ms;
       schedule(ms);

@@ -10,7 +10,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.OkHttpClient;
@@ -100,11 +102,12 @@ public final class Firefox implements Browser {
                   .build();
           DevToolsConnection bidi = DevToolsConnection.open(http, listening.group(1) + "/session");
           // A dialog (alert) stays open until the page closes it, as for a user who reads it.
-          bidi.send(
-              "session.new",
-              Map.of(
-                  "capabilities",
-                  Map.of("alwaysMatch", Map.of("unhandledPromptBehavior", Map.of("default", "ignore")))));
+          bidi.sendAsync(
+                  "session.new",
+                  Map.of(
+                      "capabilities",
+                      Map.of("alwaysMatch", Map.of("unhandledPromptBehavior", Map.of("default", "ignore")))))
+              .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
           return new Firefox(process, profile, http, bidi);
         }
         if (!process.isAlive()) {
@@ -119,7 +122,7 @@ public final class Firefox implements Browser {
         }
         TimeUnit.MILLISECONDS.sleep(50);
       }
-    } catch (IOException | InterruptedException | RuntimeException e) {
+    } catch (IOException | InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
       BrowserProcesses.killTree(process);
       BrowserProcesses.deleteQuietly(profile);
       if (e instanceof InterruptedException) {

@@ -166,9 +166,17 @@ public final class WebKit implements Browser {
   @Override
   public Tab newTab(URI url) {
     synchronized (lock) {
+      // WebDriver opens a window from the current one, which may have been closed.
+      @SuppressWarnings("unchecked")
+      List<String> handles = (List<String>) command("GET", "/window/handles", null);
+      if (!handles.isEmpty()) {
+        command("POST", "/window", Map.of("handle", handles.get(0)));
+      }
       @SuppressWarnings("unchecked")
       Map<String, Object> created =
-          (Map<String, Object>) command("POST", "/window/new", Map.of("type", "tab"));
+          // A window, not a tab: a tab WebDriver opens in the MiniBrowser stays in the background
+          // (hidden), where a user's new tab comes to the front.
+          (Map<String, Object>) command("POST", "/window/new", Map.of("type", "window"));
       WebKitTab tab = new WebKitTab((String) created.get("handle"));
       tab.navigate(url);
       return tab;
