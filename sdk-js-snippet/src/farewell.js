@@ -6,7 +6,7 @@
 (() => {
   'use strict';
   const w = typeof window == 'object' && window;
-  if (!w || w.Farewell) return;
+  if (!w) return;
 
   const doc = w.document;
   // A link click or form submit counts as in-app navigation if the page goes
@@ -26,8 +26,21 @@
     attempt(() => w.crypto.randomUUID()) ||
     Math.random().toString(36).slice(2) + now().toString(36);
   const script = attempt(() => doc.currentScript);
-  // /farewell/farewell.js -> /farewell/beacon
-  const defaultEndpoint = attempt(() => new w.URL('beacon', script.src).href) || '/farewell/beacon';
+  const tag = attempt(
+    () =>
+      (script.hasAttribute('data-token') || script.hasAttribute('data-endpoint')) && {
+        token: script.getAttribute('data-token'),
+        endpoint: script.getAttribute('data-endpoint'),
+      }
+  );
+  // A second copy of the script leaves the first in charge, and starts it if its own tag says
+  // so and the first has not started. An element with id="Farewell" (named access on window)
+  // is no copy.
+  const first = attempt(() => w.Farewell);
+  if (attempt(() => first.start)) return attempt(() => tag && !first.running && first.start(tag));
+  // The page's own origin unless the page names another endpoint: never the script's URL,
+  // which may be a CDN's or a bundle's, and must not receive the page's token.
+  const defaultEndpoint = '/farewell/beacon';
 
   let seq = 0;
   let live = false;
@@ -139,7 +152,8 @@
         if (from !== life) return;
         if (status == 410) return release(j.reason || 'UNKNOWN');
         if (j.status != 'live') return;
-        const ms = +j.heartbeatMs;
+        // 1 s to about a day: past 2^31 ms setTimeout wraps to 0 (a tight loop)
+        const ms = +j.heartbeatMs < 1e8 && +j.heartbeatMs;
         const changed = (j.token && j.token != token) || (ms >= 1e3 && ms != heartbeatMs);
         if (j.token) token = '' + j.token;
         if (ms >= 1e3 && ms != heartbeatMs) schedule(jitter((heartbeatMs = ms)));
@@ -334,6 +348,5 @@
     },
   })));
 
-  if (attempt(() => script.hasAttribute('data-token') || script.hasAttribute('data-endpoint')))
-    start({ token: script.getAttribute('data-token'), endpoint: script.getAttribute('data-endpoint') });
+  if (tag) start(tag);
 })();

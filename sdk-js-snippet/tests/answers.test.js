@@ -164,6 +164,14 @@ for (const target of Object.keys(TARGETS)) {
       assert.equal(b.messages('heartbeat').length, 1);
     });
 
+    // Issue 15, defect 8: 2^32 ms (with jitter past 2^31) wrapped to 0 in setTimeout: a tight loop.
+    it('a heartbeatMs too long for setTimeout is ignored', async () => {
+      const b = started(() => live({ heartbeatMs: 2 ** 32 }));
+      await b.advance(20000);
+      const beats = b.messages('heartbeat').length;
+      assert.ok(beats >= 3 && beats <= 5, 'beats at the old interval: ' + beats);
+    });
+
     it('a silly heartbeatMs is ignored', async () => {
       const b = started(() => live({ heartbeatMs: 5 }));
       await b.advance(4000);

@@ -18,7 +18,8 @@ const TARGETS = {
 const ORIGIN = 'https://app.example';
 const PAGE_URL = ORIGIN + '/orders/42?tab=items';
 const SCRIPT_SRC = ORIGIN + '/farewell/farewell.js';
-const BEACON_URL = ORIGIN + '/farewell/beacon';
+// What the snippet posts to by default: a path, which the browser resolves against the page's origin.
+const BEACON_URL = '/farewell/beacon';
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -127,7 +128,8 @@ function createBrowser(options = {}) {
 
   const addTimer = (owner, fn, ms, args) => {
     const id = b.nextTimerId++;
-    b.timers.push({ id, owner, fn, args, due: b.now + Math.max(0, Number(ms) || 0) });
+    // Browsers keep the delay as a 32-bit signed integer: 2^31 ms or more wraps (to 0 or less).
+    b.timers.push({ id, owner, fn, args, due: b.now + Math.max(0, Number(ms) | 0) });
     return id;
   };
   const clearTimer = (owner, id) => {
@@ -278,8 +280,8 @@ function createBrowser(options = {}) {
   b.globalsBefore = Object.getOwnPropertyNames(win);
 
   /** Runs the snippet, as the given <script> tag when options.script is set. */
-  b.load = () => {
-    doc.currentScript = opts.script ? element('script', Object.assign({ src: SCRIPT_SRC }, opts.script)) : null;
+  b.load = (script = opts.script) => {
+    doc.currentScript = script ? element('script', Object.assign({ src: SCRIPT_SRC }, script)) : null;
     try {
       vm.runInContext(TARGETS[opts.target], context, { filename: opts.target === 'dist' ? 'farewell.min.js' : 'farewell.js' });
     } finally {
@@ -296,7 +298,8 @@ function createBrowser(options = {}) {
   /** Moves the clock on, running due timers (page and worker) in order. */
   b.advance = async (ms) => {
     const end = b.now + ms;
-    for (;;) {
+    for (let ran = 0; ; ran++) {
+      if (ran > 1e4) throw new Error('more than 10,000 timers in ' + ms + ' ms: a timer loop');
       await b.settle();
       const due = b.timers.filter((t) => t.due <= end).sort((x, y) => x.due - y.due || x.id - y.id)[0];
       if (!due) break;
@@ -356,6 +359,7 @@ function createBrowser(options = {}) {
     return child ? element('span', {}, a) : a;
   };
   b.form = (attrs) => element('form', attrs);
+  b.element = (tag, attrs) => element(tag, attrs);
 
   /** Messages of the given type(s), in the order they were sent. */
   b.messages = (...types) => b.sent.filter((r) => r.body && (!types.length || types.includes(r.body.type)));

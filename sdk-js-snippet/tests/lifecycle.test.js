@@ -14,7 +14,17 @@ for (const target of Object.keys(TARGETS)) {
       return b;
     };
 
-    it('a script tag with data-token starts it and says open to the beacon next to the script', () => {
+    // Issue 15, defect 5: the endpoint came from the script's URL, so a script from a CDN sent
+    // the page's token to the CDN, and a bundled one posted to /static/js/beacon.
+    for (const src of ['https://cdn.example/npm/@farewell/snippet/dist/farewell.min.js', '/static/js/main.3f2a.js']) {
+      it(`a script loaded from ${src} posts to /farewell/beacon of the page's origin`, () => {
+        const b = createBrowser({ target, script: { 'data-token': 't', src } });
+        b.load();
+        assert.equal(b.sent[0].url, '/farewell/beacon');
+      });
+    }
+
+    it('a script tag with data-token starts it and says open to /farewell/beacon of the page', () => {
       const b = started();
       assert.equal(b.sent.length, 1);
       const open = b.sent[0];
