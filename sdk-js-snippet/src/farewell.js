@@ -85,7 +85,9 @@
   const viaBeacon = (body) => attempt(() => w.navigator.sendBeacon(url, body));
 
   const send = (type, navigation) => {
-    if (type != 'exit' && now() < backoffUntil) return;
+    // Only heartbeats wait out a back-off: a change of state (hidden, visible, resume) is rare
+    // and the server must know it, or a page in the back/forward cache would time out as visible.
+    if (type == 'heartbeat' && now() < backoffUntil) return arm();
     const body = message(type, navigation);
     if (type == 'exit' || type == 'hidden') viaBeacon(body) || viaFetch(body);
     else viaFetch(body, life) || viaBeacon(body);
@@ -109,7 +111,9 @@
           method: 'POST',
           body: message('exit'),
           signal: ac.signal,
-          activateAfter: 3 * heartbeatMs + Math.max(0, backoffUntil - now()),
+          // Three beats missed, counted in the longest gap the page's timers can have now:
+          // page timers of a hidden page (no worker) run once a minute in Chrome.
+          activateAfter: 3 * heartbeatMs + (worker || !isHidden() ? 0 : 6e4) + Math.max(0, backoffUntil - now()),
         });
         deferred = ac;
       }
@@ -212,7 +216,7 @@
   // the visibilitychange that follows pagehide in Firefox send it if it was cut short;
   // a second copy of the same message (same seq) changes nothing at the server.
   const hide = () => {
-    if (!hiddenSent && !away) send('hidden');
+    if (!hiddenSent && away < 2) send('hidden');
     hiddenSent = 1;
   };
   const show = (type) => {
@@ -245,8 +249,8 @@
     // or a tab closed on that next page would wait for this cached page's hidden timeout.
     // A restore revives this page with `resume` (a newer seq).
     if (navigating()) return exit(1);
+    away = away || 1; // first: the `hidden` must not re-arm the deferred exit
     hide();
-    away = away || 1;
   };
   const handlers = [
     [doc, 'visibilitychange', () => (bye ? exit() : !away && (isHidden() ? hide() : show('visible')))],

@@ -60,13 +60,27 @@ for (const target of Object.keys(TARGETS)) {
       assert.equal(b.messages('heartbeat').length, 1);
       limited = false;
       await b.advance(29000);
-      b.setVisibility('hidden'); // during the back-off nothing but an exit goes out
+      b.setVisibility('hidden'); // during the back-off no heartbeat goes out, a change of state does
       assert.equal(b.messages('heartbeat').length, 1);
-      assert.equal(b.messages('hidden').length, 0);
+      assert.equal(b.messages('hidden').length, 1);
       await b.advance(1000);
       assert.equal(b.messages('heartbeat').length, 2, 'beats again after 30 s');
       b.fire('window', 'pagehide', { persisted: false });
       assert.equal(b.messages('exit').length, 1);
+    });
+
+    // Issue 15, defect 3: the hidden on entering the back/forward cache and the resume on restore
+    // were dropped during a back-off, and no deferred exit was armed after the restore.
+    it('during a back-off, entering the cache says hidden, and a restore says resume and arms a deferred exit', async () => {
+      const b = started((r) => (r.body.type === 'heartbeat' ? { status: 503, headers: { 'Retry-After': '60' } } : live()));
+      await b.advance(5000);
+      b.fire('window', 'pagehide', { persisted: true });
+      assert.equal(b.messages('hidden').length, 1);
+      assert.equal(b.armed().length, 0);
+      await b.advance(10000);
+      b.fire('window', 'pageshow', { persisted: true });
+      assert.equal(b.messages('resume').length, 1);
+      assert.equal(b.armed().length, 1);
     });
 
     it('429 with an HTTP-date Retry-After backs off until that date', async () => {
@@ -251,8 +265,8 @@ for (const target of Object.keys(TARGETS)) {
       full = false;
       await b.advance(19000);
       b.setVisibility('hidden');
-      assert.equal(b.messages('heartbeat').length, 1, 'nothing during the back-off');
-      assert.equal(b.messages('hidden').length, 0);
+      assert.equal(b.messages('heartbeat').length, 1, 'no heartbeat during the back-off');
+      assert.equal(b.messages('hidden').length, 1, 'a change of state goes out');
       await b.advance(1000);
       assert.equal(b.messages('heartbeat').length, 2, 'beats again after 20 s');
       assert.equal(b.window.Farewell.running, true);

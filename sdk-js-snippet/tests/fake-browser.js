@@ -107,17 +107,20 @@ function element(tag, attrs, parent) {
  * @param {string} [options.target] 'source' or 'dist'
  * @param {object|null} [options.script] attributes of the <script> tag running the snippet; null: none
  * @param {string} [options.visibility] initial document.visibilityState
+ * @param {boolean} [options.throttle] Chrome's intensive throttling: page timers of a hidden page run
+ *   at most once a minute
  * @param {boolean} [options.prerendering] a page prerendered by Speculation Rules (Chrome): it starts
  *   hidden with document.prerendering true until b.activate(); without the option the document has
  *   no `prerendering` property at all, as in browsers without prerendering
  */
 function createBrowser(options = {}) {
-  const opts = Object.assign({ target: 'source', script: null, visibility: 'visible', prerendering: false }, options);
+  const opts = Object.assign({ target: 'source', script: null, visibility: 'visible', prerendering: false, throttle: false }, options);
   const b = {
     now: 1_750_000_000_000,
     random: 0.5,
     sent: [], // every request that left the page, in order: { via, url, body, raw, init }
     deferred: [], // every fetchLater call: { url, body, activateAfter, signal, record }
+    fired: [], // deferred exits the browser sent because their activateAfter passed
     workers: [],
     timers: [],
     revoked: [],
@@ -259,7 +262,16 @@ function createBrowser(options = {}) {
         },
       };
       b.deferred.push(d);
-      return { activated: false };
+      // The browser sends the deferred request once activateAfter has passed (or the page dies),
+      // unless it was aborted first; `activated` turns true when it is sent.
+      const result = { activated: false };
+      const id = addTimer('browser', () => {
+        if (d.aborted) return;
+        d.activated = result.activated = true;
+        b.fired.push(Object.assign(rec, { via: 'fetchLater', at: b.now }));
+      }, init.activateAfter || 0, []);
+      if (init.signal) init.signal.addEventListener('abort', () => clearTimer('browser', id));
+      return result;
     },
     AbortController,
     crypto: { randomUUID: () => randomUUID() },
@@ -301,10 +313,14 @@ function createBrowser(options = {}) {
     for (let ran = 0; ; ran++) {
       if (ran > 1e4) throw new Error('more than 10,000 timers in ' + ms + ' ms: a timer loop');
       await b.settle();
-      const due = b.timers.filter((t) => t.due <= end).sort((x, y) => x.due - y.due || x.id - y.id)[0];
+      // Chrome's intensive throttling (opts.throttle): page timers of a hidden page run at most
+      // once a minute, aligned to the minute. Worker timers and the browser's are not throttled.
+      const at = (t) =>
+        t.owner === 'page' && opts.throttle && doc.visibilityState === 'hidden' ? Math.ceil(t.due / 6e4) * 6e4 : t.due;
+      const due = b.timers.filter((t) => at(t) <= end).sort((x, y) => at(x) - at(y) || x.id - y.id)[0];
       if (!due) break;
       b.timers = b.timers.filter((t) => t !== due);
-      b.now = Math.max(b.now, due.due);
+      b.now = Math.max(b.now, at(due));
       due.fn(...due.args);
     }
     b.now = end;

@@ -357,3 +357,37 @@ for (const target of Object.keys(TARGETS)) {
     });
   });
 }
+
+for (const target of Object.keys(TARGETS)) {
+  describe(`the deferred exit never fires while the page lives (${target})`, () => {
+    // Issue 15, defect 3: hide() sent `hidden` and re-armed before `away` was set.
+    it('entering the back/forward cache arms no deferred exit, and none fires while cached', async () => {
+      const b = createBrowser({ target, script: { 'data-token': 't' } });
+      b.load();
+      b.fire('window', 'pagehide', { persisted: true });
+      assert.equal(b.armed().length, 0);
+      await b.advance(600000);
+      assert.deepEqual(b.fired, []);
+    });
+
+    // Issue 15, defect 1: without a worker (a strict CSP), a hidden page's beats run on page timers
+    // that Chrome throttles to once a minute; a deferred exit armed for 3 intervals fired between them.
+    it('a hidden page beating on throttled page timers never lets its deferred exit fire', async () => {
+      const b = createBrowser({ target, script: { 'data-token': 't' }, throttle: true });
+      delete b.window.Worker;
+      b.load();
+      await b.advance(6000);
+      b.setVisibility('hidden');
+      await b.advance(600000);
+      assert.deepEqual(b.fired.map((r) => r.at), []);
+      assert.ok(b.messages('heartbeat').length >= 9, 'beats once a minute');
+    });
+
+    it('a visible page beating every interval never lets its deferred exit fire', async () => {
+      const b = createBrowser({ target, script: { 'data-token': 't' } });
+      b.load();
+      await b.advance(600000);
+      assert.deepEqual(b.fired, []);
+    });
+  });
+}
