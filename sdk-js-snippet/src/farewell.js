@@ -6,7 +6,7 @@
 (() => {
   'use strict';
   const w = typeof window == 'object' && window;
-  if (!w || w.Farewell) return;
+  if (!w) return;
 
   const doc = w.document;
   // A link click or form submit counts as in-app navigation if the page goes
@@ -26,8 +26,21 @@
     attempt(() => w.crypto.randomUUID()) ||
     Math.random().toString(36).slice(2) + now().toString(36);
   const script = attempt(() => doc.currentScript);
-  // /farewell/farewell.js -> /farewell/beacon
-  const defaultEndpoint = attempt(() => new w.URL('beacon', script.src).href) || '/farewell/beacon';
+  const tag = attempt(
+    () =>
+      (script.hasAttribute('data-token') || script.hasAttribute('data-endpoint')) && {
+        token: script.getAttribute('data-token'),
+        endpoint: script.getAttribute('data-endpoint'),
+      }
+  );
+  // A second copy of the script leaves the first in charge, and starts it if its own tag says
+  // so and the first has not started. An element with id="Farewell" (named access on window)
+  // is no copy.
+  const first = attempt(() => w.Farewell);
+  if (attempt(() => first.start)) return attempt(() => tag && !first.running && first.start(tag));
+  // The page's own origin unless the page names another endpoint: never the script's URL,
+  // which may be a CDN's or a bundle's, and must not receive the page's token.
+  const defaultEndpoint = '/farewell/beacon';
 
   let seq = 0;
   let live = false;
@@ -41,6 +54,7 @@
   let backoffUntil, refusals;
   let timer, due, worker, workerUrl;
   let deferred; // AbortController of the armed fetchLater exit
+  let bye; // the exit message of this page life, once built: a retry sends the same message
   let navEvent, navAt;
 
   const isHidden = () => attempt(() => doc.visibilityState == 'hidden', false);
@@ -57,10 +71,13 @@
 
   // fetch with keepalive can read the answer and still outlives the page.
   // Only an answer to a message of the current start is read (`from`: its life, else undefined).
+  // A network error (server down, or a cross-origin refusal without CORS headers, which a page
+  // cannot tell apart) is answered like a refusal: it backs off instead of polling every beat.
   const viaFetch = (body, from) =>
     attempt(() => {
       w.fetch(url, { method: 'POST', body, keepalive: true })
-        .then((r) => from === life && answer(r, from))
+        .catch(noop)
+        .then((r) => from === life && answer(r || { status: 0 }, from))
         .catch(noop);
       return 1;
     });
@@ -68,7 +85,9 @@
   const viaBeacon = (body) => attempt(() => w.navigator.sendBeacon(url, body));
 
   const send = (type, navigation) => {
-    if (type != 'exit' && now() < backoffUntil) return;
+    // Only heartbeats wait out a back-off: a change of state (hidden, visible, resume) is rare
+    // and the server must know it, or a page in the back/forward cache would time out as visible.
+    if (type == 'heartbeat' && now() < backoffUntil) return arm();
     const body = message(type, navigation);
     if (type == 'exit' || type == 'hidden') viaBeacon(body) || viaFetch(body);
     else viaFetch(body, life) || viaBeacon(body);
@@ -92,7 +111,9 @@
           method: 'POST',
           body: message('exit'),
           signal: ac.signal,
-          activateAfter: 3 * heartbeatMs + Math.max(0, backoffUntil - now()),
+          // Three beats missed, counted in the longest gap the page's timers can have now:
+          // page timers of a hidden page (no worker) run once a minute in Chrome.
+          activateAfter: 3 * heartbeatMs + (worker || !isHidden() ? 0 : 6e4) + Math.max(0, backoffUntil - now()),
         });
         deferred = ac;
       }
@@ -104,18 +125,22 @@
     // 401: the token is missing, forged or expired (in cookie mode: no session); 403: this
     // origin is refused. Asking again cannot change either: stop, and tell the page.
     if (status == 401 || status == 403) return release(status == 401 ? 'UNAUTHORIZED' : 'FORBIDDEN');
-    // 429, 503 (server full, closing or without its store), and anything else unexpected
-    // (400: a message the server does not take, 404: a wrong endpoint, a proxy's 502...):
-    // send nothing but an exit for Retry-After, else for one interval, doubling up to a
-    // minute while the refusals go on. One odd answer does not end the page; a lasting one
-    // costs the server a request a minute, not one every beat.
+    // 429, 503 (server full, closing or without its store), a network error, and anything
+    // else unexpected (400: a message the server does not take, 404: a wrong endpoint, a
+    // proxy's 502...): send nothing but an exit for Retry-After (the server accepts that its
+    // timeout may pass), else retry within the heartbeat timeout (3 intervals): three
+    // retries half an interval apart, so that up to three transient refusals in a row cost
+    // no false release; then one interval, doubling up to a minute while the refusals go
+    // on. One odd answer does not end the page; a lasting one costs a request a minute.
     if (status != 200 && status != 410) {
       const h = attempt(() => r.headers.get('Retry-After'));
       let ms = h ? (+h >= 0 ? h * 1e3 : Date.parse(h) - now()) : 0;
       ms =
         ms > 0
           ? Math.min(Math.max(ms, heartbeatMs), 6e5)
-          : Math.min(heartbeatMs * 2 ** refusals, Math.max(heartbeatMs, 6e4));
+          : refusals < 3
+          ? heartbeatMs / 2
+          : Math.min(heartbeatMs * 2 ** (refusals - 3), Math.max(heartbeatMs, 6e4));
       refusals++;
       backoffUntil = now() + ms;
       schedule(ms);
@@ -131,7 +156,8 @@
         if (from !== life) return;
         if (status == 410) return release(j.reason || 'UNKNOWN');
         if (j.status != 'live') return;
-        const ms = +j.heartbeatMs;
+        // 1 s to about a day: past 2^31 ms setTimeout wraps to 0 (a tight loop)
+        const ms = +j.heartbeatMs < 1e8 && +j.heartbeatMs;
         const changed = (j.token && j.token != token) || (ms >= 1e3 && ms != heartbeatMs);
         if (j.token) token = '' + j.token;
         if (ms >= 1e3 && ms != heartbeatMs) schedule(jitter((heartbeatMs = ms)));
@@ -184,20 +210,25 @@
     worker = workerUrl = 0;
   };
 
+  // Firefox terminates the script that runs while it tears a closed tab down, wherever it
+  // is (uncatchable: no catch or finally runs), and then runs the next listeners. So the
+  // exit counts as sent only once a transport took it, and a second pagehide listener and
+  // the visibilitychange that follows pagehide in Firefox send it if it was cut short;
+  // a second copy of the same message (same seq) changes nothing at the server.
   const hide = () => {
-    if (!hiddenSent && !away) send('hidden');
+    if (!hiddenSent && away < 2) send('hidden');
     hiddenSent = 1;
   };
   const show = (type) => {
-    away = hiddenSent = 0;
+    away = hiddenSent = bye = 0;
     send(type);
     schedule(jitter(heartbeatMs));
   };
   const exit = (navigation) => {
     if (away > 1) return;
     disarm();
-    away = 2;
-    send('exit', navigation);
+    bye = bye || message('exit', navigation);
+    if (viaBeacon(bye) || viaFetch(bye)) away = 2;
   };
   const navigating = () => !!navEvent && !navEvent.defaultPrevented && now() - navAt < NAV_WINDOW;
   const leaving = (e, href) => {
@@ -210,23 +241,21 @@
     navAt = now();
   };
 
+  const onPagehide = (e) => {
+    if (!e.persisted) return exit(navigating());
+    // Going into the back/forward cache: fetchLater would fire on entering it.
+    disarm();
+    // An in-app navigation hands the session to the next page: say exit (navigation grace),
+    // or a tab closed on that next page would wait for this cached page's hidden timeout.
+    // A restore revives this page with `resume` (a newer seq).
+    if (navigating()) return exit(1);
+    away = away || 1; // first: the `hidden` must not re-arm the deferred exit
+    hide();
+  };
   const handlers = [
-    [doc, 'visibilitychange', () => !away && (isHidden() ? hide() : show('visible'))],
-    [
-      w,
-      'pagehide',
-      (e) => {
-        if (!e.persisted) return exit(navigating());
-        // Going into the back/forward cache: fetchLater would fire on entering it.
-        disarm();
-        // An in-app navigation hands the session to the next page: say exit (navigation grace),
-        // or a tab closed on that next page would wait for this cached page's hidden timeout.
-        // A restore revives this page with `resume` (a newer seq).
-        if (navigating()) return exit(1);
-        hide();
-        away = away || 1;
-      },
-    ],
+    [doc, 'visibilitychange', () => (bye ? exit() : !away && (isHidden() ? hide() : show('visible')))],
+    [w, 'pagehide', onPagehide],
+    [w, 'pagehide', onPagehide, 1], // in the bubble phase: a second chance in Firefox
     [w, 'pageshow', (e) => e.persisted && ((navEvent = 0), show('resume'))],
     // A frozen page runs no timer, so its armed fetchLater would fire while it may still
     // resume: disarm it and let the hidden timeout decide; resume re-arms.
@@ -252,10 +281,10 @@
         if ((!f.target || f.target == '_self') && f.method != 'dialog') leaving(e, f.action);
       },
     ],
-  ].map(([target, type, fn]) => [target, type, (e) => attempt(() => live && fn(e))]);
+  ].map(([target, type, fn, bubble]) => [target, type, (e) => attempt(() => live && fn(e)), !bubble]);
   const listen = (on) =>
-    handlers.forEach(([target, type, fn]) =>
-      attempt(() => target[on ? 'addEventListener' : 'removeEventListener'](type, fn, { capture: true, passive: true }))
+    handlers.forEach(([target, type, fn, capture]) =>
+      attempt(() => target[on ? 'addEventListener' : 'removeEventListener'](type, fn, { capture, passive: true }))
     );
 
   const open = () => {
@@ -275,7 +304,7 @@
       url = o.endpoint || defaultEndpoint;
       onReleased = o.onReleased;
       live = true;
-      backoffUntil = refusals = navEvent = 0;
+      backoffUntil = refusals = navEvent = bye = 0;
       heartbeatMs = 5e3;
       away = 3;
       listen(1);
@@ -323,6 +352,5 @@
     },
   })));
 
-  if (attempt(() => script.hasAttribute('data-token') || script.hasAttribute('data-endpoint')))
-    start({ token: script.getAttribute('data-token'), endpoint: script.getAttribute('data-endpoint') });
+  if (tag) start(tag);
 })();

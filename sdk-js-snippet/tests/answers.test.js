@@ -60,13 +60,27 @@ for (const target of Object.keys(TARGETS)) {
       assert.equal(b.messages('heartbeat').length, 1);
       limited = false;
       await b.advance(29000);
-      b.setVisibility('hidden'); // during the back-off nothing but an exit goes out
+      b.setVisibility('hidden'); // during the back-off no heartbeat goes out, a change of state does
       assert.equal(b.messages('heartbeat').length, 1);
-      assert.equal(b.messages('hidden').length, 0);
+      assert.equal(b.messages('hidden').length, 1);
       await b.advance(1000);
       assert.equal(b.messages('heartbeat').length, 2, 'beats again after 30 s');
       b.fire('window', 'pagehide', { persisted: false });
       assert.equal(b.messages('exit').length, 1);
+    });
+
+    // Issue 15, defect 3: the hidden on entering the back/forward cache and the resume on restore
+    // were dropped during a back-off, and no deferred exit was armed after the restore.
+    it('during a back-off, entering the cache says hidden, and a restore says resume and arms a deferred exit', async () => {
+      const b = started((r) => (r.body.type === 'heartbeat' ? { status: 503, headers: { 'Retry-After': '60' } } : live()));
+      await b.advance(5000);
+      b.fire('window', 'pagehide', { persisted: true });
+      assert.equal(b.messages('hidden').length, 1);
+      assert.equal(b.armed().length, 0);
+      await b.advance(10000);
+      b.fire('window', 'pageshow', { persisted: true });
+      assert.equal(b.messages('resume').length, 1);
+      assert.equal(b.armed().length, 1);
     });
 
     it('429 with an HTTP-date Retry-After backs off until that date', async () => {
@@ -83,12 +97,39 @@ for (const target of Object.keys(TARGETS)) {
       assert.equal(b.messages('heartbeat').length, 2);
     });
 
-    it('429 without Retry-After waits at least one interval', async () => {
+    it('429 without Retry-After retries after half an interval, within the heartbeat timeout', async () => {
       const b = started((r) => (r.body.type === 'heartbeat' ? { status: 429 } : live()));
-      await b.advance(5000);
-      await b.advance(3000);
+      await b.advance(5000); // the first beat, refused, 4.5 s after the start
       assert.equal(b.messages('heartbeat').length, 1);
+      await b.advance(1500);
+      assert.equal(b.messages('heartbeat').length, 1, 'not at once');
+      await b.advance(1000);
+      assert.equal(b.messages('heartbeat').length, 2);
     });
+
+    // Issue 15, defect 2: two 502s in a row left more than the 15 s timeout between accepted
+    // beats (5, then 10 s of back-off), and the server released a visible, live page.
+    for (const refusals of [1, 2, 3]) {
+      it(`${refusals} transient refusal(s) in a row without Retry-After leave less than 3 intervals between accepted beats`, async () => {
+        let left = 0;
+        let lastAccepted = 0;
+        let longest = 0;
+        const b = started((r) => {
+          if (r.body.type === 'heartbeat' && r.body.seq === 3) left = refusals;
+          if (r.body.type === 'heartbeat' && left > 0) {
+            left--;
+            return { status: 502, json: 'Bad Gateway' };
+          }
+          longest = Math.max(longest, b.now - lastAccepted);
+          lastAccepted = b.now;
+          return live();
+        });
+        lastAccepted = b.now;
+        await b.advance(60000);
+        assert.ok(longest < 15000, 'longest gap between accepted beats: ' + longest);
+        assert.ok(b.now - lastAccepted < 5000, 'beats go on');
+      });
+    }
 
     it('a deferred exit armed during a back-off waits out the back-off too', async () => {
       const b = started((r) => (r.body.type === 'heartbeat' ? { status: 429, headers: { 'Retry-After': '60' } } : live()));
@@ -96,14 +137,24 @@ for (const target of Object.keys(TARGETS)) {
       assert.ok(b.armed()[0].activateAfter >= 60000 + 15000 - 1);
     });
 
-    it('network errors are retried at the next beat', async () => {
+    it('network errors are retried within the heartbeat timeout, and beats go on once the server answers', async () => {
       let down = true;
-      const b = started(() => (down ? new TypeError('Failed to fetch') : live()));
-      await b.advance(10000);
-      assert.equal(b.messages('heartbeat').length, 2);
+      const b = started((r) => (r.body.type === 'heartbeat' && down ? new TypeError('Failed to fetch') : live()));
+      await b.advance(7500);
+      assert.equal(b.messages('heartbeat').length, 2, 'a retry half an interval after the failure');
       down = false;
       await b.advance(5000);
-      assert.equal(b.messages('heartbeat').length, 3);
+      assert.ok(b.messages('heartbeat').length >= 3);
+      assert.equal(b.window.Farewell.running, true);
+    });
+
+    // Issue 15, defect 4: 133 beats in 10 minutes against a dead endpoint (or a cross-origin
+    // 403 without CORS headers, which the page sees as a network error).
+    it('network errors back off like refusals: a dead endpoint gets about one request a minute', async () => {
+      const b = started(() => new TypeError('Failed to fetch'));
+      await b.advance(600000);
+      const beats = b.messages('heartbeat').length;
+      assert.ok(beats <= 16, 'heartbeats in 10 minutes: ' + beats);
       assert.equal(b.window.Farewell.running, true);
     });
 
@@ -125,6 +176,14 @@ for (const target of Object.keys(TARGETS)) {
       assert.equal(b.messages('heartbeat').length, 0);
       await b.advance(5000);
       assert.equal(b.messages('heartbeat').length, 1);
+    });
+
+    // Issue 15, defect 8: 2^32 ms (with jitter past 2^31) wrapped to 0 in setTimeout: a tight loop.
+    it('a heartbeatMs too long for setTimeout is ignored', async () => {
+      const b = started(() => live({ heartbeatMs: 2 ** 32 }));
+      await b.advance(20000);
+      const beats = b.messages('heartbeat').length;
+      assert.ok(beats >= 3 && beats <= 5, 'beats at the old interval: ' + beats);
     });
 
     it('a silly heartbeatMs is ignored', async () => {
@@ -206,18 +265,18 @@ for (const target of Object.keys(TARGETS)) {
       full = false;
       await b.advance(19000);
       b.setVisibility('hidden');
-      assert.equal(b.messages('heartbeat').length, 1, 'nothing during the back-off');
-      assert.equal(b.messages('hidden').length, 0);
+      assert.equal(b.messages('heartbeat').length, 1, 'no heartbeat during the back-off');
+      assert.equal(b.messages('hidden').length, 1, 'a change of state goes out');
       await b.advance(1000);
       assert.equal(b.messages('heartbeat').length, 2, 'beats again after 20 s');
       assert.equal(b.window.Farewell.running, true);
     });
 
-    it('503 without Retry-After waits one interval, then twice as long each time, at most a minute', async () => {
+    it('503 without Retry-After retries three times half an interval apart, then waits one interval, twice as long each time, at most a minute', async () => {
       let full = true;
       const b = started((r) => (r.body.type === 'heartbeat' && full ? { status: 503, json: { status: 'error', error: 'unavailable' } } : live()));
       const during = await beatTimes(b, 200000);
-      assert.deepEqual(gaps(during), [5000, 10000, 20000, 40000, 60000, 60000], 'beats at ' + during);
+      assert.deepEqual(gaps(during), [2500, 2500, 2500, 5000, 10000, 20000, 40000, 60000], 'beats at ' + during);
       assert.equal(b.window.Farewell.running, true);
       full = false;
       const after = await beatTimes(b, 90000);
@@ -226,15 +285,15 @@ for (const target of Object.keys(TARGETS)) {
       assert.ok(gaps(after).every((gap) => gap <= 5000), 'gaps ' + gaps(after));
       full = true;
       const again = await beatTimes(b, 20000);
-      assert.equal(gaps(again)[0], 5000, 'an accepted beat starts the back-off over: ' + again);
+      assert.equal(gaps(again)[0], 2500, 'an accepted beat starts the back-off over: ' + again);
     });
 
-    it('the back-off grows past a minute with a longer heartbeatMs, never below one interval', async () => {
+    it('the back-off grows past a minute with a longer heartbeatMs, never below one interval after the quick retries', async () => {
       let n = 0;
       const b = started(() => (n++ === 0 ? live({ heartbeatMs: 90000 }) : { status: 503 }));
       await b.settle();
       const times = await beatTimes(b, 400000);
-      assert.deepEqual(gaps(times), [90000, 90000, 90000], 'beats at ' + times);
+      assert.deepEqual(gaps(times), [45000, 45000, 45000, 90000, 90000], 'beats at ' + times);
     });
 
     it('400 does not stop the page: it backs off, beats again, and the exit still goes out', async () => {
@@ -245,7 +304,7 @@ for (const target of Object.keys(TARGETS)) {
         { onReleased: (why) => reasons.push(why) }
       );
       const during = await beatTimes(b, 40000);
-      assert.deepEqual(gaps(during), [5000, 10000, 20000], 'beats at ' + during);
+      assert.deepEqual(gaps(during), [2500, 2500, 2500, 5000, 10000], 'beats at ' + during);
       bad = false;
       await b.advance(30000);
       assert.equal(b.window.Farewell.running, true);
@@ -258,7 +317,7 @@ for (const target of Object.keys(TARGETS)) {
       for (const reply of [{ status: 404 }, { status: 500 }, { status: 502, json: 'Bad Gateway' }, { status: 302 }]) {
         const b = started((r) => (r.body.type === 'heartbeat' ? reply : live()));
         const times = await beatTimes(b, 40000);
-        assert.deepEqual(gaps(times), [5000, 10000, 20000], reply.status + ': beats at ' + times);
+        assert.deepEqual(gaps(times), [2500, 2500, 2500, 5000, 10000], reply.status + ': beats at ' + times);
         assert.equal(b.window.Farewell.running, true);
       }
     });

@@ -18,7 +18,8 @@ const TARGETS = {
 const ORIGIN = 'https://app.example';
 const PAGE_URL = ORIGIN + '/orders/42?tab=items';
 const SCRIPT_SRC = ORIGIN + '/farewell/farewell.js';
-const BEACON_URL = ORIGIN + '/farewell/beacon';
+// What the snippet posts to by default: a path, which the browser resolves against the page's origin.
+const BEACON_URL = '/farewell/beacon';
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -37,7 +38,22 @@ class FakeEventTarget {
     });
   }
   dispatchEvent(event) {
-    for (const l of this.listeners.slice()) if (l.type === event.type) l.fn.call(this, event);
+    // Capture listeners before the others, as for an event at its target (window or document).
+    const capture = (l) => (typeof l.options === 'object' && l.options !== null ? !!l.options.capture : !!l.options);
+    const listeners = this.listeners.slice().filter((l) => l.type === event.type);
+    for (const l of listeners.filter(capture).concat(listeners.filter((l) => !capture(l)))) {
+      const b = this.browser;
+      // A listener the browser terminates (see createBrowser's `terminate`) runs no further: every
+      // browser API it calls after the cut fails. Real termination also skips its catch and finally
+      // blocks, so nothing a terminated listener does after the cut may count on having run.
+      const cut = b && b.terminate && b.terminate(event, l);
+      if (cut !== undefined && cut !== false) b.cutAfter = cut === true ? 0 : cut;
+      try {
+        l.fn.call(this, event);
+      } finally {
+        b && (b.cutAfter = undefined);
+      }
+    }
     return !event.defaultPrevented;
   }
 }
@@ -91,17 +107,20 @@ function element(tag, attrs, parent) {
  * @param {string} [options.target] 'source' or 'dist'
  * @param {object|null} [options.script] attributes of the <script> tag running the snippet; null: none
  * @param {string} [options.visibility] initial document.visibilityState
+ * @param {boolean} [options.throttle] Chrome's intensive throttling: page timers of a hidden page run
+ *   at most once a minute
  * @param {boolean} [options.prerendering] a page prerendered by Speculation Rules (Chrome): it starts
  *   hidden with document.prerendering true until b.activate(); without the option the document has
  *   no `prerendering` property at all, as in browsers without prerendering
  */
 function createBrowser(options = {}) {
-  const opts = Object.assign({ target: 'source', script: null, visibility: 'visible', prerendering: false }, options);
+  const opts = Object.assign({ target: 'source', script: null, visibility: 'visible', prerendering: false, throttle: false }, options);
   const b = {
     now: 1_750_000_000_000,
     random: 0.5,
     sent: [], // every request that left the page, in order: { via, url, body, raw, init }
     deferred: [], // every fetchLater call: { url, body, activateAfter, signal, record }
+    fired: [], // deferred exits the browser sent because their activateAfter passed
     workers: [],
     timers: [],
     revoked: [],
@@ -112,7 +131,8 @@ function createBrowser(options = {}) {
 
   const addTimer = (owner, fn, ms, args) => {
     const id = b.nextTimerId++;
-    b.timers.push({ id, owner, fn, args, due: b.now + Math.max(0, Number(ms) || 0) });
+    // Browsers keep the delay as a 32-bit signed integer: 2^31 ms or more wraps (to 0 or less).
+    b.timers.push({ id, owner, fn, args, due: b.now + Math.max(0, Number(ms) | 0) });
     return id;
   };
   const clearTimer = (owner, id) => {
@@ -121,6 +141,15 @@ function createBrowser(options = {}) {
 
   const win = new FakeEventTarget();
   const doc = new FakeEventTarget();
+  win.browser = doc.browser = b;
+  // Counts browser API calls of a listener being terminated; throws once the cut is reached.
+  const api = () => {
+    if (b.cutAfter === undefined) return;
+    if (b.cutAfter-- <= 0) {
+      b.cutAfter = 0;
+      throw new Error('script terminated');
+    }
+  };
   doc.visibilityState = opts.prerendering ? 'hidden' : opts.visibility;
   if (opts.prerendering) doc.prerendering = true;
   doc.currentScript = null;
@@ -208,17 +237,20 @@ function createBrowser(options = {}) {
     location: { href: PAGE_URL, origin: ORIGIN },
     navigator: {
       sendBeacon(url, data) {
+        api();
         b.sent.push(record('beacon', url, data));
         return true;
       },
     },
     fetch(url, init) {
+      api();
       const rec = record('fetch', url, init && init.body, init);
       b.sent.push(rec);
       const reply = b.respond(rec);
       return reply instanceof Error ? Promise.reject(reply) : Promise.resolve(response(reply));
     },
     fetchLater(url, init) {
+      api();
       const rec = record('fetchLater', url, init.body, init);
       const d = {
         url: String(url),
@@ -230,7 +262,16 @@ function createBrowser(options = {}) {
         },
       };
       b.deferred.push(d);
-      return { activated: false };
+      // The browser sends the deferred request once activateAfter has passed (or the page dies),
+      // unless it was aborted first; `activated` turns true when it is sent.
+      const result = { activated: false };
+      const id = addTimer('browser', () => {
+        if (d.aborted) return;
+        d.activated = result.activated = true;
+        b.fired.push(Object.assign(rec, { via: 'fetchLater', at: b.now }));
+      }, init.activateAfter || 0, []);
+      if (init.signal) init.signal.addEventListener('abort', () => clearTimer('browser', id));
+      return result;
     },
     AbortController,
     crypto: { randomUUID: () => randomUUID() },
@@ -251,8 +292,8 @@ function createBrowser(options = {}) {
   b.globalsBefore = Object.getOwnPropertyNames(win);
 
   /** Runs the snippet, as the given <script> tag when options.script is set. */
-  b.load = () => {
-    doc.currentScript = opts.script ? element('script', Object.assign({ src: SCRIPT_SRC }, opts.script)) : null;
+  b.load = (script = opts.script) => {
+    doc.currentScript = script ? element('script', Object.assign({ src: SCRIPT_SRC }, script)) : null;
     try {
       vm.runInContext(TARGETS[opts.target], context, { filename: opts.target === 'dist' ? 'farewell.min.js' : 'farewell.js' });
     } finally {
@@ -269,12 +310,17 @@ function createBrowser(options = {}) {
   /** Moves the clock on, running due timers (page and worker) in order. */
   b.advance = async (ms) => {
     const end = b.now + ms;
-    for (;;) {
+    for (let ran = 0; ; ran++) {
+      if (ran > 1e4) throw new Error('more than 10,000 timers in ' + ms + ' ms: a timer loop');
       await b.settle();
-      const due = b.timers.filter((t) => t.due <= end).sort((x, y) => x.due - y.due || x.id - y.id)[0];
+      // Chrome's intensive throttling (opts.throttle): page timers of a hidden page run at most
+      // once a minute, aligned to the minute. Worker timers and the browser's are not throttled.
+      const at = (t) =>
+        t.owner === 'page' && opts.throttle && doc.visibilityState === 'hidden' ? Math.ceil(t.due / 6e4) * 6e4 : t.due;
+      const due = b.timers.filter((t) => at(t) <= end).sort((x, y) => at(x) - at(y) || x.id - y.id)[0];
       if (!due) break;
       b.timers = b.timers.filter((t) => t !== due);
-      b.now = Math.max(b.now, due.due);
+      b.now = Math.max(b.now, at(due));
       due.fn(...due.args);
     }
     b.now = end;
@@ -285,6 +331,22 @@ function createBrowser(options = {}) {
     const event = makeEvent(type, props);
     FakeEventTarget.prototype.dispatchEvent.call(target === 'document' ? doc : win, event);
     return event;
+  };
+
+  /**
+   * The tab is closed, with the events in the order of the given browser:
+   * - 'chromium': visibilitychange (hidden), then pagehide (persisted false);
+   * - 'firefox': pagehide (persisted false), then visibilitychange (hidden);
+   * - 'webkit': visibilitychange (hidden), then pagehide (persisted false).
+   * Firefox terminates a script that runs while it tears the tab down (seen with Firefox ESR 153:
+   * the first pagehide listener stops at some point, uncatchably; the next listener runs). Set
+   * `b.terminate = (event, listener) => n` beforehand to cut a listener after n browser API calls.
+   */
+  b.close = (engine = 'chromium') => {
+    const pagehide = () => b.fire('window', 'pagehide', { persisted: false });
+    if (engine === 'firefox') pagehide();
+    if (doc.visibilityState !== 'hidden') b.setVisibility('hidden');
+    if (engine !== 'firefox') pagehide();
   };
 
   b.setVisibility = (state) => {
@@ -313,6 +375,7 @@ function createBrowser(options = {}) {
     return child ? element('span', {}, a) : a;
   };
   b.form = (attrs) => element('form', attrs);
+  b.element = (tag, attrs) => element(tag, attrs);
 
   /** Messages of the given type(s), in the order they were sent. */
   b.messages = (...types) => b.sent.filter((r) => r.body && (!types.length || types.includes(r.body.type)));

@@ -50,6 +50,25 @@ for (const target of Object.keys(TARGETS)) {
       assert.ok(Object.isFrozen(b.window.Farewell));
     });
 
+    // Issue 15, defect 7.
+    it('a second copy with data-token starts a first copy that never started', () => {
+      const b = createBrowser({ target, script: {} });
+      const first = b.load();
+      assert.equal(first.running, false);
+      b.load({ 'data-token': 'tok-2' });
+      assert.equal(b.window.Farewell, first);
+      assert.equal(first.running, true);
+      assert.equal(b.sent[0].body.token, 'tok-2');
+    });
+
+    it('an element with id="Farewell" before the script does not stop it', () => {
+      const b = createBrowser({ target, script: { 'data-token': 't' } });
+      b.window.Farewell = b.element('div', { id: 'Farewell' }); // window's named access to the element
+      b.load();
+      assert.equal(b.window.Farewell.running, true);
+      assert.equal(b.sent[0].body.type, 'open');
+    });
+
     it('a second copy of the script keeps the first Farewell', () => {
       const b = loaded();
       const first = b.window.Farewell;

@@ -5,8 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.farewell.PageState;
 import dev.farewell.SessionView;
-import dev.farewell.sample.browser.BrowserSupport;
+import dev.farewell.sample.browser.Browser;
 import dev.farewell.sample.browser.Chromium;
+import dev.farewell.sample.browser.Engine;
 import dev.farewell.sample.browser.Tab;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * A demo and a headless Chromium for one browser test, with the steps the scenarios share. The
+ * A demo and a real browser (Chromium, Firefox or WebKit) for one browser test, with the steps the scenarios share. The
  * timeouts are short so that each scenario takes seconds.
  */
 final class BrowserFixture implements AutoCloseable {
@@ -28,16 +29,21 @@ final class BrowserFixture implements AutoCloseable {
   static final Duration PAGE_LOAD = Duration.ofSeconds(30);
 
   final SampleApp app;
-  final Chromium chromium;
+  final Browser browser;
 
-  private BrowserFixture(SampleApp app, Chromium chromium) {
+  private BrowserFixture(SampleApp app, Browser browser) {
     this.app = app;
-    this.chromium = chromium;
+    this.browser = browser;
   }
 
-  /** Starts a browser (or skips the test) and a demo with short timeouts. */
+  /** Starts Chromium (or skips the test) and a demo with short timeouts. */
   static BrowserFixture start() {
-    Chromium chromium = BrowserSupport.launchOrSkip();
+    return start(Engine.CHROMIUM);
+  }
+
+  /** Starts a browser of {@code engine} (or skips the test) and a demo with short timeouts. */
+  static BrowserFixture start(Engine engine) {
+    Browser browser = engine.launchOrSkip();
     try {
       SampleApp app =
           SampleApp.start(
@@ -50,16 +56,16 @@ final class BrowserFixture implements AutoCloseable {
                   .exitGrace(EXIT_GRACE)
                   .navigationGrace(NAVIGATION_GRACE)
                   .build());
-      return new BrowserFixture(app, chromium);
+      return new BrowserFixture(app, browser);
     } catch (RuntimeException e) {
-      chromium.close();
+      browser.close();
       throw e;
     }
   }
 
   /** Opens a tab on the login page, logs {@code user} in, and waits until the app page beats. */
   Tab logIn(String user) {
-    Tab tab = chromium.newTab(app.uri());
+    Tab tab = browser.newTab(app.uri());
     await()
         .atMost(PAGE_LOAD)
         .ignoreExceptions()
@@ -75,7 +81,7 @@ final class BrowserFixture implements AutoCloseable {
 
   /** Opens one more tab of the logged-in browser on {@code path} and waits until it runs. */
   Tab openAppTab(String path) {
-    Tab tab = chromium.newTab(app.uri().resolve(path));
+    Tab tab = browser.newTab(app.uri().resolve(path));
     awaitAppPage(tab, path);
     return tab;
   }
@@ -88,6 +94,11 @@ final class BrowserFixture implements AutoCloseable {
         .until(() -> Boolean.TRUE.equals(tab.evaluate(
             "location.pathname == '" + path + "' && document.readyState == 'complete'"
                 + " && !!window.Farewell && Farewell.running")));
+  }
+
+  /** The browser as Chromium, for the scenarios that need its DevTools protocol. */
+  Chromium chromium() {
+    return (Chromium) browser;
   }
 
   /** The live session of {@code user}, if any. */
@@ -134,7 +145,7 @@ final class BrowserFixture implements AutoCloseable {
   @Override
   public void close() {
     try {
-      chromium.close();
+      browser.close();
     } finally {
       app.close();
     }

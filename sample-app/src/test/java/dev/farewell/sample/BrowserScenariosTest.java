@@ -10,25 +10,31 @@ import static org.awaitility.Awaitility.await;
 
 import dev.farewell.PageState;
 import dev.farewell.ReleaseReason;
+import dev.farewell.sample.browser.ChromiumTab;
 import dev.farewell.sample.browser.DevToolsConnection;
+import dev.farewell.sample.browser.Engine;
 import dev.farewell.sample.browser.Tab;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The scenarios of the demo in a real headless Chromium, each asserting on the release log. See
- * {@link BrowserFixture} for the (short) timeouts.
+ * The scenarios of the demo in real browsers, each asserting on the release log: the ones every
+ * engine can play run in Chromium, Firefox and WebKit; those that need the DevTools protocol
+ * (renderer crash, frozen page) in Chromium. See {@link BrowserFixture} for the (short) timeouts.
  */
 class BrowserScenariosTest {
 
   /** Margin for a loaded machine on top of what a scenario is allowed to take. */
   private static final Duration SLACK = Duration.ofSeconds(15);
 
-  @Test
-  void closingTheTabReleasesWithExitWithinTheExitGracePlusOneSecond() {
-    try (BrowserFixture f = BrowserFixture.start()) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void closingTheTabReleasesWithExitWithinTheExitGracePlusOneSecond(Engine engine) {
+    try (BrowserFixture f = BrowserFixture.start(engine)) {
       Tab tab = f.logIn("alice");
       tab.close();
       ReleaseRecord release = f.awaitRelease("alice", EXIT_GRACE.plus(SLACK));
@@ -38,12 +44,13 @@ class BrowserScenariosTest {
     }
   }
 
-  @Test
-  void reloadingThePageAndFollowingAnInAppLinkReleaseNothing() {
-    try (BrowserFixture f = BrowserFixture.start()) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void reloadingThePageAndFollowingAnInAppLinkReleaseNothing(Engine engine) {
+    try (BrowserFixture f = BrowserFixture.start(engine)) {
       Tab tab = f.logIn("alice");
       Object firstPage = tab.evaluate("Farewell.pageId");
-      tab.devTools().send("Page.reload");
+      tab.reload();
       await()
           .atMost(PAGE_LOAD)
           .ignoreExceptions()
@@ -60,9 +67,10 @@ class BrowserScenariosTest {
     }
   }
 
-  @Test
-  void closingOneOfTwoTabsReleasesNothingAndClosingTheSecondReleasesWithExit() {
-    try (BrowserFixture f = BrowserFixture.start()) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void closingOneOfTwoTabsReleasesNothingAndClosingTheSecondReleasesWithExit(Engine engine) {
+    try (BrowserFixture f = BrowserFixture.start(engine)) {
       Tab first = f.logIn("alice");
       // A tab opened later comes to the front: the first one is hidden now.
       Tab second = f.openAppTab("/app/other");
@@ -81,11 +89,12 @@ class BrowserScenariosTest {
     }
   }
 
-  @Test
-  void killingTheBrowserReleasesWithTimeoutWithinTheHeartbeatTimeoutPlusTwoSeconds() {
-    try (BrowserFixture f = BrowserFixture.start()) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void killingTheBrowserReleasesWithTimeoutWithinTheHeartbeatTimeoutPlusTwoSeconds(Engine engine) {
+    try (BrowserFixture f = BrowserFixture.start(engine)) {
       f.logIn("alice");
-      f.chromium.kill();
+      f.browser.kill();
       ReleaseRecord release = f.awaitRelease("alice", HEARTBEAT_TIMEOUT.plus(SLACK));
       assertThat(release.reason()).isEqualTo(ReleaseReason.TIMEOUT);
       assertThat(release.sinceLastSignal())
@@ -96,13 +105,13 @@ class BrowserScenariosTest {
   @Test
   void crashingTheRendererReleasesAndFetchLaterSendsTheExitBeforeTheTimeout() {
     try (BrowserFixture f = BrowserFixture.start()) {
-      Tab tab = f.logIn("alice");
+      ChromiumTab tab = (ChromiumTab) f.logIn("alice");
       boolean fetchLater = Boolean.TRUE.equals(tab.evaluate("typeof fetchLater == 'function'"));
       Instant crashed = Instant.now();
       tab.devTools().sendAsync("Page.crash", Map.of());
 
       ReleaseRecord release = f.awaitRelease("alice", HEARTBEAT_TIMEOUT.plus(SLACK));
-      assertThat(f.chromium.isAlive()).isTrue();
+      assertThat(f.browser.isAlive()).isTrue();
       if (fetchLater) {
         // The browser process sends the armed fetchLater exit when the renderer dies.
         assertThat(release.reason()).isEqualTo(ReleaseReason.EXIT);
@@ -117,7 +126,7 @@ class BrowserScenariosTest {
   @Test
   void aHiddenPageOutlivesTheVisibleTimeoutAndIsReleasedAfterTheHiddenTimeoutOnceFrozen() {
     try (BrowserFixture f = BrowserFixture.start()) {
-      Tab tab = f.logIn("alice");
+      ChromiumTab tab = (ChromiumTab) f.logIn("alice");
       DevToolsConnection devTools = tab.devTools();
       Object windowId = devTools.send("Browser.getWindowForTarget").get("windowId");
       devTools.send(
@@ -140,12 +149,15 @@ class BrowserScenariosTest {
     }
   }
 
-  @Test
-  void aPageRestoredFromTheBackForwardCacheResumesAndKeepsTheSession() {
-    try (BrowserFixture f = BrowserFixture.start()) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void aPageRestoredFromTheBackForwardCacheResumesAndKeepsTheSession(Engine engine) {
+    try (BrowserFixture f = BrowserFixture.start(engine)) {
       Tab tab = f.logIn("alice");
       Object page = tab.evaluate("Farewell.pageId");
-      tab.devTools().send("Page.enable");
+      if (tab instanceof ChromiumTab) {
+        ((ChromiumTab) tab).devTools().send("Page.enable");
+      }
       tab.navigate(f.app.uri().resolve("/"));
       await()
           .atMost(PAGE_LOAD)
@@ -155,8 +167,10 @@ class BrowserScenariosTest {
       f.awaitAppPage(tab, "/app");
 
       assertThat(tab.evaluate("window.farewellRestored"))
-          .as("restored from the back/forward cache; not used because %s",
-              tab.devTools().events("Page.backForwardCacheNotUsed"))
+          .as("restored from the back/forward cache in %s%s", engine,
+              tab instanceof ChromiumTab
+                  ? "; not used because " + ((ChromiumTab) tab).devTools().events("Page.backForwardCacheNotUsed")
+                  : "")
           .isEqualTo(1L);
       assertThat(tab.evaluate("Farewell.pageId")).isEqualTo(page);
       await()
@@ -167,9 +181,10 @@ class BrowserScenariosTest {
     }
   }
 
-  @Test
-  void aPageLearnsThroughItsReleasedCallbackThatAnotherTabLoggedOut() {
-    try (BrowserFixture f = BrowserFixture.start()) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void aPageLearnsThroughItsReleasedCallbackThatAnotherTabLoggedOut(Engine engine) {
+    try (BrowserFixture f = BrowserFixture.start(engine)) {
       Tab first = f.logIn("alice");
       Tab second = f.openAppTab("/app/other");
       second.evaluate("document.getElementById('logout').click(); true");

@@ -3,6 +3,7 @@ package dev.farewell.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.farewell.sample.browser.ChromiumTab;
 import dev.farewell.sample.browser.Tab;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ class DashboardScreenshotTest {
       erin.login("erin");
       open(erin, f, false);
       Tab alice = f.logIn("alice");
-      Tab dave = f.chromium.newIsolatedTab(f.app.uri());
+      Tab dave = f.chromium().newIsolatedTab(f.app.uri());
       logIn(f, dave, "dave");
       DemoClient carol = new DemoClient(f.app.uri());
       carol.login("carol");
@@ -59,7 +60,7 @@ class DashboardScreenshotTest {
 
   private static void screenshot(BrowserFixture f, Tab alice) throws Exception {
     {
-      Tab dashboard = f.chromium.newWindow(f.app.uri().resolve("/dashboard"));
+      ChromiumTab dashboard = f.chromium().newWindow(f.app.uri().resolve("/dashboard"));
       dashboard
           .devTools()
           .send(

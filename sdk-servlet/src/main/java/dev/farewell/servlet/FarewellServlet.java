@@ -164,8 +164,9 @@ public final class FarewellServlet extends HttpServlet {
   /**
    * Returns the {@code <script>} element that starts the snippet on the page being served, with
    * the page's token ({@link #pageToken(HttpServletRequest, Map)}) and the snippet's Subresource
-   * Integrity hash: {@code <script src="/ctx/farewell/farewell.js" data-token="…"
-   * integrity="sha384-…" defer></script>}.
+   * Integrity hash and its beacon endpoint (the snippet posts to {@code /farewell/beacon} of the
+   * page's origin unless told otherwise): {@code <script src="/ctx/farewell/farewell.js"
+   * data-token="…" integrity="sha384-…" data-endpoint="/ctx/farewell/beacon" defer></script>}.
    *
    * @throws NullPointerException if an argument is null
    */
@@ -196,7 +197,8 @@ public final class FarewellServlet extends HttpServlet {
 
   private String tag(HttpServletRequest request, String token, String nonce) {
     return "<script src=\"" + html(request.getContextPath() + basePath + "/farewell.js")
-        + "\" data-token=\"" + token + "\" integrity=\"" + snippet.integrity() + "\""
+        + "\" data-token=\"" + token + "\" integrity=\"" + snippet.integrity()
+        + "\" data-endpoint=\"" + html(request.getContextPath() + basePath + "/beacon") + "\""
         + (nonce == null ? "" : " nonce=\"" + nonce + "\"") + " defer></script>";
   }
 

@@ -636,7 +636,8 @@ abstract class BeaconEndpointContract {
         .isEqualTo(405);
     String tag = browser.get("/app/tag", Map.of()).body();
     assertThat(tag).startsWith("<script src=\"/farewell/farewell.js\" data-token=\"")
-        .contains("integrity=\"" + dev.farewell.snippet.Snippet.load().integrity() + "\"");
+        .contains("integrity=\"" + dev.farewell.snippet.Snippet.load().integrity() + "\"")
+        .contains("data-endpoint=\"/farewell/beacon\"");
   }
 
   static byte[] bytes(String text) {

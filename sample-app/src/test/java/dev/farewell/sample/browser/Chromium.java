@@ -28,7 +28,7 @@ import okhttp3.Response;
  *
  * <p>Thread-safe. Close it to end the browser and delete the profile.
  */
-public final class Chromium implements AutoCloseable {
+public final class Chromium implements Browser {
 
   /** Where Debian's {@code chromium} package puts the browser. */
   public static final Path DEBIAN_CHROMIUM = Path.of("/usr/bin/chromium");
@@ -167,21 +167,22 @@ public final class Chromium implements AutoCloseable {
   }
 
   /** Opens a new tab on {@code url} ({@code PUT /json/new}) and returns it at once. */
-  public Tab newTab(URI url) {
+  @Override
+  public ChromiumTab newTab(URI url) {
     String target =
         "http://127.0.0.1:" + port + "/json/new?"
             + URLEncoder.encode(url.toString(), StandardCharsets.UTF_8);
     Request request =
         new Request.Builder().url(target).put(RequestBody.create(new byte[0], null)).build();
     Map<String, Object> info = JsonValues.object(call(request));
-    return new Tab(this, (String) info.get("id"), (String) info.get("webSocketDebuggerUrl"));
+    return new ChromiumTab(this, (String) info.get("id"), (String) info.get("webSocketDebuggerUrl"));
   }
 
   /**
    * Opens a tab on {@code url} in a new browser context (its own cookies and storage, like a
    * private window), so that one browser can hold the logins of several users.
    */
-  public Tab newIsolatedTab(URI url) {
+  public ChromiumTab newIsolatedTab(URI url) {
     try (DevToolsConnection browser = browser()) {
       Object context = browser.send("Target.createBrowserContext").get("browserContextId");
       Object targetId =
@@ -190,7 +191,7 @@ public final class Chromium implements AutoCloseable {
               .get("targetId");
       for (Map<String, Object> target : targets()) {
         if (targetId.equals(target.get("id"))) {
-          return new Tab(this, (String) targetId, (String) target.get("webSocketDebuggerUrl"));
+          return new ChromiumTab(this, (String) targetId, (String) target.get("webSocketDebuggerUrl"));
         }
       }
       throw new DevToolsException("the new target " + targetId + " is not listed");
@@ -201,7 +202,7 @@ public final class Chromium implements AutoCloseable {
    * Opens {@code url} in a new window of its own, so that it does not hide the tabs of the other
    * windows (a tab opened with {@link #newTab} comes to the front of its window).
    */
-  public Tab newWindow(URI url) {
+  public ChromiumTab newWindow(URI url) {
     try (DevToolsConnection browser = browser()) {
       Object targetId =
           browser
@@ -209,7 +210,7 @@ public final class Chromium implements AutoCloseable {
               .get("targetId");
       for (Map<String, Object> target : targets()) {
         if (targetId.equals(target.get("id"))) {
-          return new Tab(this, (String) targetId, (String) target.get("webSocketDebuggerUrl"));
+          return new ChromiumTab(this, (String) targetId, (String) target.get("webSocketDebuggerUrl"));
         }
       }
       throw new DevToolsException("the new target " + targetId + " is not listed");
@@ -232,7 +233,13 @@ public final class Chromium implements AutoCloseable {
     return DevToolsConnection.open(http, browserWebSocketUrl);
   }
 
+  @Override
+  public String name() {
+    return "Chromium";
+  }
+
   /** Whether the browser process is running. */
+  @Override
   public boolean isAlive() {
     return process.isAlive();
   }
@@ -241,6 +248,7 @@ public final class Chromium implements AutoCloseable {
    * Kills the browser and all its processes with SIGKILL: no page gets any event, as when an
    * operating system kills a background browser.
    */
+  @Override
   public void kill() {
     List<ProcessHandle> all = new ArrayList<>();
     process.toHandle().descendants().forEach(all::add);
