@@ -21,6 +21,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -93,13 +94,8 @@ public class FarewellAutoConfiguration {
       ObjectProvider<ReleaseListener> listeners,
       ObjectProvider<ReleaseFailureListener> failureListeners) {
     SessionStore sharedStore = store.getIfAvailable();
-    if (sharedStore != null && properties.getToken().getSecret() == null) {
-      throw new IllegalStateException(
-          "farewell.token.secret is not set, but sessions are kept in a shared store ("
-              + sharedStore.getClass().getSimpleName()
-              + "): every node must sign page tokens with the same secret. Set"
-              + " farewell.token.secret to the same random string of at least "
-              + PageTokens.MINIMUM_SECRET_BYTES + " bytes on every node.");
+    if (sharedStore != null) {
+      requireSharedSecret(properties, sharedStore.getClass().getSimpleName());
     }
     Farewell.Builder builder = EngineSettings.apply(properties, Farewell.newBuilder());
     if (sharedStore != null) {
@@ -114,6 +110,16 @@ public class FarewellAutoConfiguration {
     }
     builder.releaseAction(bridge.invalidateOnRelease());
     return builder.build();
+  }
+
+  private static void requireSharedSecret(FarewellProperties properties, String store) {
+    if (properties.getToken().getSecret() == null) {
+      throw new IllegalStateException(
+          "farewell.token.secret is not set, but sessions are kept in a shared store (" + store
+              + "): every node must sign page tokens with the same secret. Set"
+              + " farewell.token.secret to the same random string of at least "
+              + PageTokens.MINIMUM_SECRET_BYTES + " bytes on every node.");
+    }
   }
 
   /** The beacon and snippet endpoint, and the helper that gives pages their script tag. */
@@ -200,13 +206,15 @@ public class FarewellAutoConfiguration {
 
     @Bean(destroyMethod = "")
     @ConditionalOnMissingBean
-    SessionStore farewellSessionStore(FarewellProperties properties) {
-      if (!ClassUtils.isPresent(RedisStores.STORE_CLASS, getClass().getClassLoader())) {
+    SessionStore farewellSessionStore(FarewellProperties properties, ApplicationContext context) {
+      if (!ClassUtils.isPresent(RedisStores.STORE_CLASS, context.getClassLoader())) {
         throw new IllegalStateException(
             "farewell.store.redis.uri is set, but farewell-redis is not on the class path: add"
                 + " the dependency dev.farewell:farewell-redis, or remove the property to keep"
                 + " sessions in memory (one node)");
       }
+      // Checked here too, before the store opens its connections.
+      requireSharedSecret(properties, "RedisSessionStore");
       // The engine closes its store; Spring must not close it a second time.
       return RedisStores.create(properties.getStore().getRedis());
     }

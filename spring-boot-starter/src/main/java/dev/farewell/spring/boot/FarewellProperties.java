@@ -21,7 +21,7 @@ public class FarewellProperties {
   /** The path of the beacon and snippet endpoints ({base}/beacon, {base}/farewell.js). */
   private String basePath = "/farewell";
 
-  /** How often a visible page beats. Engine default 5s. */
+  /** How often a visible page beats. Default 5s. */
   private Duration heartbeatInterval;
 
   /** How long a visible page may stay silent before its session is released. Default 15s. */
