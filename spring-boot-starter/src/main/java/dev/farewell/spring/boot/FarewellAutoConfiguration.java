@@ -97,7 +97,8 @@ public class FarewellAutoConfiguration {
     if (sharedStore != null) {
       requireSharedSecret(properties, sharedStore.getClass().getSimpleName());
     }
-    Farewell.Builder builder = EngineSettings.apply(properties, Farewell.newBuilder());
+    Farewell.Builder builder =
+        EngineSettings.checked(() -> EngineSettings.apply(properties, Farewell.newBuilder()));
     if (sharedStore != null) {
       builder.store(sharedStore);
     }
@@ -109,7 +110,7 @@ public class FarewellAutoConfiguration {
       builder.onReleaseFailure(new FailureListeners(failures));
     }
     builder.releaseAction(bridge.invalidateOnRelease());
-    return builder.build();
+    return EngineSettings.checked(builder::build);
   }
 
   private static void requireSharedSecret(FarewellProperties properties, String store) {
