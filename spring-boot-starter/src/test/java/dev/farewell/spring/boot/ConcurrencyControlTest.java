@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.farewell.Farewell;
+import dev.farewell.Release;
 import dev.farewell.ReleaseReason;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -45,14 +47,18 @@ class ConcurrencyControlTest {
     Browser second = new Browser(port);
     assertThat(second.logIn("alice")).as("second login while the first page is open").isFalse();
 
+    Instant closedAt = Instant.now();
     assertThat(first.signal(page, "exit")).isEqualTo(200);
-    long closedAt = System.nanoTime();
-    await().atMost(EXIT_GRACE.plusSeconds(1)).pollInterval(Duration.ofMillis(100))
-        .until(() -> second.logIn("alice"));
-    assertThat(Duration.ofNanos(System.nanoTime() - closedAt))
+
+    // The bound is on the server's release; the login after it may be slow on a loaded machine.
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+        .until(() -> !releases.of(page.sessionKey()).isEmpty());
+    Release release = releases.of(page.sessionKey()).get(0);
+    assertThat(release.reason()).isEqualTo(ReleaseReason.EXIT);
+    assertThat(Duration.between(closedAt, release.releasedAt()))
         .isLessThanOrEqualTo(EXIT_GRACE.plusSeconds(1));
-    assertThat(releases.of(page.sessionKey()))
-        .extracting(r -> r.reason()).containsExactly(ReleaseReason.EXIT);
+    assertThat(second.logIn("alice")).as("second login after the release").isTrue();
+    assertThat(releases.of(page.sessionKey())).hasSize(1);
   }
 
   @Test
@@ -81,10 +87,9 @@ class ConcurrencyControlTest {
     browser.signal(page, "open");
     browser.signal(page, "exit");
 
-    await().atMost(EXIT_GRACE.plusSeconds(1)).pollInterval(Duration.ofMillis(100))
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
         .until(() -> !releases.of(page.sessionKey()).isEmpty());
-    await().atMost(Duration.ofSeconds(2))
-        .until(() -> browser.get("/page").statusCode() == 302);
+    assertThat(browser.get("/page").statusCode()).isEqualTo(302);
   }
 
   @Test
@@ -96,7 +101,7 @@ class ConcurrencyControlTest {
 
     assertThat(browser.logOut().statusCode()).isEqualTo(302);
 
-    await().atMost(Duration.ofSeconds(2))
+    await().atMost(Duration.ofSeconds(10))
         .until(() -> !releases.of(page.sessionKey()).isEmpty());
     assertThat(releases.of(page.sessionKey()))
         .extracting(r -> r.reason()).containsExactly(ReleaseReason.EXPLICIT);
@@ -122,10 +127,9 @@ class ConcurrencyControlTest {
     browser.signal(page, "open");
     browser.signal(page, "exit");
 
-    await().atMost(EXIT_GRACE.plusSeconds(1))
+    await().atMost(Duration.ofSeconds(10))
         .until(() -> !releases.of(page.sessionKey()).isEmpty());
-    await().atMost(Duration.ofSeconds(1)).until(() -> releases.byAction.stream()
-        .anyMatch(r -> r.sessionKey().equals(page.sessionKey())));
+    assertThat(releases.byAction).anyMatch(r -> r.sessionKey().equals(page.sessionKey()));
   }
 
   @Test
