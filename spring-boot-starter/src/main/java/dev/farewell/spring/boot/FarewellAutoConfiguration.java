@@ -12,6 +12,8 @@ import dev.farewell.spi.SessionStore;
 import jakarta.servlet.http.HttpSessionListener;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -50,6 +52,8 @@ import org.springframework.web.servlet.DispatcherServlet;
     matchIfMissing = true)
 @EnableConfigurationProperties(FarewellProperties.class)
 public class FarewellAutoConfiguration {
+
+  private static final Logger logger = LoggerFactory.getLogger(FarewellAutoConfiguration.class);
 
   /** The bridge between {@code HttpSession}s and Farewell sessions. */
   @Bean
@@ -156,7 +160,10 @@ public class FarewellAutoConfiguration {
 
   private static PageTokens pageTokens(FarewellProperties.Token token) {
     PageTokens.Builder builder = PageTokens.newBuilder();
-    if (token.getSecret() != null) {
+    if (token.getSecret() == null) {
+      logger.info("farewell.token.secret is not set: page tokens are signed with a random secret"
+          + " (one node only; pages of this node need a fresh token after a restart)");
+    } else {
       builder.secret(utf8("farewell.token.secret", token.getSecret()));
     }
     for (String previous : token.getPreviousSecrets()) {

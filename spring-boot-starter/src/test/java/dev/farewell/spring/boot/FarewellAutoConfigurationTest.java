@@ -40,7 +40,7 @@ class FarewellAutoConfigurationTest {
       assertThat(context.getBean("farewellHttpSessionListener"))
           .isInstanceOf(HttpSessionListener.class);
       ServletRegistrationBean<?> registration =
-          context.getBean("farewellServletRegistration", ServletRegistrationBean.class);
+          (ServletRegistrationBean<?>) context.getBean("farewellServletRegistration");
       assertThat(registration.getUrlMappings()).containsExactly("/farewell/*");
       assertThat(context).doesNotHaveBean(SessionStore.class);
     });
@@ -55,7 +55,7 @@ class FarewellAutoConfigurationTest {
           assertThat(context.getBean(Farewell.class).heartbeatInterval())
               .isEqualTo(Duration.ofSeconds(2));
           assertThat(context.getBean(FarewellServlet.class).basePath()).isEqualTo("/bye");
-          assertThat(context.getBean("farewellServletRegistration", ServletRegistrationBean.class)
+          assertThat(((ServletRegistrationBean<?>) context.getBean("farewellServletRegistration"))
               .getUrlMappings()).containsExactly("/bye/*");
         });
   }
