@@ -12,6 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetails;
 
 /**
  * Spring Security's concurrency control ({@code maximumSessions(1).maxSessionsPreventsLogin(true)})
@@ -37,6 +40,9 @@ class ConcurrencyControlTest {
   @Autowired
   Farewell farewell;
 
+  @Autowired
+  SessionRegistry sessionRegistry;
+
   @Test
   void secondLoginIsRefusedWhileTheFirstPageIsOpenAndAcceptedWithinTheExitGraceAfterItClosed() {
     Browser first = new Browser(port);
@@ -46,6 +52,8 @@ class ConcurrencyControlTest {
 
     Browser second = new Browser(port);
     assertThat(second.logIn("alice")).as("second login while the first page is open").isFalse();
+    // Spring Security counts the logins in the starter's registry, the one a release expires.
+    assertThat(sessionRegistry.getAllSessions(user("alice"), false)).hasSize(1);
 
     Instant closedAt = Instant.now();
     assertThat(first.signal(page, "exit")).isEqualTo(200);
@@ -57,6 +65,7 @@ class ConcurrencyControlTest {
     assertThat(release.reason()).isEqualTo(ReleaseReason.EXIT);
     assertThat(Duration.between(closedAt, release.releasedAt()))
         .isLessThanOrEqualTo(EXIT_GRACE.plusSeconds(1));
+    assertThat(sessionRegistry.getAllSessions(user("alice"), false)).isEmpty();
     assertThat(second.logIn("alice")).as("second login after the release").isTrue();
     assertThat(releases.of(page.sessionKey())).hasSize(1);
   }
@@ -141,5 +150,9 @@ class ConcurrencyControlTest {
 
     assertThat(answer.statusCode()).isEqualTo(200);
     assertThat(answer.headers().firstValue("Content-Type").orElse("")).contains("javascript");
+  }
+
+  private static UserDetails user(String name) {
+    return User.withUsername(name).password("unused").roles("USER").build();
   }
 }
