@@ -1,0 +1,117 @@
+'use strict';
+// Adversarial review probes for issue 15 (each fails on the snapshot it was written against).
+const { describe, it } = require('node:test');
+const assert = require('node:assert/strict');
+const vm = require('node:vm');
+const { createBrowser, TARGETS, ORIGIN } = require('./fake-browser.js');
+
+// The main thread is blocked (alert(), confirm(), a print dialog, a debugger pause) for `ms`:
+// no page timer, no promise callback and no message from a worker reaches the page; the
+// worker's own timers and the browser's (fetchLater activation) go on. Messages the worker
+// posted are delivered once the main thread runs again. Returns the requests that left the page
+// while it was blocked.
+async function blockMainThread(b, ms) {
+  await b.settle();
+  const sentBefore = b.sent.length;
+  const end = b.now + ms;
+  const queued = [];
+  const saved = b.workers.map((wk) => wk.onmessage);
+  b.workers.forEach((wk) => (wk.onmessage = (e) => queued.push([wk, e])));
+  try {
+    for (;;) {
+      const t = b.timers.filter((x) => x.owner !== 'page' && x.due <= end).sort((x, y) => x.due - y.due || x.id - y.id)[0];
+      if (!t) break;
+      b.timers = b.timers.filter((x) => x !== t);
+      b.now = Math.max(b.now, t.due);
+      t.fn(...t.args);
+    }
+  } finally {
+    b.now = end;
+    b.workers.forEach((wk, i) => (wk.onmessage = saved[i]));
+  }
+  const during = b.sent.slice(sentBefore);
+  for (const [wk, e] of queued) wk.onmessage && wk.onmessage(e);
+  await b.settle();
+  return during;
+}
+
+for (const target of Object.keys(TARGETS)) {
+  describe(`review probes (${target})`, () => {
+    const started = (options) => {
+      const b = createBrowser(Object.assign({ target, script: { 'data-token': 'tok-1' } }, options));
+      b.load();
+      return b;
+    };
+
+    // Defect (issue 15 items 1 and 2b, not fixed): beats are sent from the main thread (the worker
+    // only ticks: `wk.onmessage = () => beat()`), and the armed fetchLater exit has activateAfter
+    // 3 x heartbeatMs (15 s) on a visible page. An alert() open for 20 s stops every beat AND lets
+    // the deferred exit fire while the page is alive: the server releases a live, visible page.
+    it('a visible page blocked by an alert() for 20 s fires no deferred exit', async () => {
+      const b = started();
+      await b.advance(6000);
+      assert.equal(b.fired.length, 0);
+      await blockMainThread(b, 20000);
+      assert.deepEqual(b.fired.map((f) => f.body.type), [], 'the deferred exit fired while the page was alive, blocked by a dialog');
+    });
+
+    it('a visible page blocked by an alert() for 20 s keeps beating (from its worker)', async () => {
+      const b = started();
+      await b.advance(6000);
+      const during = await blockMainThread(b, 20000);
+      assert.ok(during.some((r) => r.body && r.body.type == 'heartbeat'), 'no heartbeat left the page during the 20 s dialog (timeout: 15 s)');
+    });
+
+    // Defect (issue 15 item 5, "never send a token to an origin the page did not name"): the
+    // default endpoint is the bare path '/farewell/beacon', which the browser resolves against the
+    // document's BASE URL, not its origin. A page with <base href="https://cdn.example/assets/">
+    // (common for pages whose assets live on a CDN) posts its session token to the CDN.
+    it('with a <base href> on another origin, the token still goes to the page origin', () => {
+      const b = createBrowser({ target, script: { 'data-token': 'secret-token' } });
+      const base = 'https://cdn.example/assets/';
+      const w = b.window;
+      // the browser resolves a request URL against document.baseURI
+      const resolve = (u) => new URL(String(u), base).href;
+      const fetch0 = w.fetch, beacon0 = w.navigator.sendBeacon, later0 = w.fetchLater;
+      w.fetch = (u, i) => fetch0(resolve(u), i);
+      w.navigator.sendBeacon = (u, d) => beacon0.call(w.navigator, resolve(u), d);
+      w.fetchLater = (u, i) => later0(resolve(u), i);
+      b.document.baseURI = base;
+      b.load();
+      b.close('chromium');
+      const origins = new Set(b.sent.concat(b.deferred).map((r) => new URL(r.url).origin));
+      assert.deepEqual([...origins], [ORIGIN], 'the page token went to ' + [...origins].join(', '));
+    });
+
+    // Defect (issue 15 item 8, "nothing watches the worker", not fixed): if the worker stops
+    // ticking without an error event (killed by the browser under memory pressure, a worker
+    // crash, an extension), `schedule` keeps posting to it and no beat is ever sent again: the
+    // visible page is released by TIMEOUT.
+    it('beats go on when the worker dies silently', async () => {
+      const b = started();
+      await b.advance(100);
+      b.workers[0].terminate(); // stops ticking; no error event, as a crashed worker
+      const before = b.messages('heartbeat').length;
+      await b.advance(15000);
+      assert.ok(b.messages('heartbeat').length > before, 'no heartbeat in 15 s (the heartbeat timeout) after the worker died');
+    });
+
+    // Defect (issue 15 item 8, "back-off uses Date.now (clock jumps)", not fixed): the back-off is
+    // kept as a wall-clock deadline (backoffUntil = Date.now() + ms) and heartbeats are skipped while
+    // Date.now() < backoffUntil. A wall clock set back an hour during a back-off (NTP step, a user
+    // fixing the time) suppresses every heartbeat for that hour: the live page is released by TIMEOUT.
+    it('a wall clock set back during a back-off does not stop the heartbeats', async () => {
+      const b = createBrowser({ target });
+      let refuse = true;
+      b.respond = (r) =>
+        r.body.type === 'heartbeat' && refuse ? { status: 502 } : { status: 200, json: { status: 'live', heartbeatMs: 5000 } };
+      b.load().start({ token: 't' });
+      await b.advance(5000); // first heartbeat refused: back-off of 2.5 s
+      refuse = false;
+      vm.runInContext('Date', b.window).now = () => b.now - 3600e3; // clock set back one hour
+      const before = b.messages('heartbeat').length;
+      await b.advance(15000);
+      assert.ok(b.messages('heartbeat').length > before, 'no heartbeat in the 15 s heartbeat timeout after the clock went back');
+    });
+  });
+}
