@@ -115,3 +115,77 @@ for (const target of Object.keys(TARGETS)) {
     });
   });
 }
+
+for (const target of Object.keys(TARGETS)) {
+  describe(`review probes: in-app navigation (${target})`, () => {
+    const started = (before) => {
+      const b = createBrowser({ target, script: { 'data-token': 'tok-1' } });
+      if (before) before(b);
+      b.load();
+      return b;
+    };
+    const exitAfter = (b, act) => {
+      act();
+      b.fire('window', 'pagehide', { persisted: false });
+      const exits = b.messages('exit');
+      assert.equal(exits.length, 1);
+      return exits[0].body;
+    };
+
+    // Defect (issue 15 item 10, not fixed): the submit handler reads `f.target`, which a form
+    // with a field named "target" shadows with that <input> (HTMLFormElement named access). The
+    // element is truthy and not '_self', so an in-app submit is taken for one into another window:
+    // the exit goes without nav and the session is released after the 3 s exit grace while the
+    // next page of the application (up to 10 s, navigationGrace) is still loading.
+    it('an in-app form with a field named "target" marks the exit nav:true', () => {
+      const b = started();
+      const form = b.form({ action: '/transfers', method: 'post' });
+      const field = b.element('input', { name: 'target', value: 'savings' });
+      Object.defineProperty(form, 'target', { get: () => field }); // <input name="target"> shadows form.target
+      assert.equal(exitAfter(b, () => b.submit(form)).nav, true);
+    });
+
+    // Defect (issue 15 item 10, not fixed): the submitter's formaction is ignored: a form whose
+    // action is on another origin, submitted by a <button formaction="/orders"> of the application,
+    // leaves the exit unmarked (3 s grace for a navigation that may take 10 s).
+    it("a submit button's same-origin formaction marks the exit nav:true", () => {
+      const b = started();
+      const form = b.form({ action: 'https://pay.example/checkout', method: 'post' });
+      const button = b.element('button', { formaction: '/orders' });
+      button.formAction = ORIGIN + '/orders';
+      assert.equal(exitAfter(b, () => b.fire('window', 'submit', { target: form, submitter: button })).nav, true);
+    });
+
+    // Defect (issue 15 item 10, not fixed): a same-origin click is remembered for 10 s, and a later
+    // click on a link to another site does not clear it: the page that leaves the application says
+    // nav:true (10 s navigationGrace, or an exit instead of `hidden` on entering the cache).
+    it('a click on a link to another site clears an earlier in-app click', () => {
+      const b = started();
+      b.click(b.link({ href: '/report.pdf' })); // served as an attachment: the page stays
+      b.click(b.link({ href: 'https://elsewhere.example/' }));
+      assert.equal('nav' in exitAfter(b, () => {}), false);
+    });
+
+    // Defect (issue 15 item 10, not fixed): script-driven navigations are never marked. JSF's
+    // commandLink is <a href="#" onclick="...form.submit(); return false">: the click is a
+    // same-document fragment and form.submit() fires no submit event, so the exit is unmarked and
+    // a slow next page (3 s to 10 s) loses the session. The Navigation API's navigate event
+    // (Chromium 102+, where it exists) reports it; the snippet does not listen.
+    it('a script-driven same-origin navigation reported by the Navigation API marks the exit nav:true', () => {
+      const b = started((b) => (b.window.navigation = new EventTarget()));
+      const exit = exitAfter(b, () => {
+        b.click(b.link({ href: '#' })).preventDefault();
+        const e = new Event('navigate', { cancelable: true });
+        Object.assign(e, {
+          navigationType: 'push',
+          destination: { url: ORIGIN + '/faces/orders.xhtml', sameDocument: false },
+          canIntercept: true,
+          hashChange: false,
+          downloadRequest: null,
+        });
+        b.window.navigation.dispatchEvent(e);
+      });
+      assert.equal(exit.nav, true);
+    });
+  });
+}
