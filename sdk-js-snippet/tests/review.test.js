@@ -189,3 +189,52 @@ for (const target of Object.keys(TARGETS)) {
     });
   });
 }
+
+for (const target of Object.keys(TARGETS)) {
+  describe(`review probes: CSP and back-off (${target})`, () => {
+    // Defect (issue 15 item 6, not fixed; README line 5 says "CSP-safe"): the only worker the
+    // snippet tries is a blob: worker. Under a strict CSP (`worker-src 'self'`, no blob:) every page
+    // load raises and reports a CSP violation (securitypolicyviolation, a report to report-uri),
+    // and the beats fall back to throttled page timers. No same-origin worker script, no option to
+    // run without a worker, no CSP directives documented.
+    it("under a CSP with worker-src 'self' the snippet raises no CSP violation", () => {
+      const b = createBrowser({ target, script: { 'data-token': 't' } });
+      const violations = [];
+      const Worker0 = b.window.Worker;
+      b.window.Worker = function (url) {
+        const u = new URL(String(url), ORIGIN + '/');
+        if (u.origin !== ORIGIN || u.protocol === 'blob:') {
+          violations.push({ violatedDirective: 'worker-src', blockedURI: u.protocol === 'blob:' ? 'blob' : u.href });
+          throw new Error('SecurityError: refused to create a worker from ' + url);
+        }
+        return new Worker0(url);
+      };
+      b.load();
+      assert.deepEqual(violations, []);
+    });
+
+    // Defect: a Retry-After back-off holds heartbeats back even after the server has accepted a
+    // later message (hidden/visible/resume go out during a back-off and get 200 live): `refusals`
+    // is reset on 200 but `backoffUntil` is not, so a visible page the server is serving again
+    // beats no more until the old Retry-After runs out and is released by TIMEOUT (15 s) first.
+    it('a 200 to a message sent during a Retry-After back-off ends the back-off', async () => {
+      const b = createBrowser({ target });
+      let refuse = true;
+      b.respond = (r) =>
+        r.body.type === 'heartbeat' && refuse
+          ? { status: 503, headers: { 'Retry-After': '120' } }
+          : { status: 200, json: { status: 'live', heartbeatMs: 5000 } };
+      b.load().start({ token: 't' });
+      await b.advance(5000); // the heartbeat is refused: Retry-After 120 s
+      refuse = false;
+      await b.advance(5000);
+      b.setVisibility('hidden'); // the user looks at another tab for a moment
+      b.setVisibility('visible'); // `visible` goes out and the server answers 200 live
+      await b.advance(1);
+      assert.equal(b.messages('visible').length, 1);
+      const before = b.messages('heartbeat').length;
+      await b.advance(15000); // the server's heartbeat timeout after the accepted `visible`
+      assert.ok(b.messages('heartbeat').length > before, 'no heartbeat within the heartbeat timeout after the server accepted `visible`');
+    });
+  });
+}
