@@ -21,6 +21,8 @@
     }
   };
   const now = () => Date.now();
+  // Back-off deadlines on a monotonic clock: a wall clock set back must not hold the beats.
+  const mono = () => attempt(() => w.performance.now()) || now();
 
   const pageId =
     attempt(() => w.crypto.randomUUID()) ||
@@ -40,7 +42,8 @@
   if (attempt(() => first.start)) return attempt(() => tag && !first.running && first.start(tag));
   // The page's own origin unless the page names another endpoint: never the script's URL,
   // which may be a CDN's or a bundle's, and must not receive the page's token.
-  const defaultEndpoint = '/farewell/beacon';
+  // Resolved against the page's own URL, never the document's base URL (<base href> may name a CDN).
+  const here = attempt(() => w.location, {});
 
   let seq = 0;
   let live = false;
@@ -51,9 +54,9 @@
   let away;
   let hiddenSent;
   let heartbeatMs;
-  let backoffUntil, refusals;
+  let backoffUntil, refusals, lastOk;
   let timer, due, worker, workerUrl;
-  let deferred; // AbortController of the armed fetchLater exit
+  let deferred, later; // AbortController and result of the armed fetchLater exit
   let bye; // the exit message of this page life, once built: a retry sends the same message
   let navEvent, navAt;
 
@@ -77,7 +80,9 @@
     attempt(() => {
       w.fetch(url, { method: 'POST', body, keepalive: true })
         .catch(noop)
-        .then((r) => from === life && answer(r || { status: 0 }, from))
+        .then(
+          (r) => from === life && answer(r ? r.status : 0, attempt(() => r.headers.get('Retry-After')), r && r.json(), from)
+        )
         .catch(noop);
       return 1;
     });
@@ -87,7 +92,7 @@
   const send = (type, navigation) => {
     // Only heartbeats wait out a back-off: a change of state (hidden, visible, resume) is rare
     // and the server must know it, or a page in the back/forward cache would time out as visible.
-    if (type == 'heartbeat' && now() < backoffUntil) return arm();
+    if (type == 'heartbeat' && mono() < backoffUntil) return arm();
     const body = message(type, navigation);
     if (type == 'exit' || type == 'hidden') viaBeacon(body) || viaFetch(body);
     else viaFetch(body, life) || viaBeacon(body);
@@ -101,27 +106,34 @@
     attempt(() => deferred.abort());
     deferred = 0;
   };
+  // Armed on hidden pages only: a visible page can be blocked by alert() or a long task for any
+  // time (its worker beats on), and no activateAfter is long enough for that.
   const arm = () => {
+    // A deferred exit that fired while the page lives: say at once that it lives.
+    const fired = attempt(() => later.activated);
+    later = 0;
     disarm();
+    if (fired) viaFetch(message('heartbeat'), life);
+    post();
     // The feature checks run inside attempt too: a page's throwing getter cannot stop a beat.
     attempt(() => {
-      if (live && !away && w.fetchLater) {
+      if (live && !away && isHidden() && w.fetchLater) {
         const ac = new w.AbortController();
-        w.fetchLater(url, {
+        later = w.fetchLater(url, {
           method: 'POST',
           body: message('exit'),
           signal: ac.signal,
           // Three beats missed, counted in the longest gap the page's timers can have now:
           // page timers of a hidden page (no worker) run once a minute in Chrome.
-          activateAfter: 3 * heartbeatMs + (worker || !isHidden() ? 0 : 6e4) + Math.max(0, backoffUntil - now()),
+          activateAfter: 3 * heartbeatMs + (worker || !isHidden() ? 0 : 6e4) + Math.max(0, backoffUntil - mono()),
         });
         deferred = ac;
       }
     });
   };
 
-  const answer = (r, from) => {
-    const status = r.status;
+  // (status, Retry-After header, promise of the JSON body, life the message was sent in)
+  const answer = (status, h, json, from) => {
     // 401: the token is missing, forged or expired (in cookie mode: no session); 403: this
     // origin is refused. Asking again cannot change either: stop, and tell the page.
     if (status == 401 || status == 403) return release(status == 401 ? 'UNAUTHORIZED' : 'FORBIDDEN');
@@ -133,23 +145,26 @@
     // no false release; then one interval, doubling up to a minute while the refusals go
     // on. One odd answer does not end the page; a lasting one costs a request a minute.
     if (status != 200 && status != 410) {
-      const h = attempt(() => r.headers.get('Retry-After'));
       let ms = h ? (+h >= 0 ? h * 1e3 : Date.parse(h) - now()) : 0;
+      // The first refusal is retried at once (page timers of a hidden page may run once a
+      // minute), then every half interval until the server's deadline (3 intervals since the
+      // last accepted message) has passed; only then back off.
+      const quick = mono() - lastOk < 3 * heartbeatMs;
       ms =
         ms > 0
           ? Math.min(Math.max(ms, heartbeatMs), 6e5)
-          : refusals < 3
+          : quick
           ? heartbeatMs / 2
-          : Math.min(heartbeatMs * 2 ** (refusals - 3), Math.max(heartbeatMs, 6e4));
-      refusals++;
-      backoffUntil = now() + ms;
+          : Math.min(heartbeatMs * 2 ** refusals++, Math.max(heartbeatMs, 6e4));
+      backoffUntil = mono() + ms;
+      if (!h && quick && !refusals++) return send('heartbeat');
       schedule(ms);
       arm();
       return;
     }
-    refusals = 0;
-    return r
-      .json()
+    refusals = backoffUntil = 0;
+    lastOk = mono();
+    return Promise.resolve(json)
       .catch(noop)
       .then((j) => {
         j = j || {};
@@ -181,22 +196,52 @@
       schedule(jitter(heartbeatMs));
       send('heartbeat');
     });
+  // With a worker, a page timer only watches it: a worker silent for two intervals past its due
+  // beat is dropped and page timers take over.
   const schedule = (ms) => {
     due = ms;
     attempt(() => w.clearTimeout(timer));
-    if (!attempt(() => (worker.postMessage(ms), 1))) timer = attempt(() => w.setTimeout(beat, ms));
+    timer = attempt(() => w.setTimeout(worker ? lost : beat, worker ? ms + 2 * heartbeatMs : ms));
+    post(ms);
   };
+  const lost = () => {
+    dropWorker();
+    beat();
+  };
+  // The worker sends the heartbeats itself, so that they go on while the main thread is
+  // blocked (alert(), a print dialog, a long task); it gets what it needs with every change.
+  const post = (d) =>
+    attempt(() =>
+      worker.postMessage({ d, i: jitter(heartbeatMs), u: url, k: token, p: pageId, s: seq, h: isHidden() })
+    );
 
   // Chrome throttles timer chains of hidden tabs to once a minute; a dedicated
   // worker's timers are not throttled that way. Blocked by CSP (worker-src) the
   // worker fails at once or with an error event: main-thread timers take over.
   // https://developer.chrome.com/blog/timer-throttling-in-chrome-88
-  const WORKER_SRC = 'let t;onmessage=e=>{clearTimeout(t);t=setTimeout(()=>postMessage(0),e.data)}';
+  // The worker answers [seq, status, Retry-After, JSON body]: status 0 for a network error, -1
+  // where it has no usable fetch (the page's transports take over).
+  const WORKER_SRC =
+    'let t,c,s=0;onmessage=e=>{c=e.data;s=Math.max(s,c.s);if(c.d>-2){clearTimeout(t);c.d<0||(t=setTimeout(b,c.d))}};' +
+    'const b=()=>{t=setTimeout(b,c.i);const q=++s;try{' +
+    'fetch(c.u,{method:"POST",keepalive:true,body:JSON.stringify({v:1,type:"heartbeat",token:c.k,page:c.p,seq:q,hidden:c.h})})' +
+    '.then(r=>r.json().catch(()=>0).then(j=>postMessage([q,r.status,r.headers.get("Retry-After"),j])),()=>postMessage([q,0]))' +
+    '}catch(e){postMessage([q,-1])}}';
   const startWorker = () =>
     attempt(() => {
       workerUrl = w.URL.createObjectURL(new w.Blob([WORKER_SRC], { type: 'text/javascript' }));
       const wk = new w.Worker(workerUrl);
-      wk.onmessage = () => wk == worker && beat();
+      wk.onmessage = (e) =>
+        attempt(() => {
+          const [s, status, h, j] = e.data;
+          if (wk != worker || !live || away) return;
+          seq = Math.max(seq, s);
+          attempt(() => w.clearTimeout(timer));
+          timer = attempt(() => w.setTimeout(lost, 3 * heartbeatMs));
+          if (status < 0) return lost();
+          answer(status, h, j, life);
+          arm();
+        });
       wk.onerror = () => {
         if (wk != worker) return;
         dropWorker();
@@ -224,9 +269,15 @@
     send(type);
     schedule(jitter(heartbeatMs));
   };
+  // Gone (exit, or into the back/forward cache): no beat from the worker or the page.
+  const quiet = () => {
+    attempt(() => w.clearTimeout(timer));
+    post(-1);
+  };
   const exit = (navigation) => {
     if (away > 1) return;
     disarm();
+    quiet();
     bye = bye || message('exit', navigation);
     if (viaBeacon(bye) || viaFetch(bye)) away = 2;
   };
@@ -250,6 +301,7 @@
     // A restore revives this page with `resume` (a newer seq).
     if (navigating()) return exit(1);
     away = away || 1; // first: the `hidden` must not re-arm the deferred exit
+    quiet();
     hide();
   };
   const handlers = [
@@ -301,10 +353,11 @@
       stop();
       // a string, so that no odd value can make JSON.stringify throw at a later beat
       token = o.token ? '' + o.token : undefined;
-      url = o.endpoint || defaultEndpoint;
+      url = new w.URL(o.endpoint || '/farewell/beacon', here.href).href;
       onReleased = o.onReleased;
       live = true;
       backoffUntil = refusals = navEvent = bye = 0;
+      lastOk = mono();
       heartbeatMs = 5e3;
       away = 3;
       listen(1);

@@ -18,8 +18,8 @@ const TARGETS = {
 const ORIGIN = 'https://app.example';
 const PAGE_URL = ORIGIN + '/orders/42?tab=items';
 const SCRIPT_SRC = ORIGIN + '/farewell/farewell.js';
-// What the snippet posts to by default: a path, which the browser resolves against the page's origin.
-const BEACON_URL = '/farewell/beacon';
+// What the snippet posts to by default: the page's own origin (never the document's base URL).
+const BEACON_URL = ORIGIN + '/farewell/beacon';
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -193,6 +193,10 @@ function createBrowser(options = {}) {
         clearTimeout: (id) => clearTimer(self, id),
         postMessage: (data) =>
           addTimer(self, () => !self.terminated && self.onmessage && self.onmessage({ data }), 0, []),
+        // A worker's fetch: a request that leaves the page even while its main thread is blocked.
+        // A browser without fetch has none in its workers either (tests delete or break window.fetch).
+        fetch: win.fetch && ((url, init) => (win.fetch === pageFetch ? b.request('fetch', url, init) : win.fetch(url, init))),
+        JSON,
       };
       this.scope = vm.createContext(scope);
       vm.runInContext(blob.parts.join(''), this.scope);
@@ -232,7 +236,16 @@ function createBrowser(options = {}) {
     return rec;
   };
 
+  b.request = (via, url, init) => {
+    const rec = record(via, url, init && init.body, init);
+    b.sent.push(rec);
+    const reply = b.respond(rec);
+    return reply instanceof Error ? Promise.reject(reply) : Promise.resolve(response(reply));
+  };
+  const startedAt = b.now;
+  let pageFetch;
   Object.assign(win, {
+    performance: { now: () => b.now - startedAt },
     document: doc,
     location: { href: PAGE_URL, origin: ORIGIN },
     navigator: {
@@ -244,10 +257,7 @@ function createBrowser(options = {}) {
     },
     fetch(url, init) {
       api();
-      const rec = record('fetch', url, init && init.body, init);
-      b.sent.push(rec);
-      const reply = b.respond(rec);
-      return reply instanceof Error ? Promise.reject(reply) : Promise.resolve(response(reply));
+      return b.request('fetch', url, init);
     },
     fetchLater(url, init) {
       api();
@@ -282,6 +292,7 @@ function createBrowser(options = {}) {
     setTimeout: (fn, ms, ...args) => addTimer('page', fn, ms, args),
     clearTimeout: (id) => clearTimer('page', id),
   });
+  pageFetch = win.fetch;
   win.window = win;
   const context = vm.createContext(win);
   vm.runInContext('Date', context).now = () => b.now;
