@@ -22,7 +22,7 @@
   };
   const now = () => Date.now();
   // Back-off deadlines on a monotonic clock: a wall clock set back must not hold the beats.
-  const mono = () => attempt(() => w.performance.now()) || now();
+  const mono = () => attempt(() => w.performance.now(), now());
 
   const pageId =
     attempt(() => w.crypto.randomUUID()) ||
@@ -81,7 +81,7 @@
       w.fetch(url, { method: 'POST', body, keepalive: true })
         .catch(noop)
         .then(
-          (r) => from === life && answer(r ? r.status : 0, attempt(() => r.headers.get('Retry-After')), r && r.json(), from)
+          (r) => from === life && answer(r ? r.status : 0, attempt(() => r.headers.get('Retry-After')), () => r.json(), from)
         )
         .catch(noop);
       return 1;
@@ -132,7 +132,7 @@
     });
   };
 
-  // (status, Retry-After header, promise of the JSON body, life the message was sent in)
+  // (status, Retry-After header, a function giving the JSON body, life the message was sent in)
   const answer = (status, h, json, from) => {
     // 401: the token is missing, forged or expired (in cookie mode: no session); 403: this
     // origin is refused. Asking again cannot change either: stop, and tell the page.
@@ -146,9 +146,9 @@
     // on. One odd answer does not end the page; a lasting one costs a request a minute.
     if (status != 200 && status != 410) {
       let ms = h ? (+h >= 0 ? h * 1e3 : Date.parse(h) - now()) : 0;
-      // The first refusal is retried at once (page timers of a hidden page may run once a
-      // minute), then every half interval until the server's deadline (3 intervals since the
-      // last accepted message) has passed; only then back off.
+      // Retried every half interval until the server's deadline (3 intervals since the last
+      // accepted message) has passed; only then back off, doubling up to a minute. Page timers
+      // of a hidden page may run once a minute: there the first refusal is retried at once.
       const quick = mono() - lastOk < 3 * heartbeatMs;
       ms =
         ms > 0
@@ -157,14 +157,15 @@
           ? heartbeatMs / 2
           : Math.min(heartbeatMs * 2 ** refusals++, Math.max(heartbeatMs, 6e4));
       backoffUntil = mono() + ms;
-      if (!h && quick && !refusals++) return send('heartbeat');
+      if (!worker && isHidden() && !h && quick && !refusals++) return send('heartbeat');
       schedule(ms);
       arm();
       return;
     }
     refusals = backoffUntil = 0;
     lastOk = mono();
-    return Promise.resolve(json)
+    return Promise.resolve()
+      .then(json)
       .catch(noop)
       .then((j) => {
         j = j || {};
@@ -225,7 +226,7 @@
     'let t,c,s=0;onmessage=e=>{c=e.data;s=Math.max(s,c.s);if(c.d>-2){clearTimeout(t);c.d<0||(t=setTimeout(b,c.d))}};' +
     'const b=()=>{t=setTimeout(b,c.i);const q=++s;try{' +
     'fetch(c.u,{method:"POST",keepalive:true,body:JSON.stringify({v:1,type:"heartbeat",token:c.k,page:c.p,seq:q,hidden:c.h})})' +
-    '.then(r=>r.json().catch(()=>0).then(j=>postMessage([q,r.status,r.headers.get("Retry-After"),j])),()=>postMessage([q,0]))' +
+    '.then(r=>r.json().catch(()=>0).then(j=>postMessage([q,r.status,r.headers.get("Retry-After"),j]))).catch(()=>postMessage([q,0]))' +
     '}catch(e){postMessage([q,-1])}}';
   const startWorker = () =>
     attempt(() => {
@@ -239,7 +240,7 @@
           attempt(() => w.clearTimeout(timer));
           timer = attempt(() => w.setTimeout(lost, 3 * heartbeatMs));
           if (status < 0) return lost();
-          answer(status, h, j, life);
+          answer(status, h, () => j, life);
           arm();
         });
       wk.onerror = () => {

@@ -81,8 +81,10 @@ for (const target of Object.keys(TARGETS)) {
       assert.deepEqual(b.sent, []);
     });
 
-    it('fetchLater keeps exactly one deferred exit armed, re-armed with each message', async () => {
+    it('fetchLater keeps exactly one deferred exit armed on a hidden page, re-armed with each message', async () => {
       const b = browser();
+      assert.equal(b.armed().length, 0, 'none while visible: alert() or a long task may block the page for any time');
+      b.setVisibility('hidden');
       await b.advance(16000);
       assert.ok(b.deferred.length >= 4, 'armed ' + b.deferred.length);
       assert.equal(b.armed().length, 1);
@@ -95,6 +97,7 @@ for (const target of Object.keys(TARGETS)) {
 
     it('the deferred exit is aborted before the real exit is sent', () => {
       const b = browser();
+      b.setVisibility('hidden');
       const armed = b.armed()[0];
       let abortedFirst = null;
       b.window.navigator.sendBeacon = (url, data) => {
@@ -126,15 +129,18 @@ for (const target of Object.keys(TARGETS)) {
       assert.equal(exitOf(b).via, 'beacon');
     });
 
-    it('a dedicated worker from a Blob URL drives the beat, no page timer is used', async () => {
+    it('a dedicated worker from a Blob URL sends the beats, a page timer only watches it', async () => {
       const b = browser();
       assert.equal(b.workers.length, 1);
       assert.match(b.workers[0].url, /^blob:/);
       await b.advance(100);
-      assert.equal(b.pageTimers().length, 0);
+      const watch = () => b.pageTimers().map((t) => t.due - b.now);
+      assert.equal(watch().length, 1);
+      assert.ok(watch()[0] > 10000, 'the watch waits two intervals past the due beat: ' + watch());
       await b.advance(20000);
       assert.ok(b.messages('heartbeat').length >= 4);
-      assert.equal(b.pageTimers().length, 0);
+      assert.equal(watch().length, 1);
+      assert.ok(watch()[0] > 10000, 'each beat of the worker puts the watch off: ' + watch());
     });
 
     it('without Worker the page timers drive the beat', async () => {
