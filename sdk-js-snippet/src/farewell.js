@@ -59,6 +59,7 @@
   let deferred, later; // AbortController and result of the armed fetchLater exit
   let bye; // the exit message of this page life, once built: a retry sends the same message
   let navEvent, navAt;
+  let closing; // pagehide (not persisted) has begun: Firefox may cut it before the exit is built
 
   const isHidden = () => attempt(() => doc.visibilityState == 'hidden', false);
 
@@ -145,6 +146,7 @@
     // no false release; then one interval, doubling up to a minute while the refusals go
     // on. One odd answer does not end the page; a lasting one costs a request a minute.
     if (status != 200 && status != 410) {
+      if (!h && !worker && isHidden() && !refusals++) return send('heartbeat');
       let ms = h ? (+h >= 0 ? h * 1e3 : Date.parse(h) - now()) : 0;
       // Retried every half interval until the server's deadline (3 intervals since the last
       // accepted message) has passed; only then back off, doubling up to a minute. Page timers
@@ -157,7 +159,6 @@
           ? heartbeatMs / 2
           : Math.min(heartbeatMs * 2 ** refusals++, Math.max(heartbeatMs, 6e4));
       backoffUntil = mono() + ms;
-      if (!worker && isHidden() && !h && quick && !refusals++) return send('heartbeat');
       schedule(ms);
       arm();
       return;
@@ -266,7 +267,7 @@
     hiddenSent = 1;
   };
   const show = (type) => {
-    away = hiddenSent = bye = 0;
+    away = hiddenSent = bye = closing = 0;
     send(type);
     schedule(jitter(heartbeatMs));
   };
@@ -282,6 +283,7 @@
     bye = bye || message('exit', navigation);
     if (viaBeacon(bye) || viaFetch(bye)) away = 2;
   };
+  const own = (t) => !t || t == '_self';
   const navigating = () => !!navEvent && !navEvent.defaultPrevented && now() - navAt < NAV_WINDOW;
   const leaving = (e, href) => {
     const here = w.location;
@@ -294,7 +296,7 @@
   };
 
   const onPagehide = (e) => {
-    if (!e.persisted) return exit(navigating());
+    if (!e.persisted) return (closing = 1), exit(navigating());
     // Going into the back/forward cache: fetchLater would fire on entering it.
     disarm();
     // An in-app navigation hands the session to the next page: say exit (navigation grace),
@@ -306,7 +308,7 @@
     hide();
   };
   const handlers = [
-    [doc, 'visibilitychange', () => (bye ? exit() : !away && (isHidden() ? hide() : show('visible')))],
+    [doc, 'visibilitychange', () => (closing ? exit() : !away && (isHidden() ? hide() : show('visible')))],
     [w, 'pagehide', onPagehide],
     [w, 'pagehide', onPagehide, 1], // in the bubble phase: a second chance in Firefox
     [w, 'pageshow', (e) => e.persisted && ((navEvent = 0), show('resume'))],
@@ -319,10 +321,11 @@
       w,
       'click',
       (e) => {
+        navEvent = 0; // a later click (to another site, or a download) ends an earlier one
         // composedPath: a link inside an open shadow root, where e.target is the host
         const a = (e.composedPath ? e.composedPath()[0] : e.target).closest('a[href]');
         if (a && !e.button && !(e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) &&
-            (!a.target || a.target == '_self') && !a.hasAttribute('download'))
+            own(a.getAttribute('target')) && !a.hasAttribute('download'))
           leaving(e, a.href);
       },
     ],
@@ -330,9 +333,20 @@
       w,
       'submit',
       (e) => {
+        // Attributes, not properties: an <input name="target"> shadows form.target. The
+        // button that submitted may name its own action and target.
         const f = e.target;
-        if ((!f.target || f.target == '_self') && f.method != 'dialog') leaving(e, f.action);
+        const s = e.submitter;
+        if (own(attempt(() => s.getAttribute('formtarget')) || f.getAttribute('target')) && f.method != 'dialog')
+          leaving(e, attempt(() => s.hasAttribute('formaction') && s.formAction) || f.action);
       },
+    ],
+    // The Navigation API (Chromium 102+) also reports script-driven navigations: form.submit(),
+    // location.assign() after preventDefault (JSF's commandLink).
+    [
+      attempt(() => w.navigation),
+      'navigate',
+      (e) => e.destination.sameDocument || e.downloadRequest || leaving(e, e.destination.url),
     ],
   ].map(([target, type, fn, bubble]) => [target, type, (e) => attempt(() => live && fn(e)), !bubble]);
   const listen = (on) =>
