@@ -33,6 +33,7 @@
       (script.hasAttribute('data-token') || script.hasAttribute('data-endpoint')) && {
         token: script.getAttribute('data-token'),
         endpoint: script.getAttribute('data-endpoint'),
+        worker: script.getAttribute('data-worker'),
       }
   );
   // A second copy of the script leaves the first in charge, and starts it if its own tag says
@@ -55,7 +56,7 @@
   let hiddenSent;
   let heartbeatMs;
   let backoffUntil, refusals, lastOk;
-  let timer, due, worker, workerUrl;
+  let timer, due, worker, workerSrc;
   let deferred, later; // AbortController and result of the armed fetchLater exit
   let bye; // the exit message of this page life, once built: a retry sends the same message
   let navEvent, navAt;
@@ -65,10 +66,10 @@
 
   // A `hidden` message says hidden:true even where the page is still visible (pagehide into
   // the back/forward cache fires before visibilitychange).
-  const message = (type, navigation) =>
+  const message = (type, navigation, n = ++seq) =>
     JSON.stringify(
       Object.assign(
-        { v: 1, type, token, page: pageId, seq: ++seq },
+        { v: 1, type, token, page: pageId, seq: n },
         type == 'exit' ? navigation && { nav: true } : { hidden: type == 'hidden' || isHidden() }
       )
     );
@@ -214,25 +215,18 @@
   // blocked (alert(), a print dialog, a long task); it gets what it needs with every change.
   const post = (d) =>
     attempt(() =>
-      worker.postMessage({ d, i: jitter(heartbeatMs), u: url, k: token, p: pageId, s: seq, h: isHidden() })
+      // the heartbeat with seq -1, which the worker replaces with its own
+      worker.postMessage({ d, i: jitter(heartbeatMs), u: url, b: message('heartbeat', 0, -1), s: seq })
     );
 
-  // Chrome throttles timer chains of hidden tabs to once a minute; a dedicated
-  // worker's timers are not throttled that way. Blocked by CSP (worker-src) the
-  // worker fails at once or with an error event: main-thread timers take over.
+  // Chrome throttles timer chains of hidden tabs to once a minute, and a blocked main thread
+  // runs none; a dedicated worker's timers go on. The worker is a same-origin script
+  // (farewell-worker.js next to the endpoint, served from the jar: CSP `worker-src 'self'`, no
+  // blob:). Where it cannot run (404, CSP, another origin) page timers take over.
   // https://developer.chrome.com/blog/timer-throttling-in-chrome-88
-  // The worker answers [seq, status, Retry-After, JSON body]: status 0 for a network error, -1
-  // where it has no usable fetch (the page's transports take over).
-  const WORKER_SRC =
-    'let t,c,s=0;onmessage=e=>{c=e.data;s=Math.max(s,c.s);if(c.d>-2){clearTimeout(t);c.d<0||(t=setTimeout(b,c.d))}};' +
-    'const b=()=>{t=setTimeout(b,c.i);const q=++s;try{' +
-    'fetch(c.u,{method:"POST",keepalive:true,body:JSON.stringify({v:1,type:"heartbeat",token:c.k,page:c.p,seq:q,hidden:c.h})})' +
-    '.then(r=>r.json().catch(()=>0).then(j=>postMessage([q,r.status,r.headers.get("Retry-After"),j]))).catch(()=>postMessage([q,0]))' +
-    '}catch(e){postMessage([q,-1])}}';
-  const startWorker = () =>
+  const startWorker = (src) =>
     attempt(() => {
-      workerUrl = w.URL.createObjectURL(new w.Blob([WORKER_SRC], { type: 'text/javascript' }));
-      const wk = new w.Worker(workerUrl);
+      const wk = new w.Worker(new w.URL(src || 'farewell-worker.js', url));
       wk.onmessage = (e) =>
         attempt(() => {
           const [s, status, h, j] = e.data;
@@ -244,17 +238,12 @@
           answer(status, h, () => j, life);
           arm();
         });
-      wk.onerror = () => {
-        if (wk != worker) return;
-        dropWorker();
-        schedule(due);
-      };
+      wk.onerror = () => wk == worker && lost();
       worker = wk;
     });
   const dropWorker = () => {
     attempt(() => worker.terminate());
-    attempt(() => w.URL.revokeObjectURL(workerUrl));
-    worker = workerUrl = 0;
+    worker = 0;
   };
 
   // Firefox terminates the script that runs while it tears a closed tab down, wherever it
@@ -274,7 +263,7 @@
   // Gone (exit, or into the back/forward cache): no beat from the worker or the page.
   const quiet = () => {
     attempt(() => w.clearTimeout(timer));
-    post(-1);
+    post(1e9);
   };
   const exit = (navigation) => {
     if (away > 1) return;
@@ -356,7 +345,7 @@
 
   const open = () => {
     away = 0;
-    startWorker();
+    workerSrc === false || workerSrc == 'false' || startWorker(workerSrc);
     send('open');
     hiddenSent = isHidden();
     schedule(jitter(heartbeatMs));
@@ -370,6 +359,7 @@
       token = o.token ? '' + o.token : undefined;
       url = new w.URL(o.endpoint || '/farewell/beacon', here.href).href;
       onReleased = o.onReleased;
+      workerSrc = o.worker;
       live = true;
       backoffUntil = refusals = navEvent = bye = 0;
       lastOk = mono();

@@ -20,6 +20,9 @@ const PAGE_URL = ORIGIN + '/orders/42?tab=items';
 const SCRIPT_SRC = ORIGIN + '/farewell/farewell.js';
 // What the snippet posts to by default: the page's own origin (never the document's base URL).
 const BEACON_URL = ORIGIN + '/farewell/beacon';
+// The worker script the server serves next to the endpoint (sdk-servlet: {base}/farewell-worker.js).
+const WORKER_URL = ORIGIN + '/farewell/farewell-worker.js';
+const WORKER_SOURCE = fs.readFileSync(path.join(ROOT, 'src', 'farewell-worker.js'), 'utf8');
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -178,11 +181,12 @@ function createBrowser(options = {}) {
       this.detail = init ? init.detail : null;
     }
   }
-  // Runs the blob's source in its own context, on the shared clock; messages cross asynchronously.
+  // Runs the worker script (the served farewell-worker.js, or a blob's source) in its own context,
+  // on the shared clock; messages cross asynchronously. Any other URL is refused at once.
   class FakeWorker {
     constructor(url) {
-      const blob = blobs.get(String(url));
-      if (!blob) throw new Error('no blob at ' + url);
+      const blob = String(url) === WORKER_URL ? { parts: [WORKER_SOURCE] } : blobs.get(String(url));
+      if (!blob) throw new Error('no worker script at ' + url);
       this.url = String(url);
       this.terminated = false;
       this.onmessage = null;
@@ -396,4 +400,4 @@ function createBrowser(options = {}) {
   return b;
 }
 
-module.exports = { createBrowser, TARGETS, ORIGIN, PAGE_URL, BEACON_URL };
+module.exports = { createBrowser, TARGETS, ORIGIN, PAGE_URL, BEACON_URL, WORKER_URL };
