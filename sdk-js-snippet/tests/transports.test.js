@@ -2,7 +2,7 @@
 // How messages leave the page: sendBeacon, fetch keepalive, fetchLater, and the worker timer.
 const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
-const { createBrowser, TARGETS, BEACON_URL } = require('./fake-browser.js');
+const { createBrowser, TARGETS, BEACON_URL, WORKER_URL, ORIGIN } = require('./fake-browser.js');
 
 for (const target of Object.keys(TARGETS)) {
   describe(`transports (${target})`, () => {
@@ -129,10 +129,10 @@ for (const target of Object.keys(TARGETS)) {
       assert.equal(exitOf(b).via, 'beacon');
     });
 
-    it('a dedicated worker from a Blob URL sends the beats, a page timer only watches it', async () => {
+    it('a same-origin worker script next to the endpoint sends the beats, a page timer only watches it', async () => {
       const b = browser();
       assert.equal(b.workers.length, 1);
-      assert.match(b.workers[0].url, /^blob:/);
+      assert.equal(b.workers[0].url, WORKER_URL, "no blob: worker (CSP worker-src 'self')");
       await b.advance(100);
       const watch = () => b.pageTimers().map((t) => t.due - b.now);
       assert.equal(watch().length, 1);
@@ -173,16 +173,28 @@ for (const target of Object.keys(TARGETS)) {
       await b.advance(20000);
       assert.ok(b.messages('heartbeat').length >= 3, 'beats: ' + b.messages('heartbeat').length);
       assert.ok(b.workers[0].terminated);
-      assert.equal(b.revoked.length, 1);
     });
 
-    it('without Blob URLs the page timers drive the beat', async () => {
-      const b = browser((w) => {
-        w.URL.createObjectURL = undefined;
+    for (const worker of [false, 'false']) {
+      it(`with the worker option ${JSON.stringify(worker)} no worker runs and page timers drive the beat`, async () => {
+        const b = createBrowser({ target, script: { 'data-token': 't', 'data-worker': String(worker) } });
+        if (worker === false) b.load(null).start({ token: 't', worker });
+        else b.load();
+        await b.advance(10000);
+        assert.equal(b.workers.length, 0);
+        assert.ok(b.messages('heartbeat').length >= 2);
       });
-      await b.advance(10000);
-      assert.equal(b.workers.length, 0);
-      assert.ok(b.messages('heartbeat').length >= 2);
+    }
+
+    it('the worker option names another worker script, resolved against the endpoint', () => {
+      const b = createBrowser({ target });
+      const urls = [];
+      b.window.Worker = function (url) {
+        urls.push(String(url));
+        throw new Error('not served');
+      };
+      b.load().start({ token: 't', endpoint: '/api/beacon', worker: 'fw.js' });
+      assert.deepEqual(urls, [ORIGIN + '/api/fw.js']);
     });
   });
 }
