@@ -33,7 +33,6 @@
       (script.hasAttribute('data-token') || script.hasAttribute('data-endpoint')) && {
         token: script.getAttribute('data-token'),
         endpoint: script.getAttribute('data-endpoint'),
-        worker: script.getAttribute('data-worker'),
       }
   );
   // A second copy of the script leaves the first in charge, and starts it if its own tag says
@@ -56,7 +55,7 @@
   let hiddenSent;
   let heartbeatMs;
   let backoffUntil, refusals, lastOk;
-  let timer, due, worker, workerSrc;
+  let timer, worker, workerSrc;
   let deferred, later; // AbortController and result of the armed fetchLater exit
   let bye; // the exit message of this page life, once built: a retry sends the same message
   let navEvent, navAt;
@@ -127,7 +126,7 @@
           signal: ac.signal,
           // Three beats missed, counted in the longest gap the page's timers can have now:
           // page timers of a hidden page (no worker) run once a minute in Chrome.
-          activateAfter: 3 * heartbeatMs + (worker || !isHidden() ? 0 : 6e4) + Math.max(0, backoffUntil - mono()),
+          activateAfter: 3 * heartbeatMs + (worker ? 0 : 6e4) + Math.max(0, backoffUntil - mono()),
         });
         deferred = ac;
       }
@@ -201,10 +200,12 @@
     });
   // With a worker, a page timer only watches it: a worker silent for two intervals past its due
   // beat is dropped and page timers take over.
-  const schedule = (ms) => {
-    due = ms;
+  const wait = (fn, ms) => {
     attempt(() => w.clearTimeout(timer));
-    timer = attempt(() => w.setTimeout(worker ? lost : beat, worker ? ms + 2 * heartbeatMs : ms));
+    timer = fn && attempt(() => w.setTimeout(fn, ms));
+  };
+  const schedule = (ms) => {
+    wait(worker ? lost : beat, worker ? ms + 2 * heartbeatMs : ms);
     post(ms);
   };
   const lost = () => {
@@ -232,8 +233,7 @@
           const [s, status, h, j] = e.data;
           if (wk != worker || !live || away) return;
           seq = Math.max(seq, s);
-          attempt(() => w.clearTimeout(timer));
-          timer = attempt(() => w.setTimeout(lost, 3 * heartbeatMs));
+          wait(lost, 3 * heartbeatMs);
           if (status < 0) return lost();
           answer(status, h, () => j, life);
           arm();
@@ -262,7 +262,7 @@
   };
   // Gone (exit, or into the back/forward cache): no beat from the worker or the page.
   const quiet = () => {
-    attempt(() => w.clearTimeout(timer));
+    wait();
     post(1e9);
   };
   const exit = (navigation) => {
@@ -345,7 +345,7 @@
 
   const open = () => {
     away = 0;
-    workerSrc === false || workerSrc == 'false' || startWorker(workerSrc);
+    workerSrc === false || startWorker(workerSrc);
     send('open');
     hiddenSent = isHidden();
     schedule(jitter(heartbeatMs));
@@ -380,7 +380,7 @@
       life++;
       listen(0);
       disarm();
-      attempt(() => w.clearTimeout(timer));
+      wait();
       dropWorker();
     });
   }
