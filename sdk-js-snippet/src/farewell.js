@@ -22,7 +22,7 @@
   };
   const now = () => Date.now();
   // Back-off deadlines on a monotonic clock: a wall clock set back must not hold the beats.
-  const mono = () => attempt(() => w.performance.now(), now());
+  const mono = () => attempt(() => w.performance.now());
 
   const pageId =
     attempt(() => w.crypto.randomUUID()) ||
@@ -42,8 +42,6 @@
   if (attempt(() => first.start)) return attempt(() => tag && !first.running && first.start(tag));
   // The page's own origin unless the page names another endpoint: never the script's URL,
   // which may be a CDN's or a bundle's, and must not receive the page's token.
-  // Resolved against the page's own URL, never the document's base URL (<base href> may name a CDN).
-  const here = attempt(() => w.location, {});
 
   let seq = 0;
   let live = false;
@@ -82,7 +80,7 @@
       w.fetch(url, { method: 'POST', body, keepalive: true })
         .catch(noop)
         .then(
-          (r) => from === life && answer(r ? r.status : 0, attempt(() => r.headers.get('Retry-After')), () => r.json(), from)
+          (r) => from === life && answer(r ? r.status : 0, attempt(() => r.headers.get('Retry-After')), r && r.json().catch(noop), from)
         )
         .catch(noop);
       return 1;
@@ -90,14 +88,14 @@
   // sendBeacon of a string goes as text/plain: no CORS preflight, queued even while unloading.
   const viaBeacon = (body) => attempt(() => w.navigator.sendBeacon(url, body));
 
-  const send = (type, navigation) => {
+  const send = (type) => {
     // Only heartbeats wait out a back-off: a change of state (hidden, visible, resume) is rare
     // and the server must know it, or a page in the back/forward cache would time out as visible.
     if (type == 'heartbeat' && mono() < backoffUntil) return arm();
-    const body = message(type, navigation);
-    if (type == 'exit' || type == 'hidden') viaBeacon(body) || viaFetch(body);
-    else viaFetch(body, life) || viaBeacon(body);
-    if (type != 'exit') arm();
+    const body = message(type);
+    // (the exit goes by exit(), never here)
+    type == 'hidden' ? viaBeacon(body) || viaFetch(body) : viaFetch(body, life) || viaBeacon(body);
+    arm();
   };
 
   // fetchLater (Chrome 135+) sends the armed exit if the renderer dies or the tab is
@@ -111,10 +109,9 @@
   // time (its worker beats on), and no activateAfter is long enough for that.
   const arm = () => {
     // A deferred exit that fired while the page lives: say at once that it lives.
-    const fired = attempt(() => later.activated);
+    attempt(() => later.activated && viaFetch(message('heartbeat'), life));
     later = 0;
     disarm();
-    if (fired) viaFetch(message('heartbeat'), life);
     post();
     // The feature checks run inside attempt too: a page's throwing getter cannot stop a beat.
     attempt(() => {
@@ -133,7 +130,7 @@
     });
   };
 
-  // (status, Retry-After header, a function giving the JSON body, life the message was sent in)
+  // (status, Retry-After header, the JSON body or its promise, life the message was sent in)
   const answer = (status, h, json, from) => {
     // 401: the token is missing, forged or expired (in cookie mode: no session); 403: this
     // origin is refused. Asking again cannot change either: stop, and tell the page.
@@ -147,7 +144,7 @@
     // on. One odd answer does not end the page; a lasting one costs a request a minute.
     if (status != 200 && status != 410) {
       if (!h && !worker && isHidden() && !refusals++) return send('heartbeat');
-      let ms = h ? (+h >= 0 ? h * 1e3 : Date.parse(h) - now()) : 0;
+      let ms = h ? h * 1e3 || Date.parse(h) - now() : 0;
       // Retried every half interval until the server's deadline (3 intervals since the last
       // accepted message) has passed; only then back off, doubling up to a minute. Page timers
       // of a hidden page may run once a minute: there the first refusal is retried at once.
@@ -165,9 +162,7 @@
     }
     refusals = backoffUntil = 0;
     lastOk = mono();
-    return Promise.resolve()
-      .then(json)
-      .catch(noop)
+    return Promise.resolve(json)
       .then((j) => {
         j = j || {};
         if (from !== life) return;
@@ -225,18 +220,15 @@
   // (farewell-worker.js next to the endpoint, served from the jar: CSP `worker-src 'self'`, no
   // blob:). Where it cannot run (404, CSP, another origin) page timers take over.
   // https://developer.chrome.com/blog/timer-throttling-in-chrome-88
-  const startWorker = (src) =>
+  const startWorker = () =>
     attempt(() => {
-      const wk = new w.Worker(new w.URL(src || 'farewell-worker.js', url));
+      const wk = new w.Worker(new w.URL(workerSrc || 'farewell-worker.js', url));
       wk.onmessage = (e) =>
         attempt(() => {
           const [s, status, h, j] = e.data;
-          if (wk != worker || !live || away) return;
+          if (wk != worker || away) return;
           seq = Math.max(seq, s);
-          wait(lost, 3 * heartbeatMs);
-          if (status < 0) return lost();
-          answer(status, h, () => j, life);
-          arm();
+          status < 0 ? lost() : (wait(lost, 3 * heartbeatMs), answer(status, h, j, life), arm());
         });
       wk.onerror = () => wk == worker && lost();
       worker = wk;
@@ -273,7 +265,7 @@
     if (viaBeacon(bye) || viaFetch(bye)) away = 2;
   };
   const own = (t) => !t || t == '_self';
-  const navigating = () => !!navEvent && !navEvent.defaultPrevented && now() - navAt < NAV_WINDOW;
+  const navigating = () => navEvent && !navEvent.defaultPrevented && now() - navAt < NAV_WINDOW;
   const leaving = (e, href) => {
     const here = w.location;
     const to = new w.URL(href, here.href);
@@ -335,17 +327,17 @@
     [
       attempt(() => w.navigation),
       'navigate',
-      (e) => e.destination.sameDocument || e.downloadRequest || leaving(e, e.destination.url),
+      (e) => e.destination.sameDocument || leaving(e, e.destination.url),
     ],
   ].map(([target, type, fn, bubble]) => [target, type, (e) => attempt(() => live && fn(e)), !bubble]);
   const listen = (on) =>
     handlers.forEach(([target, type, fn, capture]) =>
-      attempt(() => target[on ? 'addEventListener' : 'removeEventListener'](type, fn, { capture, passive: true }))
+      attempt(() => target[on ? 'addEventListener' : 'removeEventListener'](type, fn, capture))
     );
 
   const open = () => {
     away = 0;
-    workerSrc === false || startWorker(workerSrc);
+    workerSrc === false || startWorker();
     send('open');
     hiddenSent = isHidden();
     schedule(jitter(heartbeatMs));
@@ -357,7 +349,8 @@
       stop();
       // a string, so that no odd value can make JSON.stringify throw at a later beat
       token = o.token ? '' + o.token : undefined;
-      url = new w.URL(o.endpoint || '/farewell/beacon', here.href).href;
+      // resolved against the page's own URL, never the document's base URL (<base href> may name a CDN)
+      url = new w.URL(o.endpoint || '/farewell/beacon', w.location.href).href;
       onReleased = o.onReleased;
       workerSrc = o.worker;
       live = true;
@@ -386,11 +379,7 @@
   }
 
   function logout() {
-    attempt(() => {
-      if (!live) return;
-      exit();
-      stop();
-    });
+    attempt(() => live && (exit(), stop()));
   }
 
   // guarded: a page may have made `Farewell` a read-only (falsy) property
