@@ -260,9 +260,9 @@
   const exit = (navigation) => {
     if (away > 1) return;
     disarm();
-    quiet();
     bye = bye || message('exit', navigation);
     if (viaBeacon(bye) || viaFetch(bye)) away = 2;
+    quiet(); // after the send: Firefox may cut this listener at any call
   };
   const own = (t) => !t || t == '_self';
   const navigating = () => navEvent && !navEvent.defaultPrevented && now() - navAt < NAV_WINDOW;
