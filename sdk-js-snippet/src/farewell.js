@@ -26,7 +26,7 @@
 
   const pageId =
     attempt(() => w.crypto.randomUUID()) ||
-    Math.random().toString(36).slice(2) + now().toString(36);
+    (Math.random() + '').slice(2) + now();
   const script = attempt(() => doc.currentScript);
   const tag = attempt(
     () =>
@@ -53,7 +53,7 @@
   let hiddenSent;
   let heartbeatMs;
   let backoffUntil, refusals, lastOk;
-  let timer, worker, workerSrc;
+  let timer, due, worker, workerSrc;
   let deferred, later; // AbortController and result of the armed fetchLater exit
   let bye; // the exit message of this page life, once built: a retry sends the same message
   let navEvent, navAt;
@@ -137,14 +137,13 @@
     if (status == 401 || status == 403) return release(status == 401 ? 'UNAUTHORIZED' : 'FORBIDDEN');
     // 429, 503 (server full, closing or without its store), a network error, and anything
     // else unexpected (400: a message the server does not take, 404: a wrong endpoint, a
-    // proxy's 502...): send nothing but an exit for Retry-After (the server accepts that its
-    // timeout may pass), else retry within the heartbeat timeout (3 intervals): three
-    // retries half an interval apart, so that up to three transient refusals in a row cost
-    // no false release; then one interval, doubling up to a minute while the refusals go
-    // on. One odd answer does not end the page; a lasting one costs a request a minute.
+    // proxy's 502...): send no heartbeat for Retry-After (the server accepts that its timeout
+    // may pass), else retry until the server's deadline (below). One odd answer does not end
+    // the page; a lasting one costs a request a minute.
     if (status != 200 && status != 410) {
       if (!h && !worker && isHidden() && !refusals++) return send('heartbeat');
-      let ms = h ? h * 1e3 || Date.parse(h) - now() : 0;
+      // seconds, or an HTTP date (without the header: NaN)
+      let ms = h * 1e3 || Date.parse(h) - now();
       // Retried every half interval until the server's deadline (3 intervals since the last
       // accepted message) has passed; only then back off, doubling up to a minute. Page timers
       // of a hidden page may run once a minute: there the first refusal is retried at once.
@@ -197,16 +196,16 @@
   // beat is dropped and page timers take over.
   const wait = (fn, ms) => {
     attempt(() => w.clearTimeout(timer));
+    due = mono() + ms;
     timer = fn && attempt(() => w.setTimeout(fn, ms));
   };
   const schedule = (ms) => {
     wait(worker ? lost : beat, worker ? ms + 2 * heartbeatMs : ms);
     post(ms);
   };
-  const lost = () => {
-    dropWorker();
-    beat();
-  };
+  // A watch that fires more than an interval late ran on a blocked or frozen main thread, where
+  // the worker's messages may still wait behind it: the worker gets another two intervals.
+  const lost = () => (mono() - due > heartbeatMs ? wait(lost, 2 * heartbeatMs) : (dropWorker(), beat()));
   // The worker sends the heartbeats itself, so that they go on while the main thread is
   // blocked (alert(), a print dialog, a long task); it gets what it needs with every change.
   const post = (d) =>
@@ -230,7 +229,7 @@
           seq = Math.max(seq, s);
           status < 0 ? lost() : (wait(lost, 3 * heartbeatMs), answer(status, h, j, life), arm());
         });
-      wk.onerror = () => wk == worker && lost();
+      wk.onerror = lost; // only the current worker can fail: a dropped one was terminated
       worker = wk;
     });
   const dropWorker = () => {
