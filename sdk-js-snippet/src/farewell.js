@@ -169,10 +169,9 @@
         if (j.status != 'live') return;
         // 1 s to about a day: past 2^31 ms setTimeout wraps to 0 (a tight loop)
         const ms = +j.heartbeatMs < 1e8 && +j.heartbeatMs;
-        const changed = (j.token && j.token != token) || (ms >= 1e3 && ms != heartbeatMs);
         if (j.token) token = '' + j.token;
         if (ms >= 1e3 && ms != heartbeatMs) schedule(jitter((heartbeatMs = ms)));
-        if (changed) arm();
+        arm(); // the deferred exit and the worker's heartbeat carry the newest token and interval
       });
   };
 
