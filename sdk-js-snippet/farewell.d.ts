@@ -28,10 +28,18 @@ export interface FarewellOptions {
    */
   token?: string;
   /**
-   * The URL messages are POSTed to (the server's `{base}/beacon`). Default: `beacon` next to
-   * the script's own URL (`/farewell/farewell.js` -> `/farewell/beacon`), or `/farewell/beacon`.
+   * The URL messages are POSTed to (the server's `{base}/beacon`), resolved against the page's own
+   * URL (`location.href`, never a `<base href>`). Default: `location.origin + '/farewell/beacon'`;
+   * never the script's URL, which may be a CDN's.
    */
   endpoint?: string;
+  /**
+   * The dedicated worker script that sends the heartbeats, resolved against the endpoint.
+   * Default: `farewell-worker.js` next to the endpoint (served by the servlet adapter; CSP
+   * `worker-src 'self'`). `false`: no worker, page timers send the beats (they stop while the
+   * main thread is blocked and are throttled in hidden tabs).
+   */
+  worker?: string | false;
   /**
    * Called once when the snippet stops on the server's word: 410 (the session is over), 401
    * (`UNAUTHORIZED`) or 403 (`FORBIDDEN`). The snippet has stopped by then and may be started
@@ -63,7 +71,7 @@ export interface FarewellApi {
   readonly pageId: string;
   /** Whether the snippet is started (also while a prerendered page waits to be shown). */
   readonly running: boolean;
-  /** Whether a dedicated worker's timer drives the heartbeat (false: main-thread timers). */
+  /** Whether a dedicated worker sends the heartbeats (false: main-thread timers). */
   readonly worker: boolean;
 }
 

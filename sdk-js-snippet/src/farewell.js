@@ -21,10 +21,12 @@
     }
   };
   const now = () => Date.now();
+  // Back-off deadlines on a monotonic clock: a wall clock set back must not hold the beats.
+  const mono = () => attempt(() => w.performance.now());
 
   const pageId =
     attempt(() => w.crypto.randomUUID()) ||
-    Math.random().toString(36).slice(2) + now().toString(36);
+    (Math.random() + '').slice(2) + now();
   const script = attempt(() => doc.currentScript);
   const tag = attempt(
     () =>
@@ -40,7 +42,6 @@
   if (attempt(() => first.start)) return attempt(() => tag && !first.running && first.start(tag));
   // The page's own origin unless the page names another endpoint: never the script's URL,
   // which may be a CDN's or a bundle's, and must not receive the page's token.
-  const defaultEndpoint = '/farewell/beacon';
 
   let seq = 0;
   let live = false;
@@ -51,20 +52,21 @@
   let away;
   let hiddenSent;
   let heartbeatMs;
-  let backoffUntil, refusals;
-  let timer, due, worker, workerUrl;
-  let deferred; // AbortController of the armed fetchLater exit
+  let backoffUntil, refusals, lastOk;
+  let timer, due, worker, workerSrc;
+  let deferred, later; // AbortController and result of the armed fetchLater exit
   let bye; // the exit message of this page life, once built: a retry sends the same message
   let navEvent, navAt;
+  let closing; // pagehide (not persisted) has begun: Firefox may cut it before the exit is built
 
   const isHidden = () => attempt(() => doc.visibilityState == 'hidden', false);
 
   // A `hidden` message says hidden:true even where the page is still visible (pagehide into
   // the back/forward cache fires before visibilitychange).
-  const message = (type, navigation) =>
+  const message = (type, navigation, n = ++seq) =>
     JSON.stringify(
       Object.assign(
-        { v: 1, type, token, page: pageId, seq: ++seq },
+        { v: 1, type, token, page: pageId, seq: n },
         type == 'exit' ? navigation && { nav: true } : { hidden: type == 'hidden' || isHidden() }
       )
     );
@@ -77,21 +79,23 @@
     attempt(() => {
       w.fetch(url, { method: 'POST', body, keepalive: true })
         .catch(noop)
-        .then((r) => from === life && answer(r || { status: 0 }, from))
+        .then(
+          (r) => from === life && answer(r ? r.status : 0, attempt(() => r.headers.get('Retry-After')), r && r.json().catch(noop), from)
+        )
         .catch(noop);
       return 1;
     });
   // sendBeacon of a string goes as text/plain: no CORS preflight, queued even while unloading.
   const viaBeacon = (body) => attempt(() => w.navigator.sendBeacon(url, body));
 
-  const send = (type, navigation) => {
+  const send = (type) => {
     // Only heartbeats wait out a back-off: a change of state (hidden, visible, resume) is rare
     // and the server must know it, or a page in the back/forward cache would time out as visible.
-    if (type == 'heartbeat' && now() < backoffUntil) return arm();
-    const body = message(type, navigation);
-    if (type == 'exit' || type == 'hidden') viaBeacon(body) || viaFetch(body);
-    else viaFetch(body, life) || viaBeacon(body);
-    if (type != 'exit') arm();
+    if (type == 'heartbeat' && mono() < backoffUntil) return arm();
+    const body = message(type);
+    // (the exit goes by exit(), never here)
+    type == 'hidden' ? viaBeacon(body) || viaFetch(body) : viaFetch(body, life) || viaBeacon(body);
+    arm();
   };
 
   // fetchLater (Chrome 135+) sends the armed exit if the renderer dies or the tab is
@@ -101,56 +105,63 @@
     attempt(() => deferred.abort());
     deferred = 0;
   };
+  // Armed on hidden pages only: a visible page can be blocked by alert() or a long task for any
+  // time (its worker beats on), and no activateAfter is long enough for that.
   const arm = () => {
+    // A deferred exit that fired while the page lives: say at once that it lives.
+    attempt(() => later.activated && viaFetch(message('heartbeat'), life));
+    later = 0;
     disarm();
+    post();
     // The feature checks run inside attempt too: a page's throwing getter cannot stop a beat.
     attempt(() => {
-      if (live && !away && w.fetchLater) {
+      if (live && !away && isHidden() && w.fetchLater) {
         const ac = new w.AbortController();
-        w.fetchLater(url, {
+        later = w.fetchLater(url, {
           method: 'POST',
           body: message('exit'),
           signal: ac.signal,
           // Three beats missed, counted in the longest gap the page's timers can have now:
           // page timers of a hidden page (no worker) run once a minute in Chrome.
-          activateAfter: 3 * heartbeatMs + (worker || !isHidden() ? 0 : 6e4) + Math.max(0, backoffUntil - now()),
+          activateAfter: 3 * heartbeatMs + (worker ? 0 : 6e4) + Math.max(0, backoffUntil - mono()),
         });
         deferred = ac;
       }
     });
   };
 
-  const answer = (r, from) => {
-    const status = r.status;
+  // (status, Retry-After header, the JSON body or its promise, life the message was sent in)
+  const answer = (status, h, json, from) => {
     // 401: the token is missing, forged or expired (in cookie mode: no session); 403: this
     // origin is refused. Asking again cannot change either: stop, and tell the page.
     if (status == 401 || status == 403) return release(status == 401 ? 'UNAUTHORIZED' : 'FORBIDDEN');
     // 429, 503 (server full, closing or without its store), a network error, and anything
     // else unexpected (400: a message the server does not take, 404: a wrong endpoint, a
-    // proxy's 502...): send nothing but an exit for Retry-After (the server accepts that its
-    // timeout may pass), else retry within the heartbeat timeout (3 intervals): three
-    // retries half an interval apart, so that up to three transient refusals in a row cost
-    // no false release; then one interval, doubling up to a minute while the refusals go
-    // on. One odd answer does not end the page; a lasting one costs a request a minute.
+    // proxy's 502...): send no heartbeat for Retry-After (the server accepts that its timeout
+    // may pass), else retry until the server's deadline (below). One odd answer does not end
+    // the page; a lasting one costs a request a minute.
     if (status != 200 && status != 410) {
-      const h = attempt(() => r.headers.get('Retry-After'));
-      let ms = h ? (+h >= 0 ? h * 1e3 : Date.parse(h) - now()) : 0;
+      if (!h && !worker && isHidden() && !refusals++) return send('heartbeat');
+      // seconds, or an HTTP date (without the header: NaN)
+      let ms = h * 1e3 || Date.parse(h) - now();
+      // Retried every half interval until the server's deadline (3 intervals since the last
+      // accepted message) has passed; only then back off, doubling up to a minute. Page timers
+      // of a hidden page may run once a minute: there the first refusal is retried at once.
+      const quick = mono() - lastOk < 3 * heartbeatMs;
       ms =
         ms > 0
           ? Math.min(Math.max(ms, heartbeatMs), 6e5)
-          : refusals < 3
+          : quick
           ? heartbeatMs / 2
-          : Math.min(heartbeatMs * 2 ** (refusals - 3), Math.max(heartbeatMs, 6e4));
-      refusals++;
-      backoffUntil = now() + ms;
+          : Math.min(heartbeatMs * 2 ** refusals++, Math.max(heartbeatMs, 6e4));
+      backoffUntil = mono() + ms;
       schedule(ms);
       arm();
       return;
     }
-    refusals = 0;
-    return r
-      .json()
-      .catch(noop)
+    refusals = backoffUntil = 0;
+    lastOk = mono();
+    return Promise.resolve(json)
       .then((j) => {
         j = j || {};
         if (from !== life) return;
@@ -158,10 +169,9 @@
         if (j.status != 'live') return;
         // 1 s to about a day: past 2^31 ms setTimeout wraps to 0 (a tight loop)
         const ms = +j.heartbeatMs < 1e8 && +j.heartbeatMs;
-        const changed = (j.token && j.token != token) || (ms >= 1e3 && ms != heartbeatMs);
         if (j.token) token = '' + j.token;
         if (ms >= 1e3 && ms != heartbeatMs) schedule(jitter((heartbeatMs = ms)));
-        if (changed) arm();
+        arm(); // the deferred exit and the worker's heartbeat carry the newest token and interval
       });
   };
 
@@ -181,33 +191,49 @@
       schedule(jitter(heartbeatMs));
       send('heartbeat');
     });
-  const schedule = (ms) => {
-    due = ms;
+  // With a worker, a page timer only watches it: a worker silent for two intervals past its due
+  // beat is dropped and page timers take over.
+  const wait = (fn, ms) => {
     attempt(() => w.clearTimeout(timer));
-    if (!attempt(() => (worker.postMessage(ms), 1))) timer = attempt(() => w.setTimeout(beat, ms));
+    due = mono() + ms;
+    timer = fn && attempt(() => w.setTimeout(fn, ms));
   };
+  const schedule = (ms) => {
+    wait(worker ? lost : beat, worker ? ms + 2 * heartbeatMs : ms);
+    post(ms);
+  };
+  // A watch that fires more than an interval late ran on a blocked or frozen main thread, where
+  // the worker's messages may still wait behind it: the worker gets another two intervals.
+  const lost = () => (mono() - due > heartbeatMs ? wait(lost, 2 * heartbeatMs) : (dropWorker(), beat()));
+  // The worker sends the heartbeats itself, so that they go on while the main thread is
+  // blocked (alert(), a print dialog, a long task); it gets what it needs with every change.
+  const post = (d) =>
+    attempt(() =>
+      // the heartbeat with seq -1, which the worker replaces with its own
+      worker.postMessage({ d, i: jitter(heartbeatMs), u: url, b: message('heartbeat', 0, -1), s: seq })
+    );
 
-  // Chrome throttles timer chains of hidden tabs to once a minute; a dedicated
-  // worker's timers are not throttled that way. Blocked by CSP (worker-src) the
-  // worker fails at once or with an error event: main-thread timers take over.
+  // Chrome throttles timer chains of hidden tabs to once a minute, and a blocked main thread
+  // runs none; a dedicated worker's timers go on. The worker is a same-origin script
+  // (farewell-worker.js next to the endpoint, served from the jar: CSP `worker-src 'self'`, no
+  // blob:). Where it cannot run (404, CSP, another origin) page timers take over.
   // https://developer.chrome.com/blog/timer-throttling-in-chrome-88
-  const WORKER_SRC = 'let t;onmessage=e=>{clearTimeout(t);t=setTimeout(()=>postMessage(0),e.data)}';
   const startWorker = () =>
     attempt(() => {
-      workerUrl = w.URL.createObjectURL(new w.Blob([WORKER_SRC], { type: 'text/javascript' }));
-      const wk = new w.Worker(workerUrl);
-      wk.onmessage = () => wk == worker && beat();
-      wk.onerror = () => {
-        if (wk != worker) return;
-        dropWorker();
-        schedule(due);
-      };
+      const wk = new w.Worker(new w.URL(workerSrc || 'farewell-worker.js', url));
+      wk.onmessage = (e) =>
+        attempt(() => {
+          const [s, status, h, j] = e.data;
+          if (wk != worker || away) return;
+          seq = Math.max(seq, s);
+          status < 0 ? lost() : (wait(lost, 3 * heartbeatMs), answer(status, h, j, life), arm());
+        });
+      wk.onerror = lost; // only the current worker can fail: a dropped one was terminated
       worker = wk;
     });
   const dropWorker = () => {
     attempt(() => worker.terminate());
-    attempt(() => w.URL.revokeObjectURL(workerUrl));
-    worker = workerUrl = 0;
+    worker = 0;
   };
 
   // Firefox terminates the script that runs while it tears a closed tab down, wherever it
@@ -220,17 +246,24 @@
     hiddenSent = 1;
   };
   const show = (type) => {
-    away = hiddenSent = bye = 0;
+    away = hiddenSent = bye = closing = 0;
     send(type);
     schedule(jitter(heartbeatMs));
+  };
+  // Gone (exit, or into the back/forward cache): no beat from the worker or the page.
+  const quiet = () => {
+    wait();
+    post(1e9);
   };
   const exit = (navigation) => {
     if (away > 1) return;
     disarm();
     bye = bye || message('exit', navigation);
     if (viaBeacon(bye) || viaFetch(bye)) away = 2;
+    quiet(); // after the send: Firefox may cut this listener at any call
   };
-  const navigating = () => !!navEvent && !navEvent.defaultPrevented && now() - navAt < NAV_WINDOW;
+  const own = (t) => !t || t == '_self';
+  const navigating = () => navEvent && !navEvent.defaultPrevented && now() - navAt < NAV_WINDOW;
   const leaving = (e, href) => {
     const here = w.location;
     const to = new w.URL(href, here.href);
@@ -242,7 +275,7 @@
   };
 
   const onPagehide = (e) => {
-    if (!e.persisted) return exit(navigating());
+    if (!e.persisted) return (closing = 1), exit(navigating());
     // Going into the back/forward cache: fetchLater would fire on entering it.
     disarm();
     // An in-app navigation hands the session to the next page: say exit (navigation grace),
@@ -250,10 +283,11 @@
     // A restore revives this page with `resume` (a newer seq).
     if (navigating()) return exit(1);
     away = away || 1; // first: the `hidden` must not re-arm the deferred exit
+    quiet();
     hide();
   };
   const handlers = [
-    [doc, 'visibilitychange', () => (bye ? exit() : !away && (isHidden() ? hide() : show('visible')))],
+    [doc, 'visibilitychange', () => (closing ? exit() : !away && (isHidden() ? hide() : show('visible')))],
     [w, 'pagehide', onPagehide],
     [w, 'pagehide', onPagehide, 1], // in the bubble phase: a second chance in Firefox
     [w, 'pageshow', (e) => e.persisted && ((navEvent = 0), show('resume'))],
@@ -266,10 +300,11 @@
       w,
       'click',
       (e) => {
+        navEvent = 0; // a later click (to another site, or a download) ends an earlier one
         // composedPath: a link inside an open shadow root, where e.target is the host
         const a = (e.composedPath ? e.composedPath()[0] : e.target).closest('a[href]');
         if (a && !e.button && !(e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) &&
-            (!a.target || a.target == '_self') && !a.hasAttribute('download'))
+            own(a.getAttribute('target')) && !a.hasAttribute('download'))
           leaving(e, a.href);
       },
     ],
@@ -277,19 +312,30 @@
       w,
       'submit',
       (e) => {
+        // Attributes, not properties: an <input name="target"> shadows form.target. The
+        // button that submitted may name its own action and target.
         const f = e.target;
-        if ((!f.target || f.target == '_self') && f.method != 'dialog') leaving(e, f.action);
+        const s = e.submitter;
+        if (own(attempt(() => s.getAttribute('formtarget')) || f.getAttribute('target')) && f.method != 'dialog')
+          leaving(e, attempt(() => s.hasAttribute('formaction') && s.formAction) || f.action);
       },
+    ],
+    // The Navigation API (Chromium 102+) also reports script-driven navigations: form.submit(),
+    // location.assign() after preventDefault (JSF's commandLink).
+    [
+      attempt(() => w.navigation),
+      'navigate',
+      (e) => e.destination.sameDocument || leaving(e, e.destination.url),
     ],
   ].map(([target, type, fn, bubble]) => [target, type, (e) => attempt(() => live && fn(e)), !bubble]);
   const listen = (on) =>
     handlers.forEach(([target, type, fn, capture]) =>
-      attempt(() => target[on ? 'addEventListener' : 'removeEventListener'](type, fn, { capture, passive: true }))
+      attempt(() => target[on ? 'addEventListener' : 'removeEventListener'](type, fn, capture))
     );
 
   const open = () => {
     away = 0;
-    startWorker();
+    workerSrc === false || startWorker();
     send('open');
     hiddenSent = isHidden();
     schedule(jitter(heartbeatMs));
@@ -301,10 +347,13 @@
       stop();
       // a string, so that no odd value can make JSON.stringify throw at a later beat
       token = o.token ? '' + o.token : undefined;
-      url = o.endpoint || defaultEndpoint;
+      // resolved against the page's own URL, never the document's base URL (<base href> may name a CDN)
+      url = new w.URL(o.endpoint || '/farewell/beacon', w.location.href).href;
       onReleased = o.onReleased;
+      workerSrc = o.worker;
       live = true;
       backoffUntil = refusals = navEvent = bye = 0;
+      lastOk = mono();
       heartbeatMs = 5e3;
       away = 3;
       listen(1);
@@ -322,17 +371,13 @@
       life++;
       listen(0);
       disarm();
-      attempt(() => w.clearTimeout(timer));
+      wait();
       dropWorker();
     });
   }
 
   function logout() {
-    attempt(() => {
-      if (!live) return;
-      exit();
-      stop();
-    });
+    attempt(() => live && (exit(), stop()));
   }
 
   // guarded: a page may have made `Farewell` a read-only (falsy) property

@@ -18,8 +18,11 @@ const TARGETS = {
 const ORIGIN = 'https://app.example';
 const PAGE_URL = ORIGIN + '/orders/42?tab=items';
 const SCRIPT_SRC = ORIGIN + '/farewell/farewell.js';
-// What the snippet posts to by default: a path, which the browser resolves against the page's origin.
-const BEACON_URL = '/farewell/beacon';
+// What the snippet posts to by default: the page's own origin (never the document's base URL).
+const BEACON_URL = ORIGIN + '/farewell/beacon';
+// The worker script the server serves next to the endpoint (sdk-servlet: {base}/farewell-worker.js).
+const WORKER_URL = ORIGIN + '/farewell/farewell-worker.js';
+const WORKER_SOURCE = fs.readFileSync(path.join(ROOT, 'src', 'farewell-worker.js'), 'utf8');
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -178,11 +181,12 @@ function createBrowser(options = {}) {
       this.detail = init ? init.detail : null;
     }
   }
-  // Runs the blob's source in its own context, on the shared clock; messages cross asynchronously.
+  // Runs the worker script (the served farewell-worker.js, or a blob's source) in its own context,
+  // on the shared clock; messages cross asynchronously. Any other URL is refused at once.
   class FakeWorker {
     constructor(url) {
-      const blob = blobs.get(String(url));
-      if (!blob) throw new Error('no blob at ' + url);
+      const blob = String(url) === WORKER_URL ? { parts: [WORKER_SOURCE] } : blobs.get(String(url));
+      if (!blob) throw new Error('no worker script at ' + url);
       this.url = String(url);
       this.terminated = false;
       this.onmessage = null;
@@ -193,6 +197,10 @@ function createBrowser(options = {}) {
         clearTimeout: (id) => clearTimer(self, id),
         postMessage: (data) =>
           addTimer(self, () => !self.terminated && self.onmessage && self.onmessage({ data }), 0, []),
+        // A worker's fetch: a request that leaves the page even while its main thread is blocked.
+        // A browser without fetch has none in its workers either (tests delete or break window.fetch).
+        fetch: win.fetch && ((url, init) => (win.fetch === pageFetch ? b.request('fetch', url, init) : win.fetch(url, init))),
+        JSON,
       };
       this.scope = vm.createContext(scope);
       vm.runInContext(blob.parts.join(''), this.scope);
@@ -232,7 +240,16 @@ function createBrowser(options = {}) {
     return rec;
   };
 
+  b.request = (via, url, init) => {
+    const rec = record(via, url, init && init.body, init);
+    b.sent.push(rec);
+    const reply = b.respond(rec);
+    return reply instanceof Error ? Promise.reject(reply) : Promise.resolve(response(reply));
+  };
+  const startedAt = b.now;
+  let pageFetch;
   Object.assign(win, {
+    performance: { now: () => b.now - startedAt },
     document: doc,
     location: { href: PAGE_URL, origin: ORIGIN },
     navigator: {
@@ -244,10 +261,7 @@ function createBrowser(options = {}) {
     },
     fetch(url, init) {
       api();
-      const rec = record('fetch', url, init && init.body, init);
-      b.sent.push(rec);
-      const reply = b.respond(rec);
-      return reply instanceof Error ? Promise.reject(reply) : Promise.resolve(response(reply));
+      return b.request('fetch', url, init);
     },
     fetchLater(url, init) {
       api();
@@ -282,6 +296,7 @@ function createBrowser(options = {}) {
     setTimeout: (fn, ms, ...args) => addTimer('page', fn, ms, args),
     clearTimeout: (id) => clearTimer('page', id),
   });
+  pageFetch = win.fetch;
   win.window = win;
   const context = vm.createContext(win);
   vm.runInContext('Date', context).now = () => b.now;
@@ -385,4 +400,4 @@ function createBrowser(options = {}) {
   return b;
 }
 
-module.exports = { createBrowser, TARGETS, ORIGIN, PAGE_URL, BEACON_URL };
+module.exports = { createBrowser, TARGETS, ORIGIN, PAGE_URL, BEACON_URL, WORKER_URL };

@@ -2,7 +2,7 @@
 // How messages leave the page: sendBeacon, fetch keepalive, fetchLater, and the worker timer.
 const { describe, it } = require('node:test');
 const assert = require('node:assert/strict');
-const { createBrowser, TARGETS, BEACON_URL } = require('./fake-browser.js');
+const { createBrowser, TARGETS, BEACON_URL, WORKER_URL, ORIGIN } = require('./fake-browser.js');
 
 for (const target of Object.keys(TARGETS)) {
   describe(`transports (${target})`, () => {
@@ -81,8 +81,10 @@ for (const target of Object.keys(TARGETS)) {
       assert.deepEqual(b.sent, []);
     });
 
-    it('fetchLater keeps exactly one deferred exit armed, re-armed with each message', async () => {
+    it('fetchLater keeps exactly one deferred exit armed on a hidden page, re-armed with each message', async () => {
       const b = browser();
+      assert.equal(b.armed().length, 0, 'none while visible: alert() or a long task may block the page for any time');
+      b.setVisibility('hidden');
       await b.advance(16000);
       assert.ok(b.deferred.length >= 4, 'armed ' + b.deferred.length);
       assert.equal(b.armed().length, 1);
@@ -95,6 +97,7 @@ for (const target of Object.keys(TARGETS)) {
 
     it('the deferred exit is aborted before the real exit is sent', () => {
       const b = browser();
+      b.setVisibility('hidden');
       const armed = b.armed()[0];
       let abortedFirst = null;
       b.window.navigator.sendBeacon = (url, data) => {
@@ -126,15 +129,18 @@ for (const target of Object.keys(TARGETS)) {
       assert.equal(exitOf(b).via, 'beacon');
     });
 
-    it('a dedicated worker from a Blob URL drives the beat, no page timer is used', async () => {
+    it('a same-origin worker script next to the endpoint sends the beats, a page timer only watches it', async () => {
       const b = browser();
       assert.equal(b.workers.length, 1);
-      assert.match(b.workers[0].url, /^blob:/);
+      assert.equal(b.workers[0].url, WORKER_URL, "no blob: worker (CSP worker-src 'self')");
       await b.advance(100);
-      assert.equal(b.pageTimers().length, 0);
+      const watch = () => b.pageTimers().map((t) => t.due - b.now);
+      assert.equal(watch().length, 1);
+      assert.ok(watch()[0] > 10000, 'the watch waits two intervals past the due beat: ' + watch());
       await b.advance(20000);
       assert.ok(b.messages('heartbeat').length >= 4);
-      assert.equal(b.pageTimers().length, 0);
+      assert.equal(watch().length, 1);
+      assert.ok(watch()[0] > 10000, 'each beat of the worker puts the watch off: ' + watch());
     });
 
     it('without Worker the page timers drive the beat', async () => {
@@ -167,16 +173,25 @@ for (const target of Object.keys(TARGETS)) {
       await b.advance(20000);
       assert.ok(b.messages('heartbeat').length >= 3, 'beats: ' + b.messages('heartbeat').length);
       assert.ok(b.workers[0].terminated);
-      assert.equal(b.revoked.length, 1);
     });
 
-    it('without Blob URLs the page timers drive the beat', async () => {
-      const b = browser((w) => {
-        w.URL.createObjectURL = undefined;
-      });
+    it('with the option worker: false no worker runs and page timers drive the beat', async () => {
+      const b = createBrowser({ target });
+      b.load().start({ token: 't', worker: false });
       await b.advance(10000);
       assert.equal(b.workers.length, 0);
       assert.ok(b.messages('heartbeat').length >= 2);
+    });
+
+    it('the worker option names another worker script, resolved against the endpoint', () => {
+      const b = createBrowser({ target });
+      const urls = [];
+      b.window.Worker = function (url) {
+        urls.push(String(url));
+        throw new Error('not served');
+      };
+      b.load().start({ token: 't', endpoint: '/api/beacon', worker: 'fw.js' });
+      assert.deepEqual(urls, [ORIGIN + '/api/fw.js']);
     });
   });
 }

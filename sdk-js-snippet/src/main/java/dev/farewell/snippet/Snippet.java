@@ -26,9 +26,13 @@ public final class Snippet {
   /** Where the minified snippet lives on the class path. */
   static final String RESOURCE = "META-INF/resources/farewell/farewell.js";
 
+  /** Where the snippet's dedicated worker script lives on the class path. */
+  static final String WORKER_RESOURCE = "META-INF/resources/farewell/farewell-worker.js";
+
   private static final String CONTENT_TYPE = "text/javascript; charset=utf-8";
 
   private static volatile Snippet loaded;
+  private static volatile Snippet loadedWorker;
 
   private final byte[] body;
   private final byte[] gzippedBody;
@@ -59,17 +63,38 @@ public final class Snippet {
     return snippet;
   }
 
+  /**
+   * Returns the snippet's dedicated worker script shipped in this jar ({@value #WORKER_RESOURCE}),
+   * to be served from the page's own origin next to the beacon endpoint, so that a Content
+   * Security Policy with {@code worker-src 'self'} allows it.
+   *
+   * @return the worker script; the same instance on every call once one has succeeded
+   * @throws IllegalStateException if the worker script is not on the class path or cannot be read
+   */
+  public static Snippet loadWorker() {
+    Snippet worker = loadedWorker;
+    if (worker == null) {
+      worker = load(Snippet.class.getClassLoader(), WORKER_RESOURCE);
+      loadedWorker = worker;
+    }
+    return worker;
+  }
+
   /** Reads the snippet from the given class loader; package-private for tests. */
   static Snippet load(ClassLoader classLoader) {
+    return load(classLoader, RESOURCE);
+  }
+
+  private static Snippet load(ClassLoader classLoader, String resource) {
     Objects.requireNonNull(classLoader, "classLoader");
-    try (InputStream in = classLoader.getResourceAsStream(RESOURCE)) {
+    try (InputStream in = classLoader.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException(
-            RESOURCE + " is not on the class path: the farewell-js jar is missing or was built without the snippet");
+            resource + " is not on the class path: the farewell-js jar is missing or was built without the snippet");
       }
       return of(in.readAllBytes());
     } catch (IOException e) {
-      throw new IllegalStateException("cannot read " + RESOURCE + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot read " + resource + ": " + e.getMessage(), e);
     }
   }
 

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Farewell for Jakarta Servlet 6: the endpoint servlet for {@code {base}/*} ({@code POST
- * {base}/beacon} for the signals of pages, {@code GET {base}/farewell.js} for the snippet), the
+ * {base}/beacon} for the signals of pages, {@code GET {base}/farewell.js} for the snippet, {@code GET
+ * {base}/farewell-worker.js} for its dedicated worker), the
  * one call that gives a page its token, and the {@link HttpSessionBridge} listener.
  *
  * <pre>{@code
@@ -58,6 +59,7 @@ public final class FarewellServlet extends HttpServlet {
   private final transient HttpSessionBridge bridge;
   private final transient HttpSessionListener listener;
   private final transient SnippetEndpoint snippet;
+  private final transient SnippetEndpoint worker;
   private final transient ServerOrigins origins = new ServerOrigins();
   private final String basePath;
 
@@ -70,6 +72,7 @@ public final class FarewellServlet extends HttpServlet {
     this.bridge = builder.bridge != null ? builder.bridge : HttpSessionBridge.create();
     this.listener = bridge.listener(farewell);
     this.snippet = SnippetEndpoint.load();
+    this.worker = SnippetEndpoint.loadWorker();
     this.basePath = builder.basePath;
   }
 
@@ -330,6 +333,8 @@ public final class FarewellServlet extends HttpServlet {
       write(request, response, handler.handle(new ServletBeaconRequest(request, origins)));
     } else if ("/farewell.js".equals(path)) {
       snippet.serve(request, response);
+    } else if ("/farewell-worker.js".equals(path)) {
+      worker.serve(request, response);
     } else {
       response.setStatus(404);
       response.setContentType("application/json");

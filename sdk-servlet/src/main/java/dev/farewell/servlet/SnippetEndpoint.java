@@ -25,6 +25,11 @@ final class SnippetEndpoint {
     return new SnippetEndpoint(Snippet.load());
   }
 
+  /** The snippet's dedicated worker script, served at {@code {base}/farewell-worker.js}. */
+  static SnippetEndpoint loadWorker() {
+    return new SnippetEndpoint(Snippet.loadWorker());
+  }
+
   String integrity() {
     return snippet.integrity();
   }

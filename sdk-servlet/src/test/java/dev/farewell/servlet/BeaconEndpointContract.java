@@ -612,6 +612,19 @@ abstract class BeaconEndpointContract {
   }
 
   @Test
+  void theSnippetsWorkerScriptIsServedFromTheSameBaseForWorkerSrcSelf() throws Exception {
+    Browser browser = newBrowser();
+
+    Answer worker = browser.get("/farewell/farewell-worker.js", Map.of("Accept-Encoding", "identity"));
+
+    assertThat(worker.code()).isEqualTo(200);
+    assertThat(worker.header("Content-Type")).contains("javascript");
+    assertThat(worker.body())
+        .isEqualTo(new String(dev.farewell.snippet.Snippet.loadWorker().body(), StandardCharsets.UTF_8))
+        .contains("onmessage");
+  }
+
+  @Test
   void theSnippetIsServedWithEtagCachingAndGzip() throws Exception {
     Browser browser = newBrowser();
 

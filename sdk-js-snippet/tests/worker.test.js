@@ -1,0 +1,78 @@
+'use strict';
+// The dedicated worker that sends the heartbeats, and the page timer that watches it, when the
+// page's main thread is blocked (alert(), a print dialog, a long task) or frozen.
+const { describe, it } = require('node:test');
+const assert = require('node:assert/strict');
+const { createBrowser, TARGETS } = require('./fake-browser.js');
+
+// Blocks the main thread for `ms`: only the worker's and the browser's timers run; messages the
+// worker posts wait. When it runs again, the overdue page timers run first (`timersFirst`), or the
+// worker's messages: browsers do not order the two task sources.
+async function block(b, ms, timersFirst) {
+  await b.settle();
+  const end = b.now + ms;
+  const queued = [];
+  const saved = b.workers.map((wk) => wk.onmessage);
+  b.workers.forEach((wk) => (wk.onmessage = (e) => queued.push([wk, e])));
+  for (;;) {
+    const t = b.timers.filter((x) => x.owner !== 'page' && x.due <= end).sort((x, y) => x.due - y.due || x.id - y.id)[0];
+    if (!t) break;
+    b.timers = b.timers.filter((x) => x !== t);
+    b.now = Math.max(b.now, t.due);
+    t.fn(...t.args);
+  }
+  b.now = end;
+  b.workers.forEach((wk, i) => (wk.onmessage = saved[i]));
+  const deliver = () => queued.forEach(([wk, e]) => wk.onmessage && wk.onmessage(e));
+  const overdue = () => {
+    for (const t of b.timers.filter((x) => x.owner === 'page' && x.due <= end)) {
+      b.timers = b.timers.filter((x) => x !== t);
+      t.fn(...t.args);
+    }
+  };
+  if (timersFirst) overdue(), deliver();
+  else deliver(), overdue();
+  await b.settle();
+}
+
+for (const target of Object.keys(TARGETS)) {
+  describe(`worker (${target})`, () => {
+    const started = (options) => {
+      const b = createBrowser(Object.assign({ target, script: { 'data-token': 't' } }, options));
+      b.load();
+      return b;
+    };
+
+    for (const timersFirst of [true, false]) {
+      it(`a live worker is kept after a 20 s block (${timersFirst ? 'the late watch runs first' : 'its messages come first'})`, async () => {
+        const b = started();
+        await b.advance(6000);
+        await block(b, 20000, timersFirst);
+        assert.equal(b.window.Farewell.worker, true);
+        assert.equal(b.workers[0].terminated, false);
+        const before = b.messages('heartbeat').length;
+        await b.advance(10000);
+        assert.ok(b.messages('heartbeat').length >= before + 2, 'the worker beats on');
+      });
+    }
+
+    it('a deferred exit that fired while the page lived is answered at once with a heartbeat', async () => {
+      const b = started({ visibility: 'hidden' });
+      await b.advance(6000);
+      await block(b, 20000, false); // no re-arm for 20 s: the armed exit (15 s) fires
+      assert.equal(b.fired.length, 1);
+      const exitSeq = b.fired[0].body.seq;
+      const after = b.messages('heartbeat').filter((m) => m.body.seq > exitSeq);
+      assert.ok(after.length >= 1, 'a heartbeat newer than the fired exit goes out when the page runs again');
+    });
+
+    it('the worker stops beating once the exit is sent', async () => {
+      const b = started();
+      await b.advance(6000);
+      b.close('chromium');
+      const count = b.sent.length;
+      await b.advance(30000);
+      assert.equal(b.sent.length, count);
+    });
+  });
+}
