@@ -83,10 +83,12 @@ public final class Farewell implements AutoCloseable {
    *
    * <p>A signal for a session the engine does not know starts tracking it, with no attributes (a
    * page that outlived an engine restart keeps its session), except {@code EXIT}, which starts
-   * nothing. A signal for a session released within the tombstone time never starts it again. A
-   * caller must therefore not pass on a signal for a key that is not live when the session may have
-   * been released longer ago than that: {@link dev.farewell.beacon.BeaconHandler} lets only a page
-   * token issued within the tombstone time start a session.
+   * nothing. A signal for a session released within the tombstone time never starts it again, also
+   * when more than {@code maximumTombstones} sessions were released within that time: the in-memory
+   * store then answers every key it does not know {@code RELEASED} ({@code TIMEOUT}) until the
+   * tombstones it forgot early would have expired. A caller must not pass on a signal for a key that
+   * is not live when the session may have been released longer ago than the tombstone time: {@link
+   * dev.farewell.beacon.BeaconHandler} lets only a page token issued within it start a session.
    *
    * <p>Answers: {@code LIVE} or {@code EXITING} (accepted, or not when the signal's sequence number
    * was not newer than the last one seen for its page); {@code RELEASED} with the reason for a

@@ -131,7 +131,7 @@ class LimitsAndShutdownTest {
   }
 
   @Test
-  void beyondTheMaximumOfTombstonesTheOldestAreForgottenFirst() {
+  void aSessionWhoseTombstoneWasForgottenByCountIsNeverStartedAgain() {
     try (Farewell farewell = builder().maximumTombstones(3).build()) {
       for (int i = 1; i <= 5; i++) {
         farewell.track("s" + i);
@@ -139,15 +139,58 @@ class LimitsAndShutdownTest {
         ticker.advance(Duration.ofMillis(1));
       }
 
-      // s1 and s2 are forgotten: a heartbeat adopts them; s3..s5 still answer "released".
-      assertThat(send(farewell, SignalType.HEARTBEAT, "s1", "p", 7).status())
-          .isEqualTo(SignalResult.Status.LIVE);
-      assertThat(send(farewell, SignalType.HEARTBEAT, "s2", "p", 7).status())
-          .isEqualTo(SignalResult.Status.LIVE);
+      // s1 and s2 are forgotten, the oldest first: the engine cannot tell them from keys it never
+      // knew, so no key it does not know starts a session while they could still be asked about.
+      for (String forgotten : new String[] {"s1", "s2"}) {
+        assertThat(send(farewell, SignalType.HEARTBEAT, forgotten, "p", 7))
+            .isEqualTo(SignalResult.released(ReleaseReason.TIMEOUT));
+        assertThat(send(farewell, SignalType.EXIT, forgotten, "p", 8))
+            .isEqualTo(SignalResult.released(ReleaseReason.TIMEOUT));
+        assertThat(farewell.session(forgotten)).isEmpty();
+      }
       for (int i = 3; i <= 5; i++) {
         assertThat(send(farewell, SignalType.HEARTBEAT, "s" + i, "p", 7))
             .isEqualTo(SignalResult.released(ReleaseReason.EXPLICIT));
       }
+      assertThat(released.releasedMoreThanOnce()).isEmpty();
+      assertThat(released.size()).isEqualTo(5);
+      // A session the application tracks (a page it serves) takes signals as ever.
+      farewell.track("s6");
+      assertThat(send(farewell, SignalType.OPEN, "s6", "p", 0)).isEqualTo(SignalResult.live(true));
+    }
+  }
+
+  @Test
+  void unknownKeysAreAdoptedAgainOnceEveryForgottenTombstoneWouldHaveExpired() {
+    try (Farewell farewell =
+        builder().maximumTombstones(1).tombstoneTtl(Duration.ofMinutes(1)).build()) {
+      farewell.track("s1");
+      farewell.release("s1");
+      ticker.advance(Duration.ofSeconds(10));
+      farewell.track("s2");
+      farewell.release("s2"); // s1's tombstone, 10 s old, is forgotten by count
+
+      ticker.advance(Duration.ofSeconds(49));
+      assertThat(send(farewell, SignalType.OPEN, "s3", "p", 0))
+          .isEqualTo(SignalResult.released(ReleaseReason.TIMEOUT));
+      ticker.advance(Duration.ofSeconds(1)); // s1 would have been forgotten by its TTL now
+      assertThat(send(farewell, SignalType.OPEN, "s3", "p", 0)).isEqualTo(SignalResult.live(true));
+      assertThat(send(farewell, SignalType.HEARTBEAT, "s2", "p", 1))
+          .isEqualTo(SignalResult.released(ReleaseReason.EXPLICIT));
+    }
+  }
+
+  @Test
+  void aTombstoneClearedByANewSessionLeavesNoMarkWhenItIsDropped() {
+    try (Farewell farewell = builder().maximumTombstones(1).build()) {
+      farewell.track("s1");
+      farewell.release("s1");
+      farewell.track("s1"); // the user logs in again: a new session under the key
+      farewell.track("s2");
+      farewell.release("s2"); // s1's old tombstone goes by count, but it was no longer s1's
+
+      assertThat(send(farewell, SignalType.OPEN, "s3", "p", 0)).isEqualTo(SignalResult.live(true));
+      assertThat(send(farewell, SignalType.HEARTBEAT, "s1", "p", 1)).isEqualTo(SignalResult.live(true));
     }
   }
 

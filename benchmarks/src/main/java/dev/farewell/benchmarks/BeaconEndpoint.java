@@ -42,6 +42,7 @@ final class BeaconEndpoint implements AutoCloseable {
             .basePath(base)
             .pageTokens(tokens)
             .pageRateLimit(1_000_000_000, Duration.ofSeconds(1))
+            .sessionRateLimit(1_000_000_000, Duration.ofSeconds(1))
             .build();
     context.addServlet(new ServletHolder("farewell", servlet), base + "/*");
     return new BeaconEndpoint(farewell, tokens);

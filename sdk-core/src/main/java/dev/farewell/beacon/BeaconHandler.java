@@ -38,10 +38,16 @@ import org.slf4j.LoggerFactory;
  * engine's {@linkplain dev.farewell.spi.SessionRules#tombstoneTtl() tombstone TTL}: a session
  * released since then still has its tombstone, so a young token cannot revive it. An older token
  * may signal a live session, but for a key that is not live it is answered 410 {@code released}
- * with reason {@code TIMEOUT}, and the engine is not touched. Live pages keep young tokens: a
- * heartbeat answer carries a fresh token once the page's is older than half of the smaller of the
- * token's maximum age and the tombstone TTL. Cookie mode may always adopt: the container vouches
- * that the request's session still exists.
+ * with reason {@code TIMEOUT}, and the engine is not touched. Live pages keep young tokens: the
+ * answer to a signal the engine accepted (not an exit, and not one it ignored as a replay or
+ * refused) carries a fresh token once the page's is older than half of the smaller of the token's
+ * maximum age and the tombstone TTL. A fresh token keeps the time its chain began and its expiry,
+ * so no chain of renewals outlives the maximum age. Cookie mode may adopt whatever the time: the
+ * container vouches that the request's session still exists (the engine itself still refuses keys
+ * it does not know while it may have forgotten tombstones early, see {@link Farewell#signal}).
+ *
+ * <p>Signals are rate limited per page and per session (token buckets in tables of fixed size), so
+ * a client that invents a page id for every message is held to its session's rate.
  *
  * <p>Every input from the wire gets an answer: 2xx, 410, a 4xx with a short JSON reason, or 503
  * when the engine is full or closed; none throws, none is logged above DEBUG, and none that is
@@ -60,7 +66,8 @@ public final class BeaconHandler {
   private final PageTokens tokens;
   private final OriginPolicy origins;
   private final boolean cookieMode;
-  private final PageRateLimiter rateLimiter;
+  private final PageRateLimiter pageRateLimiter;
+  private final PageRateLimiter sessionRateLimiter;
   private final long heartbeatMillis;
   private final Duration adoptionWindow;
   private final ServerOriginMemo serverOrigin = new ServerOriginMemo();
@@ -70,9 +77,15 @@ public final class BeaconHandler {
     this.tokens = builder.tokens != null ? builder.tokens : PageTokens.newBuilder().build();
     this.origins = builder.origins;
     this.cookieMode = builder.cookieMode;
-    this.rateLimiter =
+    this.pageRateLimiter =
         new PageRateLimiter(
             builder.rateSignals, builder.ratePeriod, builder.maximumRatePages, builder.ticker);
+    this.sessionRateLimiter =
+        new PageRateLimiter(
+            builder.sessionRateSignals,
+            builder.sessionRatePeriod,
+            builder.maximumRatePages,
+            builder.ticker);
     this.heartbeatMillis = farewell.heartbeatInterval().toMillis();
     this.adoptionWindow = farewell.rules().tombstoneTtl();
   }
@@ -201,11 +214,14 @@ public final class BeaconHandler {
       throw unauthorized("token is missing");
     }
 
-    long waitNanos = rateLimiter.acquire(sessionKey, message.page());
+    // The page's bucket first: a page that floods does not spend its session's signals.
+    long waitNanos = pageRateLimiter.acquire(sessionKey, message.page());
     if (waitNanos > 0) {
-      long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
-      headers.put("Retry-After", Long.toString(seconds));
-      throw new Rejection(429, "rate_limited", "too many signals from this page");
+      throw rateLimited(headers, waitNanos, "too many signals from this page");
+    }
+    waitNanos = sessionRateLimiter.acquire(sessionKey);
+    if (waitNanos > 0) {
+      throw rateLimited(headers, waitNanos, "too many signals from this session");
     }
 
     if (token != null
@@ -244,9 +260,14 @@ public final class BeaconHandler {
       case LIVE:
         StringBuilder live =
             new StringBuilder("{\"status\":\"live\",\"heartbeatMs\":").append(heartbeatMillis);
-        if (token != null && tokens.shouldRefresh(token, adoptionWindow, now)) {
+        // Only a signal the engine took renews: a replay it ignored, or an exit, says nothing of
+        // a page that lives on. The renewal keeps its chain's expiry.
+        if (token != null
+            && result.accepted()
+            && signal.type() != SignalType.EXIT
+            && tokens.shouldRefresh(token, adoptionWindow, now)) {
           // Token values are base64url and a dot: nothing to escape.
-          live.append(",\"token\":\"").append(tokens.issue(sessionKey).value()).append('"');
+          live.append(",\"token\":\"").append(tokens.renew(token, now).value()).append('"');
         }
         return json(200, headers, live.append('}').toString());
       case EXITING:
@@ -310,6 +331,13 @@ public final class BeaconHandler {
     return length;
   }
 
+  private static Rejection rateLimited(
+      Map<String, String> headers, long waitNanos, String message) {
+    long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+    headers.put("Retry-After", Long.toString(seconds));
+    return new Rejection(429, "rate_limited", message);
+  }
+
   private static Rejection unauthorized(String message) {
     return new Rejection(401, "unauthorized", message);
   }
@@ -350,6 +378,8 @@ public final class BeaconHandler {
     private boolean cookieMode;
     private int rateSignals = 20;
     private Duration ratePeriod = Duration.ofSeconds(10);
+    private int sessionRateSignals = 60;
+    private Duration sessionRatePeriod = Duration.ofSeconds(10);
     private long maximumRatePages = 100_000;
     private Ticker ticker = Ticker.system();
     private final java.util.Set<String> set = new java.util.HashSet<>();
@@ -413,10 +443,34 @@ public final class BeaconHandler {
     }
 
     /**
+     * How many signals all pages of one session may send together: {@code signals} at once,
+     * refilled at {@code signals} per {@code period}; more get 429 with {@code Retry-After}. This
+     * holds a client that invents a new page id for every message to its session's rate; a page is
+     * never refused for another session's signals. Default 60 per 10 seconds (three pages' worth
+     * of the default page limit; a session's hidden tabs beat about once a minute).
+     *
+     * @throws IllegalArgumentException if {@code signals < 1} or {@code period} is not positive
+     */
+    public Builder sessionRateLimit(int signals, Duration period) {
+      once("sessionRateLimit");
+      requireNonNull(period, "period");
+      if (signals < 1) {
+        throw new IllegalArgumentException("signals must be >= 1, was " + signals);
+      }
+      if (period.isNegative() || period.isZero()) {
+        throw new IllegalArgumentException("period must be > 0, was " + period);
+      }
+      this.sessionRateSignals = signals;
+      this.sessionRatePeriod = period;
+      return this;
+    }
+
+    /**
      * How many pages the rate limiter remembers: the size of its table, rounded up to a power of
-     * two (at most 2^24). Pages share the table in sets of two; a page that finds its set full takes
-     * the place of the one used least recently, which starts again from a full bucket when it next
-     * signals. Default 100,000.
+     * two (at most 2^24); a second table of the same size holds the sessions' buckets. Pages share
+     * the table in sets of two; a page that finds its set full takes the place of the one used
+     * least recently, which starts again from a full bucket when it next signals (sessions alike).
+     * Default 100,000.
      *
      * @throws IllegalArgumentException if {@code maximum < 1}
      */

@@ -16,6 +16,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * a full bucket: sharing a set with other pages can let a page send more than its rate, never less.
  * A page is never refused for another page's signals: a bucket serves only the page it was made for
  * (and a page's session key comes from a verified token).
+ *
+ * <p>The beacon handler keeps a second instance for whole sessions ({@link #acquire(String)}: one
+ * bucket per session key, under a page id no page can have), so that inventing a page id for every
+ * message does not escape the limit.
  */
 final class PageRateLimiter {
 
@@ -47,6 +51,14 @@ final class PageRateLimiter {
   static int tableSize(long maximumPages) {
     long wanted = Math.max(2, Math.min(maximumPages, MAXIMUM_SLOTS));
     return (int) Long.highestOneBit(wanted - 1) << 1;
+  }
+
+  /**
+   * Takes one signal from the session's own bucket (not any page's: page ids are never empty);
+   * returns 0 if allowed, else the nanos to wait.
+   */
+  long acquire(String sessionKey) {
+    return acquire(sessionKey, "");
   }
 
   /** Takes one signal from the page's bucket; returns 0 if allowed, else the nanos to wait. */

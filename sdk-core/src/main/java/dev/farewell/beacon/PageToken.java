@@ -8,8 +8,10 @@ import java.time.Instant;
 /**
  * A signed statement "pages holding this may signal for session {@code sessionKey}", issued by
  * {@link PageTokens} when the application serves a page and sent back by the page with every
- * message. It carries the session key in the clear (a key is never a secret) and an HMAC-SHA256
- * over the key and the time of issue.
+ * message. It carries the session key in the clear (a key is never a secret), the time the page
+ * was served (when the first token of its chain was issued; renewals keep it), its own time of
+ * issue, and an HMAC-SHA256 over all three. No chain of renewals outlives the maximum age counted
+ * from the first issue.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -17,17 +19,24 @@ public final class PageToken {
 
   private final String value;
   private final String sessionKey;
+  private final Instant firstIssuedAt;
   private final Instant issuedAt;
   private final Instant expiresAt;
-  private final boolean currentSecret;
+  private final int signer;
 
   PageToken(
-      String value, String sessionKey, Instant issuedAt, Duration maxAge, boolean currentSecret) {
+      String value,
+      String sessionKey,
+      Instant firstIssuedAt,
+      Instant issuedAt,
+      Duration maxAge,
+      int signer) {
     this.value = requireNonNull(value);
     this.sessionKey = requireNonNull(sessionKey);
+    this.firstIssuedAt = requireNonNull(firstIssuedAt);
     this.issuedAt = requireNonNull(issuedAt);
-    this.expiresAt = issuedAt.plus(maxAge);
-    this.currentSecret = currentSecret;
+    this.expiresAt = firstIssuedAt.plus(maxAge);
+    this.signer = signer;
   }
 
   /** Returns the token as sent over the wire (base64url, a dot, base64url). */
@@ -40,19 +49,30 @@ public final class PageToken {
     return sessionKey;
   }
 
-  /** Returns when the token was issued (to the second). */
+  /**
+   * Returns when the first token of this token's chain was issued (the page was served), to the
+   * second; equal to {@link #issuedAt()} for a token that is no renewal.
+   */
+  public Instant firstIssuedAt() {
+    return firstIssuedAt;
+  }
+
+  /** Returns when this token was issued (to the second). */
   public Instant issuedAt() {
     return issuedAt;
   }
 
-  /** Returns when the token stops being accepted. */
+  /**
+   * Returns when the token stops being accepted: the maximum age after {@link #firstIssuedAt()}.
+   * Renewals carry the same time.
+   */
   public Instant expiresAt() {
     return expiresAt;
   }
 
-  /** Whether the current secret signed it (false: a previous one, still accepted for rotation). */
-  boolean signedWithCurrentSecret() {
-    return currentSecret;
+  /** Which of the configured secrets signed it (0: the current one); renewals keep it. */
+  int signer() {
+    return signer;
   }
 
   @Override
@@ -68,7 +88,7 @@ public final class PageToken {
   /** Returns the session key and times; the value is left out so that logs do not copy tokens. */
   @Override
   public String toString() {
-    return "PageToken{session=" + sessionKey + ", issuedAt=" + issuedAt + ", expiresAt="
-        + expiresAt + "}";
+    return "PageToken{session=" + sessionKey + ", firstIssuedAt=" + firstIssuedAt + ", issuedAt="
+        + issuedAt + ", expiresAt=" + expiresAt + "}";
   }
 }

@@ -21,9 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Issues and verifies {@link PageToken}s: HMAC-SHA256 over (version, time of issue, session key),
- * base64url, compared in constant time, with a maximum age and key rotation (the current secret
- * signs; previous secrets still verify until their tokens age out).
+ * Issues, verifies and renews {@link PageToken}s: HMAC-SHA256 over (version, time the chain began,
+ * time of issue, session key), base64url, compared in constant time, with a maximum age counted
+ * from the chain's first token, and key rotation: the current secret begins new chains; a previous
+ * secret still verifies and renews the chains it began, and removing it refuses them at once (a
+ * renewal never moves a chain to another secret, so a leaked secret cannot be laundered into the
+ * current one).
  *
  * <pre>{@code
  * PageTokens tokens = PageTokens.newBuilder()
@@ -44,7 +47,8 @@ public final class PageTokens {
   /** The longest session key, in UTF-8 bytes, a token can carry. */
   public static final int MAXIMUM_KEY_BYTES = 256;
 
-  private static final byte VERSION = 1;
+  private static final byte VERSION = 2;
+  private static final int HEADER_BYTES = 1 + 2 * Long.BYTES;
   private static final int MAXIMUM_TOKEN_CHARS = 512;
   private static final int MAC_BYTES = 32;
   private static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
@@ -86,13 +90,14 @@ public final class PageTokens {
     return new Builder();
   }
 
-  /** Returns how long a token is accepted after it was issued. */
+  /** Returns how long a chain of tokens is accepted after its first token was issued. */
   public Duration maxAge() {
     return maxAge;
   }
 
   /**
-   * Issues a token for a session, signed with the current secret, issued now.
+   * Issues a token for a session, signed with the current secret, issued now: the first of a new
+   * chain, accepted (with its renewals) for the maximum age from now. Call it when serving a page.
    *
    * @throws NullPointerException if {@code sessionKey} is null
    * @throws IllegalArgumentException if {@code sessionKey} is empty or longer than {@link
@@ -106,22 +111,47 @@ public final class PageTokens {
           "sessionKey must be 1 to " + MAXIMUM_KEY_BYTES + " UTF-8 bytes, was " + key.length);
     }
     Instant issuedAt = Instant.ofEpochSecond(clock.instant().getEpochSecond());
+    return sign(0, sessionKey, key, issuedAt, issuedAt);
+  }
+
+  /**
+   * A fresh token of {@code token}'s chain: issued at {@code now}, with the same session key, chain
+   * start, expiry and secret.
+   */
+  PageToken renew(PageToken token, Instant now) {
+    Instant issuedAt = Instant.ofEpochSecond(now.getEpochSecond());
+    if (issuedAt.isBefore(token.issuedAt())) {
+      issuedAt = token.issuedAt(); // a token issued by a node whose clock runs ahead
+    }
+    String sessionKey = token.sessionKey();
+    return sign(
+        token.signer(),
+        sessionKey,
+        sessionKey.getBytes(StandardCharsets.UTF_8),
+        token.firstIssuedAt(),
+        issuedAt);
+  }
+
+  private PageToken sign(
+      int signer, String sessionKey, byte[] key, Instant firstIssuedAt, Instant issuedAt) {
     byte[] payload =
-        ByteBuffer.allocate(1 + Long.BYTES + key.length)
+        ByteBuffer.allocate(HEADER_BYTES + key.length)
             .put(VERSION)
+            .putLong(firstIssuedAt.getEpochSecond())
             .putLong(issuedAt.getEpochSecond())
             .put(key)
             .array();
     String value =
-        ENCODER.encodeToString(payload) + "." + ENCODER.encodeToString(mac(0, payload));
-    return new PageToken(value, sessionKey, issuedAt, maxAge, true);
+        ENCODER.encodeToString(payload) + "." + ENCODER.encodeToString(mac(signer, payload));
+    return new PageToken(value, sessionKey, firstIssuedAt, issuedAt, maxAge, signer);
   }
 
   /**
    * Verifies a token as received from a page.
    *
-   * @return the token, or empty if it is malformed, forged, signed with an unknown secret, expired,
-   *     or issued in the future; never throws for any input, null included
+   * @return the token, or empty if it is malformed, forged, signed with a secret that is not
+   *     configured, expired (its chain began more than the maximum age ago), or issued in the
+   *     future; never throws for any input, null included
    */
   public Optional<PageToken> verify(String value) {
     return verify(value, clock.instant());
@@ -146,8 +176,8 @@ public final class PageTokens {
     byte[] payload = Base64Url.decode(value, 0, dot);
     byte[] signature = Base64Url.decode(value, dot + 1, value.length());
     if (payload == null || signature == null || signature.length != MAC_BYTES
-        || payload.length < 1 + Long.BYTES + 1
-        || payload.length > 1 + Long.BYTES + MAXIMUM_KEY_BYTES) {
+        || payload.length < HEADER_BYTES + 1
+        || payload.length > HEADER_BYTES + MAXIMUM_KEY_BYTES) {
       return Optional.empty();
     }
     int signer = -1;
@@ -164,6 +194,7 @@ public final class PageTokens {
     if (buffer.get() != VERSION) {
       return Optional.empty();
     }
+    long firstSeconds = buffer.getLong();
     long seconds = buffer.getLong();
     String sessionKey;
     int keyStart = buffer.position();
@@ -184,22 +215,27 @@ public final class PageTokens {
         return Optional.empty();
       }
     }
+    Instant firstIssuedAt;
     Instant issuedAt;
     try {
+      firstIssuedAt = Instant.ofEpochSecond(firstSeconds);
       issuedAt = Instant.ofEpochSecond(seconds);
     } catch (java.time.DateTimeException e) {
       return Optional.empty();
     }
-    if (issuedAt.isAfter(now.plus(CLOCK_SKEW)) || !issuedAt.plus(maxAge).isAfter(now)) {
+    if (firstIssuedAt.isAfter(issuedAt)
+        || issuedAt.isAfter(now.plus(CLOCK_SKEW))
+        || !firstIssuedAt.plus(maxAge).isAfter(now)) {
       return Optional.empty();
     }
-    return Optional.of(new PageToken(value, sessionKey, issuedAt, maxAge, signer == 0));
+    return Optional.of(new PageToken(value, sessionKey, firstIssuedAt, issuedAt, maxAge, signer));
   }
 
   /**
-   * Whether a page should get a fresh token: its own is past half its life, or was signed with a
-   * previous secret. The beacon handler refreshes sooner, once a token is past half of the engine's
-   * tombstone TTL where that is shorter than the maximum age (see {@link BeaconHandler}).
+   * Whether a page should get a fresh token: its own was issued half the maximum age ago or more.
+   * The beacon handler renews sooner, once a token is past half of the engine's tombstone TTL
+   * where that is shorter than the maximum age, and only for signals the engine accepted (see
+   * {@link BeaconHandler}). A fresh token keeps the expiry of the one it renews.
    *
    * @throws NullPointerException if {@code token} is null
    */
@@ -209,7 +245,7 @@ public final class PageTokens {
 
   /**
    * Whether a page should get a fresh token: its own was issued at least half of the smaller of
-   * the maximum age and {@code adoptionWindow} ago, or was signed with a previous secret.
+   * the maximum age and {@code adoptionWindow} ago.
    */
   boolean shouldRefresh(PageToken token, Duration adoptionWindow, Instant now) {
     requireNonNull(token, "token");
@@ -221,7 +257,7 @@ public final class PageTokens {
             .issuedAt()
             .plusSeconds(seconds / 2)
             .plusNanos(((seconds % 2) * 1_000_000_000L + life.getNano()) / 2);
-    return !token.signedWithCurrentSecret() || !now.isBefore(halfLife);
+    return !now.isBefore(halfLife);
   }
 
   /**
@@ -276,8 +312,11 @@ public final class PageTokens {
     }
 
     /**
-     * Adds a secret that no longer signs but still verifies (key rotation: keep the old secret here
-     * for at least the max age after switching). May be called several times.
+     * Adds a secret that no longer begins chains of tokens but still verifies the tokens it signed,
+     * and renews them under itself (a renewal never moves a chain to another secret). Key
+     * rotation: make the new secret current and keep the old one here for the maximum age; by
+     * then every chain it began has ended. A secret that leaked must not be kept here: leave it
+     * out and its tokens are refused at once, renewals included. May be called several times.
      *
      * @throws IllegalArgumentException if shorter than {@link #MINIMUM_SECRET_BYTES}
      */
@@ -287,10 +326,12 @@ public final class PageTokens {
     }
 
     /**
-     * How long a token is accepted after it was issued; pages get a fresh one in heartbeat answers
-     * once theirs is past half of it, or sooner: past half the engine's tombstone TTL where that is
-     * shorter (only a token younger than the tombstone TTL may start tracking a session the engine
-     * does not know, see {@link BeaconHandler}). Default 12 hours.
+     * How long a chain of tokens is accepted after its first token was issued (the page was
+     * served): the longest a page can signal without being served again. Pages get a fresh token
+     * in heartbeat answers once theirs is past half of this, or sooner: past half the engine's
+     * tombstone TTL where that is shorter (only a token younger than the tombstone TTL may start
+     * tracking a session the engine does not know, see {@link BeaconHandler}); a fresh token keeps
+     * its chain's start and expiry. Default 12 hours.
      *
      * @throws IllegalArgumentException if shorter than two minutes
      * @throws IllegalStateException if already set

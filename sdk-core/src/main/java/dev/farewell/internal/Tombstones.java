@@ -11,6 +11,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * instead of starting the session again. Bounded in time (each tombstone lives {@code ttl}) and in
  * count (beyond {@code maximum} the oldest are forgotten first). Thread-safe.
  *
+ * <p>A tombstone forgotten by count, before its TTL ended, leaves a key that was released within the
+ * TTL looking like a key never seen, which a signal would start again (and the release actions would
+ * run twice). So the release time of the newest such tombstone is kept: until the TTL has passed
+ * since then, every key without a tombstone is answered as released ({@code TIMEOUT}, the real
+ * reason being forgotten) and no signal starts a session the engine does not know. Only adoption
+ * (pages that outlived a restart) waits; sessions the application tracks are not affected. The
+ * release time is recorded before the tombstone is removed, so a reader that misses the tombstone
+ * sees it.
+ *
  * <p>Not a size-bounded Caffeine cache on purpose: its TinyLFU admission keeps frequently used
  * keys, and every tombstone is written once, so under pressure it would drop the newest tombstones
  * (the ones pages are most likely to ask about) rather than the oldest.
@@ -24,6 +33,9 @@ final class Tombstones {
   private final AtomicLong queued = new AtomicLong();
   private final long maximum;
   private final long ttl;
+  /** The release time of the newest tombstone forgotten by count, if {@link #forgotten}. */
+  private volatile long forgottenReleasedAt;
+  private volatile boolean forgotten;
 
   Tombstones(long maximum, long ttlNanos) {
     this.maximum = maximum;
@@ -39,17 +51,23 @@ final class Tombstones {
     trim(now);
   }
 
-  /** Returns why {@code key} was released, or null if it has no tombstone (or an expired one). */
+  /**
+   * Returns why {@code key} was released, {@code TIMEOUT} for a key without a tombstone while a
+   * tombstone forgotten by count would still be alive (see the class comment), or null: the key
+   * was not released within the TTL.
+   */
   ReleaseReason reasonFor(String key, long now) {
     Tombstone tombstone = byKey.get(key);
-    if (tombstone == null) {
-      return null;
-    }
-    if (now - tombstone.releasedAt >= ttl) {
+    if (tombstone != null) {
+      if (now - tombstone.releasedAt < ttl) {
+        return tombstone.reason;
+      }
       byKey.remove(key, tombstone);
-      return null;
     }
-    return tombstone.reason;
+    if (forgotten && now - forgottenReleasedAt < ttl) {
+      return ReleaseReason.TIMEOUT;
+    }
+    return null;
   }
 
   /** Forgets the tombstone of {@code key}: the application starts a new session under it. */
@@ -64,11 +82,20 @@ final class Tombstones {
       if (head == null) {
         return;
       }
-      if (queued.get() <= maximum && now - head.releasedAt < ttl) {
+      boolean expired = now - head.releasedAt >= ttl;
+      if (queued.get() <= maximum && !expired) {
         return;
       }
       oldestFirst.poll();
       queued.decrementAndGet();
+      if (!expired && byKey.get(head.key) == head) {
+        // Forgotten early: recorded before the removal (a cleared or replaced tombstone needs
+        // nothing, its key was tracked again).
+        if (!forgotten || head.releasedAt - forgottenReleasedAt > 0) {
+          forgottenReleasedAt = head.releasedAt;
+        }
+        forgotten = true;
+      }
       byKey.remove(head.key, head);
     }
   }

@@ -27,7 +27,10 @@ public interface SessionStore {
    * ordering per page, deadlines, grace after the last exit, tombstones of released sessions,
    * limits. A signal other than {@code EXIT} for a key that is neither live nor tombstoned starts
    * a session (with no attributes); an {@code EXIT} for such a key starts nothing and is answered
-   * {@code EXITING}, not accepted. A session found past its deadline is released first (exactly
+   * {@code EXITING}, not accepted. A store that forgets tombstones before their TTL (beyond {@code
+   * maximumTombstones}) cannot tell such a key from one released within the TTL: the in-memory
+   * store then answers {@code RELEASED} ({@code TIMEOUT}) for every key it does not know until the
+   * forgotten tombstones would have expired. A session found past its deadline is released first (exactly
    * once), and the signal is then answered {@code RELEASED}.
    */
   SignalResult apply(Signal signal);

@@ -41,6 +41,17 @@ class PageRateLimiterTest {
   }
 
   @Test
+  void aSessionsOwnBucketIsNoPagesBucket() {
+    for (int i = 0; i < 3; i++) {
+      assertThat(limiter.acquire("s")).isZero();
+    }
+
+    assertThat(limiter.acquire("s")).isPositive();
+    assertThat(limiter.acquire("s", "page-0001")).isZero();
+    assertThat(limiter.acquire("t")).isZero();
+  }
+
+  @Test
   void theTableIsSizedToAPowerOfTwoWithinBounds() {
     assertThat(PageRateLimiter.tableSize(1)).isEqualTo(2);
     assertThat(PageRateLimiter.tableSize(2)).isEqualTo(2);
@@ -59,6 +70,18 @@ class PageRateLimiterTest {
 
     assertThat(limiter.capacityInPages()).isEqualTo(128);
     assertThat(limiter.size()).isLessThanOrEqualTo(128);
+  }
+
+  @Test
+  void inventedSessionsCannotGrowTheTable() {
+    for (int i = 0; i < 20_000; i++) {
+      limiter.acquire("session" + i);
+    }
+
+    assertThat(limiter.size()).isLessThanOrEqualTo(128);
+    for (int i = 0; i < 3; i++) { // a session pushed out starts again from a full bucket
+      assertThat(limiter.acquire("session0")).isZero();
+    }
   }
 
   @Test

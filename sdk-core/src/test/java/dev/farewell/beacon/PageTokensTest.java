@@ -3,10 +3,13 @@ package dev.farewell.beacon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 class PageTokensTest {
@@ -65,16 +68,75 @@ class PageTokensTest {
   }
 
   @Test
-  void aPreviousSecretStillVerifiesAndItsTokensAreRefreshed() {
+  void aPreviousSecretStillVerifiesAndRenewsItsTokensUnderItself() {
     PageTokens old = PageTokens.newBuilder().secret(OTHER).clock(clock).build();
     PageTokens rotated =
         PageTokens.newBuilder().secret(SECRET).previousSecret(OTHER).clock(clock).build();
-
     PageToken verified = rotated.verify(old.issue("session-1").value()).orElseThrow();
+    clock.advance(Duration.ofHours(7));
+
+    PageToken renewed = rotated.renew(verified, rotated.now());
 
     assertThat(verified.sessionKey()).isEqualTo("session-1");
-    assertThat(rotated.shouldRefresh(verified)).isTrue();
+    assertThat(old.verify(renewed.value())).isPresent();
+    assertThat(PageTokens.newBuilder().secret(SECRET).clock(clock).build().verify(renewed.value()))
+        .isEmpty();
     assertThat(old.verify(rotated.issue("session-1").value())).isEmpty();
+  }
+
+  @Test
+  void aRenewalKeepsItsChainsStartAndExpiry() {
+    PageToken served = tokens.issue("session-1");
+    clock.advance(Duration.ofHours(7));
+
+    PageToken renewed = tokens.renew(served, tokens.now());
+
+    assertThat(renewed.issuedAt()).isEqualTo(clock.instant());
+    assertThat(renewed.firstIssuedAt()).isEqualTo(served.issuedAt());
+    assertThat(renewed.expiresAt()).isEqualTo(served.expiresAt());
+    assertThat(tokens.verify(renewed.value())).contains(renewed);
+    clock.advance(Duration.ofHours(5).minusSeconds(1));
+    assertThat(tokens.verify(renewed.value())).isPresent();
+    clock.advance(Duration.ofSeconds(1)); // twelve hours after the page was served
+    assertThat(tokens.verify(renewed.value())).isEmpty();
+    assertThat(tokens.verify(tokens.renew(renewed, tokens.now()).value())).isEmpty();
+  }
+
+  @Test
+  void aTokenWhoseChainBeginsAfterItWasIssuedIsRefused() throws Exception {
+    long now = clock.instant().getEpochSecond();
+
+    assertThat(tokens.verify(signed(2, now - 60, now, "session-1"))).isPresent();
+    assertThat(tokens.verify(signed(2, now, now - 60, "session-1"))).isEmpty();
+  }
+
+  @Test
+  void aTokenOfTheFirstVersionWithoutAChainStartIsRefused() throws Exception {
+    long now = clock.instant().getEpochSecond();
+    byte[] key = "session-1".getBytes(StandardCharsets.UTF_8);
+    byte[] payload = ByteBuffer.allocate(9 + key.length).put((byte) 1).putLong(now).put(key).array();
+
+    assertThat(tokens.verify(withMac(payload))).isEmpty();
+  }
+
+  /** A token as {@link PageTokens} would write it, with chosen fields, under {@link #SECRET}. */
+  private static String signed(int version, long firstSeconds, long seconds, String key)
+      throws Exception {
+    byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+    return withMac(
+        ByteBuffer.allocate(17 + bytes.length)
+            .put((byte) version)
+            .putLong(firstSeconds)
+            .putLong(seconds)
+            .put(bytes)
+            .array());
+  }
+
+  private static String withMac(byte[] payload) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(SECRET, "HmacSHA256"));
+    Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
+    return encoder.encodeToString(payload) + "." + encoder.encodeToString(mac.doFinal(payload));
   }
 
   @Test
@@ -120,7 +182,7 @@ class PageTokensTest {
     String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     int checked = 0;
     // Keys of several lengths give payloads whose last character carries 2 or 4 unused bits.
-    for (String key : new String[] {"k", "ke", "key", "key4", "session-é"}) {
+    for (String key : new String[] {"k", "ke", "key", "key4", "key45", "key456", "session-é"}) {
       String value = tokens.issue(key).value();
       int dot = value.indexOf('.');
       String payload = value.substring(0, dot);

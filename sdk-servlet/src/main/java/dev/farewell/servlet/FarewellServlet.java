@@ -299,6 +299,12 @@ public final class FarewellServlet extends HttpServlet {
       return this;
     }
 
+    /** See {@link BeaconHandler.Builder#sessionRateLimit(int, Duration)}. */
+    public Builder sessionRateLimit(int signals, Duration period) {
+      handler.sessionRateLimit(signals, period);
+      return this;
+    }
+
     /** See {@link BeaconHandler.Builder#maximumRateLimitedPages(long)}. */
     public Builder maximumRateLimitedPages(long maximum) {
       handler.maximumRateLimitedPages(maximum);

@@ -517,6 +517,30 @@ abstract class BeaconEndpointContract {
   }
 
   @Test
+  void signalsUnderEverNewPageIdsAreAnswered429ForTheirSessionOnly() {
+    Browser browser = newBrowser();
+    String token = browser.pageToken();
+    Answer limited = null;
+    // 60 at once for the session (the default), whatever the page ids; past 4 pages the engine
+    // answers 503 full, which still counts.
+    for (int i = 0; i < 200 && limited == null; i++) {
+      Answer answer = browser.beacon(message("heartbeat", token, page(), 1, false));
+      if (answer.code() == 429) {
+        limited = answer;
+      } else {
+        assertThat(answer.code()).isIn(200, 503);
+      }
+    }
+    Browser other = newBrowser();
+
+    assertThat(limited).isNotNull();
+    assertThat(limited.body()).contains("\"error\":\"rate_limited\"");
+    assertThat(Long.parseLong(limited.header("Retry-After"))).isBetween(1L, 10L);
+    assertThat(other.beacon(message("open", other.pageToken(), page(), 1, false)).code())
+        .isEqualTo(200);
+  }
+
+  @Test
   void aPageBeyondTheEnginesLimitIsAnswered503() {
     Browser browser = newBrowser();
     String token = browser.pageToken();
