@@ -11,14 +11,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * PROBE (review of issue 13, defect 8 only half fixed). {@code CaffeineSessionStore.release} says
- * whether it released the key through a thread-local, {@code releasedByEviction}, that the eviction
- * listener sets to the key it last released. When Caffeine's maintenance, run by the same call on
- * the same thread (the maintenance executor is {@code Runnable::run}), evicts other due sessions
- * after the one asked for, the thread-local holds another key and {@code release()} answers false
- * although it released the session (and its release actions run).
+ * {@code release(key)} says whether it released the key, also when the key was due and Caffeine's
+ * maintenance, run by the same call, released it (and other due sessions after it) through the
+ * eviction listener.
  */
-class ReleaseOfDueSessionProbeTest {
+class ReleaseOfDueSessionTest {
 
   @Test
   void releaseSaysTrueForADueSessionItReleasedAlsoWhenOtherSessionsAreDueToo() {
