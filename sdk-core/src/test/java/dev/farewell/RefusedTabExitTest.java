@@ -8,16 +8,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * PROBE (review of issue 13, defect 7's fix). A tab refused for the page limit keeps its session
- * alive through {@code Session.refusedUntil} (now + hiddenTimeout for a hidden tab, 150 s by
- * default). When the window closes, the tracked tab exits first, the refused tab's exit then finds
- * room and is recorded as an exited page, but nothing takes back the hold its earlier refused
- * signals put on the session: the engine answers the last exit LIVE (not EXITING), and the session
- * is released by TIMEOUT up to the hidden timeout later instead of by EXIT after the exit grace,
- * although every page of it has exited. docs/architecture.md rule 10 only admits "a late signal of
- * it can keep the session alive for one more timeout", not its own exit.
+ * A tab refused for the page limit keeps its session alive while it beats, and its exit takes that
+ * hold back: when every tab of a window exited, the session is released by EXIT after the grace.
  */
-class RefusedTabExitProbeTest {
+class RefusedTabExitTest {
 
   @Test
   void whenEveryTabOfAWindowExitedTheSessionIsReleasedByExitAfterTheGraceEvenIfOneWasRefused() {
