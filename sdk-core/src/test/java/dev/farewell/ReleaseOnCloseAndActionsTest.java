@@ -51,8 +51,9 @@ class ReleaseOnCloseAndActionsTest {
     Thread worker =
         new Thread(
             () -> {
-              await().atMost(Duration.ofSeconds(30))
-                  .until(() -> farewell.releaseStats().pending() >= 100);
+              // not a shorter wait than close's: a worker that gave up would leave close waiting
+              await().atMost(Duration.ofSeconds(240))
+                  .until(() -> farewell.releaseStats().pending() >= 100 || closeReturned.get());
               try {
                 while (true) {
                   Runnable task = tasks.poll(100, TimeUnit.MILLISECONDS);
