@@ -289,6 +289,11 @@ public final class Farewell implements AutoCloseable {
     public java.util.concurrent.CompletionStage<Boolean> releasedUntilActed(Release release) {
       return dispatcher.submitUntilActed(release);
     }
+
+    @Override
+    public Duration closeTimeLeft() {
+      return dispatcher.roomTimeLeft();
+    }
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,18 +44,22 @@ class ReleaseOnCloseAndActionsTest {
     for (int i = 0; i < 5_000; i++) {
       farewell.track("s" + i);
     }
-    // The release executor starts working once close has filled the pending queue.
+    // The release executor starts working once close has filled the pending queue, and stops only
+    // once close has returned: "closed and nothing pending" also holds for a moment between two
+    // batches of close's releases (the pipeline drained, close not yet woken to hand the next).
+    AtomicBoolean closeReturned = new AtomicBoolean();
     Thread worker =
         new Thread(
             () -> {
-              await().atMost(Duration.ofSeconds(30))
-                  .until(() -> farewell.releaseStats().pending() >= 100);
+              // not a shorter wait than close's: a worker that gave up would leave close waiting
+              await().atMost(Duration.ofSeconds(240))
+                  .until(() -> farewell.releaseStats().pending() >= 100 || closeReturned.get());
               try {
                 while (true) {
                   Runnable task = tasks.poll(100, TimeUnit.MILLISECONDS);
                   if (task != null) {
                     task.run();
-                  } else if (farewell.isClosed() && farewell.releaseStats().pending() == 0) {
+                  } else if (closeReturned.get() && farewell.releaseStats().pending() == 0) {
                     return;
                   }
                 }
@@ -65,6 +70,7 @@ class ReleaseOnCloseAndActionsTest {
     worker.start();
 
     farewell.close();
+    closeReturned.set(true);
     worker.join(240_000);
 
     assertThat(failures).isEmpty();

@@ -13,6 +13,7 @@ import dev.farewell.Signal;
 import dev.farewell.SignalResult;
 import dev.farewell.SignalType;
 import dev.farewell.Ticker;
+import dev.farewell.internal.release.Durations;
 import dev.farewell.spi.SessionStore;
 import dev.farewell.spi.StoreContext;
 import java.util.ArrayList;
@@ -78,7 +79,10 @@ public final class CaffeineSessionStore implements SessionStore {
   /** How long after a bucket boundary the store's own maintenance runs. */
   private static final long BUCKET_TICK_SLACK_NANOS = 2_000_000L;
 
-  /** How long close waits for the timer's task in progress before it goes on without. */
+  /**
+   * How long close waits at most for the timer's task in progress before it goes on without (and
+   * never longer than what is left of the engine's shutdown timeout).
+   */
   private static final long TIMER_STOP_WAIT_NANOS = 5_000_000_000L;
 
   /** How often a store at its maximum of sessions may run Caffeine's maintenance to make room. */
@@ -101,11 +105,22 @@ public final class CaffeineSessionStore implements SessionStore {
    */
   private final ConcurrentLinkedQueue<Release> claimed = new ConcurrentLinkedQueue<>();
   /**
-   * The key whose due session Caffeine's eviction released last on this thread: a {@code compute}
-   * that meets an expired entry releases it through the eviction listener before our function
-   * runs, and {@link #release} must still learn that it released the session.
+   * The {@link #release} call running on this thread, if any: a {@code compute} that meets an
+   * expired entry releases it through the eviction listener before our function runs (and the
+   * same maintenance may evict other due sessions after it), and {@link #release} must still learn
+   * whether its own key was released.
    */
-  private final ThreadLocal<String> releasedByEviction = new ThreadLocal<>();
+  private final ThreadLocal<ReleaseCall> releaseCall = new ThreadLocal<>();
+
+  /** One {@link #release} call: its key, and whether the eviction listener released that key. */
+  private static final class ReleaseCall {
+    final String key;
+    boolean releasedByEviction;
+
+    ReleaseCall(String key) {
+      this.key = key;
+    }
+  }
   private final AtomicLong lastFullCleanUp = new AtomicLong(Long.MIN_VALUE);
   /** No more signals nor tracking. */
   private volatile boolean closed;
@@ -323,7 +338,9 @@ public final class CaffeineSessionStore implements SessionStore {
       return false;
     }
     boolean[] released = new boolean[1];
-    releasedByEviction.remove();
+    ReleaseCall outer = releaseCall.get();
+    ReleaseCall call = new ReleaseCall(sessionKey);
+    releaseCall.set(call);
     try {
       map.compute(
           sessionKey,
@@ -331,9 +348,13 @@ public final class CaffeineSessionStore implements SessionStore {
             released[0] = releaseNow(key, unparked(key, session), reason);
             return null;
           });
-      return released[0] || sessionKey.equals(releasedByEviction.get());
+      return released[0] || call.releasedByEviction;
     } finally {
-      releasedByEviction.remove();
+      if (outer == null) {
+        releaseCall.remove();
+      } else {
+        releaseCall.set(outer);
+      }
       handOver();
     }
   }
@@ -453,7 +474,10 @@ public final class CaffeineSessionStore implements SessionStore {
         Thread.yield();
       }
     }
-    if (timer != null && !timer.shutdownAndWait(TIMER_STOP_WAIT_NANOS)) {
+    if (timer != null
+        && !timer.shutdownAndWait(
+            Math.min(
+                TIMER_STOP_WAIT_NANOS, Durations.saturatedNanos(context.closeTimeLeft())))) {
       // A task of the timer is still running (a release action on a same-thread executor that
       // blocks, or close called from one): the passes below do not depend on it having stopped.
       logger.warn("The store's timer has not stopped yet; closing all the same");
@@ -572,7 +596,10 @@ public final class CaffeineSessionStore implements SessionStore {
       long now = ticker.read();
       if (session.claimIfDue(now)) {
         releaseDue(key, session, now);
-        releasedByEviction.set(key);
+        ReleaseCall call = releaseCall.get();
+        if (call != null && call.key.equals(key)) {
+          call.releasedByEviction = true;
+        }
       } else {
         // The wheel reached a check time that a later deadline has left behind: keep the session.
         parked.put(key, session);

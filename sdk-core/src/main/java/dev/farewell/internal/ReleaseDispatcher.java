@@ -17,7 +17,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * The engine's release pipeline, as {@link dev.farewell.Farewell} uses it. See {@link
  * ReleasePipeline} for what it does; this class fixes the real clock, timer and randomness.
  *
- * <p>Thread-safe. {@link #submit} never blocks and never throws.
+ * <p>Thread-safe. {@link #submit} never throws. It returns at once, except while the engine closes
+ * (after {@link #waitForRoomDuring}): a submitter that then finds the pipeline full, whichever its
+ * thread (the store's timer too), waits for room until that deadline or until {@link #close}.
  */
 public final class ReleaseDispatcher {
   private final ReleasePipeline pipeline;
@@ -89,6 +91,11 @@ public final class ReleaseDispatcher {
    * From now on, a release that finds the pending queue full waits for room up to {@code timeout}
    * from now instead of being refused (for release-on-close).
    */
+  /** What is left of the time given to {@link #waitForRoomDuring}; zero before it or once spent. */
+  public Duration roomTimeLeft() {
+    return pipeline.roomTimeLeft();
+  }
+
   public void waitForRoomDuring(Duration timeout) {
     pipeline.waitForRoomDuring(timeout);
   }

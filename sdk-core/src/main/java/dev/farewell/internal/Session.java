@@ -49,10 +49,12 @@ final class Session {
   private long graceCheckAt;
   private boolean released;
   /**
-   * Until when pages refused for the page limit keep the session alive: a page that beats keeps
-   * its session, tracked or not (its signals carry no more than that).
+   * Pages refused for the page limit that have not exited, newest first and at most the page limit
+   * of them; null (no allocation) for the sessions that never refused a page. A refused page that
+   * beats keeps its session alive for its timeout, tracked or not; its exit (or its admission once
+   * room is made, as a tracked page) takes that hold back.
    */
-  private long refusedUntil;
+  private Page refused;
   /** When the cache's timer wheel looks at the entry next (set by the store's expiry). */
   private volatile long checkAt;
 
@@ -63,7 +65,6 @@ final class Session {
     this.attributes = attributes;
     this.awaitingPage = true;
     this.awaitingPageUntil = deadline;
-    this.refusedUntil = now;
   }
 
   /** When the session is due for release if nothing more arrives (ticker nanos). */
@@ -189,14 +190,23 @@ final class Session {
       // revive a page.
       return status(false);
     }
+    Page refusedPage = (page == null && refused != null) ? findRefused(signal.pageId()) : null;
+    if (refusedPage != null && signal.sequence() <= refusedPage.sequence) {
+      return SignalResult.full(); // a delayed signal of a refused page: changes nothing
+    }
     if (page == null || page.state == PageState.EXITED) {
       // A page that is not open, new or back from an exit, needs room.
       prune(now, timeouts);
       if (pageCount() >= timeouts.maximumPages) {
-        return refuse(signal, now, timeouts);
+        return refuse(signal, page, refusedPage, now, timeouts);
       }
       if (page == null) {
-        page = new Page(signal.pageId());
+        if (refusedPage != null) {
+          unlinkRefused(refusedPage); // tracked from now on: its hold is the page itself
+          page = refusedPage;
+        } else {
+          page = new Page(signal.pageId());
+        }
         // A page the session did not have: the one the application served has opened.
         awaitingPage = false;
       } else {
@@ -213,13 +223,30 @@ final class Session {
       addExited(page, timeouts.maximumPages);
     }
     lastSignalAt = now;
+    return settle(signal, now, timeouts);
+  }
+
+  /**
+   * Sets the deadline after a signal: the latest deadline of the alive pages, tracked or refused
+   * (and not before a pending page's open timeout), or the end of an exit grace when the signal
+   * was the exit of the last alive page.
+   */
+  private SignalResult settle(Signal signal, long now, Timeouts timeouts) {
     if (awaitingPage && awaitingPageUntil - now <= 0) {
       awaitingPage = false;
     }
-
-    long latest = refusedUntil;
-    boolean alive = refusedUntil - now > 0;
+    long latest = 0;
+    boolean alive = false;
     for (Page p = pages; p != null; p = p.next) {
+      if (p.isAlive(now, timeouts)) {
+        long pageDeadline = p.deadline(timeouts);
+        if (!alive || pageDeadline - latest > 0) {
+          latest = pageDeadline;
+        }
+        alive = true;
+      }
+    }
+    for (Page p = refused; p != null; p = p.next) {
       if (p.isAlive(now, timeouts)) {
         long pageDeadline = p.deadline(timeouts);
         if (!alive || pageDeadline - latest > 0) {
@@ -250,20 +277,87 @@ final class Session {
   /**
    * Refuses a page for the page limit. A refused page that beats still keeps the session alive for
    * its timeout: it is open in a browser, and releasing its session under it would break the
-   * promise that a session is never released while one of its pages beats.
+   * promise that a session is never released while one of its pages beats. It is remembered among
+   * the refused pages (at most the page limit of them, the oldest forgotten first) until it exits
+   * or is admitted; its exit is remembered among the exited pages and takes its hold back.
+   *
+   * @param exitedPage the page, if it had exited and is back (it leaves the exited pages)
+   * @param refusedPage the page, if it is among the refused pages
    */
-  private SignalResult refuse(Signal signal, long now, Timeouts timeouts) {
-    PageState state = stateAfter(signal);
-    if (state != PageState.EXITED) {
-      long until = now + (state == PageState.HIDDEN ? timeouts.hidden : timeouts.heartbeat);
-      if (until - refusedUntil > 0) {
-        refusedUntil = until;
-        if (!exiting && until - deadline > 0) {
-          deadline = until;
+  private SignalResult refuse(
+      Signal signal, Page exitedPage, Page refusedPage, long now, Timeouts timeouts) {
+    Page page = refusedPage;
+    if (exitedPage != null) {
+      unlinkExited(exitedPage);
+      page = exitedPage;
+    } else if (refusedPage != null) {
+      unlinkRefused(refusedPage);
+    }
+    if (page == null) {
+      page = new Page(signal.pageId());
+    }
+    page.sequence = signal.sequence();
+    page.lastSignalAt = now;
+    page.state = stateAfter(signal);
+    if (page.state == PageState.EXITED) {
+      addExited(page, timeouts.maximumPages);
+    } else {
+      addRefused(page, now, timeouts);
+    }
+    settle(signal, now, timeouts);
+    return SignalResult.full();
+  }
+
+  private Page findRefused(String pageId) {
+    boolean compact = PageIds.isCompact(pageId);
+    long high = compact ? PageIds.high(pageId) : 0;
+    long low = compact ? PageIds.low(pageId) : 0;
+    for (Page p = refused; p != null; p = p.next) {
+      if (p.hasId(pageId, compact, high, low)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Remembers a refused page first, after forgetting the refused pages that stopped beating; the
+   * oldest is forgotten beyond the page limit.
+   */
+  private void addRefused(Page page, long now, Timeouts timeouts) {
+    Page kept = null;
+    Page last = null;
+    int count = 0;
+    for (Page p = refused; p != null; p = p.next) {
+      if (p.isAlive(now, timeouts) && ++count < timeouts.maximumPages) {
+        if (last == null) {
+          kept = p;
+        } else {
+          last.next = p;
+        }
+        last = p;
+      }
+    }
+    if (last != null) {
+      last.next = null;
+    }
+    page.next = kept;
+    refused = page;
+  }
+
+  /** Removes {@code page} from the refused pages. */
+  private void unlinkRefused(Page page) {
+    if (refused == page) {
+      refused = page.next;
+    } else {
+      for (Page p = refused; p != null; p = p.next) {
+        if (p.next == page) {
+          p.next = page.next;
+          break;
         }
       }
     }
-    return SignalResult.full();
+    page.next = null;
   }
 
   /** The status a page learns for a signal that changed nothing. */
@@ -315,6 +409,15 @@ final class Session {
 
   private boolean hasAlivePage(long now, Timeouts timeouts) {
     for (Page p = pages; p != null; p = p.next) {
+      if (p.isAlive(now, timeouts)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean hasAliveRefusedPage(long now, Timeouts timeouts) {
+    for (Page p = refused; p != null; p = p.next) {
       if (p.isAlive(now, timeouts)) {
         return true;
       }
@@ -397,7 +500,7 @@ final class Session {
     if (exiting) {
       return SessionState.EXITING;
     }
-    return (hasAlivePage(now, timeouts) || refusedUntil - now > 0)
+    return (hasAlivePage(now, timeouts) || hasAliveRefusedPage(now, timeouts))
         ? SessionState.LIVE
         : SessionState.PENDING;
   }

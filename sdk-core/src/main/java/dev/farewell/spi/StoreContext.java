@@ -2,6 +2,7 @@ package dev.farewell.spi;
 
 import dev.farewell.Release;
 import dev.farewell.Ticker;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -28,6 +29,15 @@ public interface StoreContext {
    * close a full pipeline makes it wait for room (up to the shutdown timeout).
    */
   void released(Release release);
+
+  /**
+   * While the engine closes, how much of its shutdown timeout is left (zero once it is spent): a
+   * store waits no longer than this for its own threads in {@link SessionStore#close}. The default,
+   * for contexts that cannot tell, is five seconds.
+   */
+  default Duration closeTimeLeft() {
+    return Duration.ofSeconds(5);
+  }
 
   /**
    * Hands a release to the engine's release pipeline, as {@link #released} does, and tells when its

@@ -4,9 +4,9 @@ import dev.farewell.PageState;
 import dev.farewell.ReleaseReason;
 import dev.farewell.SignalResult;
 import dev.farewell.SignalType;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,7 +28,8 @@ final class RulesModel {
       long open,
       long tombstoneTtl,
       int maximumPages,
-      long maximumSessions) {}
+      long maximumSessions,
+      long maximumTombstones) {}
 
   /** One release, with its times in ticker nanoseconds. */
   record ModelRelease(
@@ -61,6 +62,14 @@ final class RulesModel {
     boolean isAlive(long now, Rules rules) {
       return state != PageState.EXITED && deadline(rules) > now;
     }
+
+    ModelPage copy() {
+      ModelPage copy = new ModelPage(id);
+      copy.sequence = sequence;
+      copy.lastSignalAt = lastSignalAt;
+      copy.state = state;
+      return copy;
+    }
   }
 
   private static final class ModelSession {
@@ -76,8 +85,16 @@ final class RulesModel {
     /** A page the application served (track) has not signalled yet, until awaitingUntil. */
     boolean awaiting;
     long awaitingUntil;
-    /** Pages refused for the page limit keep the session alive until then (rule 10). */
-    long refusedUntil;
+    /**
+     * Pages refused for the page limit that have not exited, newest first, at most maximumPages of
+     * them: each keeps the session alive while it beats (rule 10).
+     */
+    final List<ModelPage> refused = new ArrayList<>();
+
+    ModelSession(long trackedAt, Map<String, String> attributes) {
+      this.trackedAt = trackedAt;
+      this.attributes = attributes;
+    }
 
     ModelSession(long now, Map<String, String> attributes, Rules rules) {
       this.trackedAt = now;
@@ -85,7 +102,19 @@ final class RulesModel {
       this.attributes = attributes;
       this.awaiting = true;
       this.awaitingUntil = now + rules.open;
-      this.refusedUntil = now;
+    }
+
+    ModelSession copy() {
+      ModelSession copy = new ModelSession(trackedAt, attributes);
+      copy.lastSignalAt = lastSignalAt;
+      pages.forEach(p -> copy.pages.add(p.copy()));
+      exited.forEach(p -> copy.exited.add(p.copy()));
+      refused.forEach(p -> copy.refused.add(p.copy()));
+      copy.exiting = exiting;
+      copy.exitingUntil = exitingUntil;
+      copy.awaiting = awaiting;
+      copy.awaitingUntil = awaitingUntil;
+      return copy;
     }
 
     /** The session's deadline, from the table of docs/architecture.md. */
@@ -93,14 +122,34 @@ final class RulesModel {
       if (exiting) {
         return exitingUntil;
       }
-      long deadline = refusedUntil;
+      long deadline = trackedAt;
       if (awaiting) {
         deadline = Math.max(deadline, awaitingUntil);
       }
       for (ModelPage page : pages) {
         deadline = Math.max(deadline, page.deadline(rules));
       }
+      for (ModelPage page : refused) {
+        deadline = Math.max(deadline, page.deadline(rules));
+      }
       return deadline;
+    }
+
+    boolean isDue(long now, Rules rules) {
+      return deadline(rules) <= now;
+    }
+
+    ReleaseReason dueReason() {
+      return exiting ? ReleaseReason.EXIT : ReleaseReason.TIMEOUT;
+    }
+
+    ModelPage findRefused(String id) {
+      for (ModelPage page : refused) {
+        if (page.id.equals(id)) {
+          return page;
+        }
+      }
+      return null;
     }
 
     ModelPage find(String id) {
@@ -118,17 +167,36 @@ final class RulesModel {
     }
   }
 
-  private record Tombstone(ReleaseReason reason, long at) {}
+  private record Tombstone(String key, ReleaseReason reason, long at) {}
 
   private final Rules rules;
   private final Map<String, ModelSession> live = new TreeMap<>();
+  /** Rule 6: tombstones by key, and every tombstone added in order (for the count). */
   private final Map<String, Tombstone> tombstones = new HashMap<>();
+  private final ArrayDeque<Tombstone> tombstonesInOrder = new ArrayDeque<>();
+  /** The release time of the newest tombstone forgotten by count before its TTL, if any. */
+  private boolean forgotten;
+  private long forgottenAt;
   private final List<ModelRelease> releases = new ArrayList<>();
   private long now;
   private boolean closed;
 
   RulesModel(Rules rules) {
     this.rules = rules;
+  }
+
+  /** A copy that goes its own way. */
+  RulesModel copy() {
+    RulesModel copy = new RulesModel(rules);
+    live.forEach((key, session) -> copy.live.put(key, session.copy()));
+    copy.tombstones.putAll(tombstones);
+    copy.tombstonesInOrder.addAll(tombstonesInOrder);
+    copy.forgotten = forgotten;
+    copy.forgottenAt = forgottenAt;
+    copy.releases.addAll(releases);
+    copy.now = now;
+    copy.closed = closed;
+    return copy;
   }
 
   long now() {
@@ -152,48 +220,101 @@ final class RulesModel {
     for (ModelSession session : live.values()) {
       times.add(session.deadline(rules));
       times.add(session.awaitingUntil);
-      times.add(session.refusedUntil);
       for (ModelPage page : session.pages) {
+        times.add(page.deadline(rules));
+      }
+      for (ModelPage page : session.refused) {
         times.add(page.deadline(rules));
       }
     }
     for (Tombstone tombstone : tombstones.values()) {
       times.add(tombstone.at + rules.tombstoneTtl);
     }
+    if (forgotten) {
+      times.add(forgottenAt + rules.tombstoneTtl);
+    }
     times.removeIf(t -> t <= now);
     times.sort(null);
     return times;
   }
 
-  /** Time passes; every session whose deadline has come is released (rule 9). */
+  /**
+   * Time passes. Nothing is released by that alone here (the engine under test has no timer
+   * thread): a session past its deadline is released by {@link #cleanUp}, by a call that finds it
+   * ({@link #signal}, {@link #track}, {@link #release}), or by the cache's maintenance at any moment
+   * ({@link #releaseIfDue}), always for its own reason.
+   */
   void advance(long nanos) {
     now += nanos;
+  }
+
+  /** Rule 9: every session whose deadline has come is released, in the order given first. */
+  void cleanUp(List<String> order) {
     if (closed) {
-      return; // a closed engine releases nothing more
+      return;
+    }
+    for (String key : order) {
+      releaseIfDue(key);
     }
     for (String key : new ArrayList<>(live.keySet())) {
-      ModelSession session = live.get(key);
-      long deadline = session.deadline(rules);
-      if (deadline <= now) {
-        live.remove(key);
-        record(key, session, session.exiting ? ReleaseReason.EXIT : ReleaseReason.TIMEOUT, deadline);
-      }
+      releaseIfDue(key);
     }
   }
 
+  /** Whether the key's session is live and past its deadline. */
+  boolean isDue(String key) {
+    ModelSession session = live.get(key);
+    return session != null && session.isDue(now, rules);
+  }
+
+  /** Releases the key's session for its own reason if it is past its deadline; returns whether. */
+  boolean releaseIfDue(String key) {
+    ModelSession session = live.get(key);
+    if (session == null || !session.isDue(now, rules)) {
+      return false;
+    }
+    live.remove(key);
+    record(key, session, session.dueReason(), session.deadline(rules));
+    return true;
+  }
+
   private void record(String key, ModelSession session, ReleaseReason reason, long dueAt) {
-    tombstones.put(key, new Tombstone(reason, now));
+    addTombstone(key, reason);
     releases.add(
         new ModelRelease(
             key, reason, session.attributes, session.trackedAt, session.lastSignalAt, dueAt, now));
   }
 
+  private void addTombstone(String key, ReleaseReason reason) {
+    Tombstone tombstone = new Tombstone(key, reason, now);
+    tombstones.put(key, tombstone);
+    tombstonesInOrder.addLast(tombstone);
+    // beyond the maximum the oldest is forgotten; one forgotten before its TTL raises the mark
+    while (!tombstonesInOrder.isEmpty()) {
+      Tombstone oldest = tombstonesInOrder.peekFirst();
+      boolean expired = now - oldest.at >= rules.tombstoneTtl;
+      if (tombstonesInOrder.size() <= rules.maximumTombstones && !expired) {
+        break;
+      }
+      tombstonesInOrder.removeFirst();
+      if (!expired && tombstones.get(oldest.key) == oldest) {
+        forgottenAt = forgotten ? Math.max(forgottenAt, oldest.at) : oldest.at;
+        forgotten = true;
+      }
+      tombstones.remove(oldest.key, oldest);
+    }
+  }
+
+  /** Rule 6: the reason a key was released for, TIMEOUT under the mark, or null. */
   private ReleaseReason tombstone(String key) {
     Tombstone tombstone = tombstones.get(key);
-    if (tombstone == null || now - tombstone.at >= rules.tombstoneTtl) {
-      return null;
+    if (tombstone != null && now - tombstone.at < rules.tombstoneTtl) {
+      return tombstone.reason;
     }
-    return tombstone.reason;
+    if (forgotten && now - forgottenAt < rules.tombstoneTtl) {
+      return ReleaseReason.TIMEOUT;
+    }
+    return null;
   }
 
   SignalResult signal(
@@ -201,6 +322,7 @@ final class RulesModel {
     if (closed) {
       return SignalResult.closed();
     }
+    releaseIfDue(key); // a due session is released for its own reason first, never revived
     ModelSession session = live.get(key);
     if (session == null) {
       ReleaseReason reason = tombstone(key);
@@ -227,20 +349,47 @@ final class RulesModel {
       // rule 4
       return session.exiting ? SignalResult.exiting(false) : SignalResult.live(false);
     }
+    ModelPage refused = (page == null) ? session.findRefused(pageId) : null;
+    if (refused != null && sequence <= refused.sequence) {
+      return SignalResult.full(); // rule 4, for a refused page
+    }
     if (page == null || page.state == PageState.EXITED) {
       // rule 10: a page that is not open needs room; pages that stopped beating make it
       session.pages.removeIf(p -> !p.isAlive(now, rules));
       if (session.pages.size() >= rules.maximumPages) {
-        if (type != SignalType.EXIT) {
-          // a refused page that beats keeps its session alive all the same
-          long until =
-              now + (stateAfter(type, hidden) == PageState.HIDDEN ? rules.hidden : rules.heartbeat);
-          session.refusedUntil = Math.max(session.refusedUntil, until);
+        // refused; while it beats it keeps the session alive all the same, its exit takes that back
+        ModelPage held = refused;
+        if (page != null) {
+          session.exited.remove(page);
+          held = page;
+        } else if (refused != null) {
+          session.refused.remove(refused);
         }
+        if (held == null) {
+          held = new ModelPage(pageId);
+        }
+        held.sequence = sequence;
+        held.lastSignalAt = now;
+        held.state = stateAfter(type, hidden);
+        if (held.state == PageState.EXITED) {
+          addExited(session, held);
+        } else {
+          session.refused.removeIf(p -> !p.isAlive(now, rules));
+          while (session.refused.size() >= rules.maximumPages) {
+            session.refused.remove(session.refused.size() - 1);
+          }
+          session.refused.add(0, held);
+        }
+        settle(session, nav);
         return SignalResult.full();
       }
       if (page == null) {
-        page = new ModelPage(pageId);
+        if (refused != null) {
+          session.refused.remove(refused); // admitted: tracked from now on
+          page = refused;
+        } else {
+          page = new ModelPage(pageId);
+        }
         session.awaiting = false; // the page the application served has opened
       } else {
         session.exited.remove(page); // rule 5
@@ -252,17 +401,28 @@ final class RulesModel {
     page.state = stateAfter(type, hidden);
     if (page.state == PageState.EXITED) {
       session.pages.remove(page);
-      session.exited.add(0, page);
-      if (session.exited.size() > rules.maximumPages) {
-        session.exited.remove(session.exited.size() - 1);
-      }
+      addExited(session, page);
     }
     session.lastSignalAt = now;
+    return settle(session, nav);
+  }
+
+  private void addExited(ModelSession session, ModelPage page) {
+    session.exited.add(0, page);
+    if (session.exited.size() > rules.maximumPages) {
+      session.exited.remove(session.exited.size() - 1);
+    }
+  }
+
+  private SignalResult settle(ModelSession session, boolean nav) {
     if (session.awaiting && session.awaitingUntil <= now) {
       session.awaiting = false;
     }
-    boolean alive = session.refusedUntil > now;
+    boolean alive = false;
     for (ModelPage p : session.pages) {
+      alive |= p.isAlive(now, rules);
+    }
+    for (ModelPage p : session.refused) {
       alive |= p.isAlive(now, rules);
     }
     if (alive) {
@@ -293,6 +453,7 @@ final class RulesModel {
     if (closed) {
       return SignalResult.closed();
     }
+    releaseIfDue(key); // rule 12's spirit: a due session is released first, then tracked anew
     ModelSession session = live.get(key);
     if (session == null) {
       if (live.size() >= rules.maximumSessions) {
@@ -316,6 +477,9 @@ final class RulesModel {
     if (closed) {
       return false;
     }
+    if (releaseIfDue(key)) {
+      return true; // rule 12: released for the reason it became due, and the call says so
+    }
     ModelSession session = live.remove(key);
     if (session == null) {
       return false;
@@ -324,13 +488,26 @@ final class RulesModel {
     return true;
   }
 
-  void close(boolean releaseAll) {
+  /** Closes; with {@code releaseAll} every live session is released, in the order given first. */
+  void close(boolean releaseAll, List<String> order) {
+    if (closed) {
+      return;
+    }
     closed = true;
     if (releaseAll) {
-      for (Map.Entry<String, ModelSession> entry : new LinkedHashMap<>(live).entrySet()) {
-        record(entry.getKey(), entry.getValue(), ReleaseReason.SHUTDOWN, now);
+      List<String> keys = new ArrayList<>(order);
+      keys.addAll(live.keySet());
+      for (String key : keys) {
+        ModelSession session = live.remove(key);
+        if (session == null) {
+          continue;
+        }
+        if (session.isDue(now, rules)) {
+          record(key, session, session.dueReason(), session.deadline(rules)); // rule 11
+        } else {
+          record(key, session, ReleaseReason.SHUTDOWN, now);
+        }
       }
-      live.clear();
     }
     // without release-on-close the sessions are dropped as they are: still counted, never released
   }

@@ -32,13 +32,22 @@ import org.slf4j.LoggerFactory;
  * counts everything, and abandons what is left at shutdown. Every release handed to it ends exactly
  * once: succeeded, failed (and reported) or abandoned (and reported).
  *
- * <p>Thread-safe. {@link #submit} never blocks and never throws.
+ * <p>Thread-safe. {@link #submit} never throws. It returns at once, except after {@link
+ * #waitForRoomDuring} (the engine's close): a submitter that then finds the pipeline full, whichever
+ * its thread (the store's timer too), waits for room until that deadline or until {@link #close}.
  */
 public final class ReleasePipeline {
   static final Logger logger = LoggerFactory.getLogger("dev.farewell.release");
 
   /** Threads of the engine's own release executor. */
   static final int OWN_THREADS = 2;
+
+  /**
+   * Threads of the engine's own executor blocked in an action whose attempt timed out that the
+   * executor replaces with new threads: up to this many blocked calls leave the pipeline its
+   * {@link #OWN_THREADS} free threads.
+   */
+  static final int MAXIMUM_REPLACED_THREADS = 16;
 
   /** Reports of refused releases that may wait for the failure listener at once. */
   static final int MAXIMUM_WAITING_REPORTS = 1_024;
@@ -66,6 +75,9 @@ public final class ReleasePipeline {
   /** Until when (System.nanoTime) a full pipeline makes submitters wait for room; see below. */
   private volatile long roomDeadline;
   private volatile boolean waitingForRoom;
+
+  /** Own executor threads still blocked in an action whose attempt timed out; guarded by itself. */
+  private final int[] blockedThreads = new int[1];
 
   private final Set<ReleaseRun> live = ConcurrentHashMap.newKeySet();
   private final AtomicInteger pending = new AtomicInteger();
@@ -169,8 +181,9 @@ public final class ReleasePipeline {
   }
 
   /**
-   * Takes a release. Returns at once: the actions run later on the executor. A release that does
-   * not fit (the pending queue is full, or the pipeline is closed) is logged at ERROR and reported
+   * Takes a release. Returns at once (but see {@link #waitForRoomDuring}): the actions run later on
+   * the executor. A release that does not fit (the pending queue is full, or the pipeline is
+   * closed) is logged at ERROR and reported
    * to the failure listener with a {@link RejectedExecutionException}. Never throws.
    */
   public void submit(Release release) {
@@ -207,7 +220,7 @@ public final class ReleasePipeline {
         run.abandon();
         return;
       }
-      run.dispatch(run::start);
+      run.start();
     } catch (RuntimeException bug) {
       logger.error("Release pipeline could not take release {}", release, bug);
     }
@@ -221,6 +234,14 @@ public final class ReleasePipeline {
   public void waitForRoomDuring(Duration timeout) {
     roomDeadline = System.nanoTime() + Durations.saturatedNanos(timeout);
     waitingForRoom = true;
+  }
+
+  /** What is left of the time given to {@link #waitForRoomDuring}; zero before it or once spent. */
+  public Duration roomTimeLeft() {
+    if (!waitingForRoom) {
+      return Duration.ZERO;
+    }
+    return Duration.ofNanos(Math.max(0, roomDeadline - System.nanoTime()));
   }
 
   /** Takes a pending slot once one is free, if submitters may wait; returns whether it did. */
@@ -306,6 +327,41 @@ public final class ReleasePipeline {
           release.sessionKey(),
           release.reason(),
           listenerFailure);
+    }
+  }
+
+  /**
+   * An attempt timed out while its action's call still holds an executor thread: the engine's own
+   * executor gets one more thread (up to {@link #MAXIMUM_REPLACED_THREADS} more), so that a blocked
+   * call cannot take the pipeline's threads away. A given executor is the application's to size.
+   */
+  void threadBlocked() {
+    resizeOwnExecutor(+1);
+  }
+
+  /** A call counted by {@link #threadBlocked} returned: its extra thread goes once idle. */
+  void blockedThreadReturned() {
+    resizeOwnExecutor(-1);
+  }
+
+  private void resizeOwnExecutor(int change) {
+    if (!(ownExecutor instanceof ThreadPoolExecutor pool)) {
+      return;
+    }
+    synchronized (blockedThreads) {
+      blockedThreads[0] += change;
+      int size = OWN_THREADS + Math.min(Math.max(blockedThreads[0], 0), MAXIMUM_REPLACED_THREADS);
+      try {
+        if (size > pool.getMaximumPoolSize()) {
+          pool.setMaximumPoolSize(size);
+          pool.setCorePoolSize(size); // starts a thread at once if tasks are queued
+        } else if (size < pool.getCorePoolSize()) {
+          pool.setCorePoolSize(size);
+          pool.setMaximumPoolSize(size);
+        }
+      } catch (IllegalArgumentException e) {
+        logger.debug("Could not resize the release executor to {} threads", size, e);
+      }
     }
   }
 

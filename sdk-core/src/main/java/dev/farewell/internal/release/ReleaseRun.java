@@ -16,10 +16,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One release going through the pipeline: its actions one after the other, each attempt started on
- * the executor, each retry and each attempt's timeout timed by the scheduler. Its steps never
+ * One release going through the pipeline: its actions one after the other, each attempt run on the
+ * executor and timed from the moment it is handed to it, each retry and each attempt's timeout
+ * timed by the scheduler. Its steps never
  * overlap (each is handed to the executor by the end of the previous one; an attempt ends once,
  * by its stage or by its timeout, whichever comes first, see {@link Attempt}), so its step fields
  * need no lock; only {@link #abandon} comes from another thread, and it touches the volatile
@@ -40,16 +42,29 @@ final class ReleaseRun {
 
   /**
    * One attempt of an action: it ends once, when its stage completes or when its timeout fires,
-   * whichever comes first; what comes second is ignored. A stage that never completes (or an
-   * action that blocks its thread) therefore holds the release no longer than the timeout.
+   * whichever comes first; what comes second is ignored. Its timeout starts when it is handed to
+   * the executor, so an attempt that waits behind busy threads is timed too, and a stage that never
+   * completes (or an action that blocks its thread) holds the release no longer than the timeout.
    */
   private static final class Attempt {
+    static final int NOT_CALLED = 0;
+    static final int IN_CALL = 1;
+    /** Still in the action's call when it timed out: the pipeline counts its thread as blocked. */
+    static final int BLOCKED = 2;
+    static final int RETURNED = 3;
+
     private final AtomicBoolean over = new AtomicBoolean();
+    /** Where the call of {@code ReleaseAction.run} is: one of the constants above. */
+    final AtomicInteger call = new AtomicInteger(NOT_CALLED);
     volatile CompletableFuture<?> future;
     volatile Runnable cancelTimeout;
 
     boolean end() {
       return over.compareAndSet(false, true);
+    }
+
+    boolean isOver() {
+      return over.get();
     }
   }
 
@@ -63,6 +78,7 @@ final class ReleaseRun {
     this.actedOrNull = actedOrNull;
   }
 
+  /** Starts the first action: its first attempt is handed to the executor, timed from now. */
   void start() {
     startAction(0);
   }
@@ -107,10 +123,15 @@ final class ReleaseRun {
     }
     attempt = 0;
     actionStartedNanos = pipeline.ticker.read();
-    runAttempt();
+    dispatchAttempt();
   }
 
-  private void runAttempt() {
+  /**
+   * Hands the next attempt of the current action to the executor and starts its timeout now: time
+   * spent queued behind busy (or blocked) executor threads counts against the attempt, so a release
+   * never holds its pending slot untimed. Cheap and free of user code: it may run on the timer.
+   */
+  private void dispatchAttempt() {
     if (ended.get()) {
       return;
     }
@@ -124,9 +145,23 @@ final class ReleaseRun {
     Duration timeout = pipeline.attemptTimeout;
     thisAttempt.cancelTimeout =
         pipeline.scheduler.schedule(timeout, () -> timedOut(thisAttempt, timeout));
+    dispatch(() -> runAttempt(thisAttempt));
+  }
+
+  private void runAttempt(Attempt thisAttempt) {
+    if (ended.get() || thisAttempt.isOver()) {
+      return; // abandoned, or timed out while queued (its timeout went on with the release)
+    }
     CompletionStage<?> stage;
     try {
-      stage = action().run(release);
+      thisAttempt.call.set(Attempt.IN_CALL);
+      try {
+        stage = action().run(release);
+      } finally {
+        if (!thisAttempt.call.compareAndSet(Attempt.IN_CALL, Attempt.RETURNED)) {
+          pipeline.blockedThreadReturned(); // counted as blocked by the timeout: give it back
+        }
+      }
       if (stage == null) {
         throw new NullPointerException("release action returned a null stage");
       }
@@ -150,10 +185,19 @@ final class ReleaseRun {
     }
   }
 
-  /** The attempt's timeout fired: it fails unless it ended meanwhile, and its stage is cancelled. */
+  /**
+   * The attempt's timeout fired (on the timer thread): it fails unless it ended meanwhile, and its
+   * stage is cancelled. What comes next (a retry, the next action, the end) is decided on the
+   * executor, never here: a next action that blocks must not stop the timer. If the action's call
+   * is still blocking an executor thread, the pipeline is told first, so that it can replace that
+   * thread before the continuation needs one.
+   */
   private void timedOut(Attempt timedOut, Duration timeout) {
     if (!timedOut.end()) {
       return;
+    }
+    if (timedOut.call.compareAndSet(Attempt.IN_CALL, Attempt.BLOCKED)) {
+      pipeline.threadBlocked();
     }
     cancel(timedOut);
     dispatch(
@@ -218,7 +262,7 @@ final class ReleaseRun {
         failure.getMessage(),
         attempt + 1,
         wait);
-    cancelRetry = pipeline.scheduler.schedule(wait, () -> dispatch(this::runAttempt));
+    cancelRetry = pipeline.scheduler.schedule(wait, this::dispatchAttempt);
     if (ended.get()) {
       cancelRetry.run(); // abandoned meanwhile
     }
