@@ -8,7 +8,6 @@ import dev.farewell.SessionView;
 import dev.farewell.Signal;
 import dev.farewell.SignalResult;
 import dev.farewell.SignalType;
-import dev.farewell.internal.Arguments;
 import dev.farewell.redis.SeenSessions.Seen;
 import dev.farewell.spi.SessionRules;
 import dev.farewell.spi.SessionStore;
