@@ -1,0 +1,94 @@
+package dev.farewell.redis;
+
+import static dev.farewell.SignalType.HEARTBEAT;
+import static dev.farewell.SignalType.OPEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.farewell.Farewell;
+import dev.farewell.Release;
+import dev.farewell.Signal;
+import dev.farewell.SignalResult.Status;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.RestoreParams;
+
+/** Adversarial review probes of the crash-safety work (issue 14). Each fails on the snapshot. */
+class ReviewProbesTest {
+
+  private final String prefix = TestRedis.uniquePrefix();
+  private final FakeTime time = new FakeTime(prefix);
+  private final RedisClient redis = RedisClient.create(TestRedis.uri());
+  private final List<Release> released = new CopyOnWriteArrayList<>();
+  private Farewell farewell;
+  private RedisSessionStore store;
+
+  @AfterEach
+  void close() {
+    if (farewell != null) {
+      farewell.close();
+    }
+    redis.close();
+    time.close();
+  }
+
+  private void node() {
+    store = RedisSessionStore.newBuilder()
+        .redisUri(TestRedis.uri())
+        .keyPrefix(prefix)
+        .sweepInterval(Duration.ofHours(1))
+        .coalesceHeartbeats(false)
+        .closeTimeout(Duration.ofMillis(50))
+        .build();
+    farewell = Farewell.newBuilder()
+        .ticker(time)
+        .releaseExecutor(Runnable::run)
+        .shutdownTimeout(Duration.ofMillis(100))
+        .releaseAction(release -> {
+          released.add(release);
+          return CompletableFuture.completedFuture(null);
+        })
+        .store(store)
+        .build();
+  }
+
+  /*
+   * DEFECT: the per-shard epoch key is written once, when the shard is first swept, and is part of
+   * every snapshot and every replica. Redis restarting from an older RDB snapshot (or failing over
+   * to a replica that lagged) rolls the sessions' deadlines back while the epoch stays the same,
+   * so the loss is not detected: no hold, no ERROR, dataLossesDetected() stays 0. A page that kept
+   * beating the whole time has its newest beats rolled back, is answered RELEASED at its next beat
+   * and its session is released by TIMEOUT: a false release (docs/multi-node.md only admits a
+   * "release decided again (two ids)" for a lagging replica and says nothing of a snapshot).
+   * Simulated here by DUMP/RESTORE of the session's keys, exactly what a restart from an RDB taken
+   * at that moment does to them.
+   */
+  @Test
+  void aBeatingSessionIsNotReleasedWhenRedisComesBackFromAnOlderSnapshot() {
+    node();
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    farewell.cleanUp(); // the node sweeps once: the shard's epoch is set and known
+    String session = "{" + prefix + ":0}:s:s";
+    String due = "{" + prefix + ":0}:due";
+    byte[] sessionSnapshot = redis.dump(session);
+    byte[] dueSnapshot = redis.dump(due);
+
+    time.advance(Duration.ofSeconds(10));
+    assertThat(farewell.signal(Signal.of(HEARTBEAT, "s", "a", 2)).status()).isEqualTo(Status.LIVE);
+
+    // Redis restarts from the snapshot taken before the last beat (epoch key unchanged).
+    redis.restore(session, 0, sessionSnapshot, RestoreParams.restoreParams().replace());
+    redis.restore(due, 0, dueSnapshot, RestoreParams.restoreParams().replace());
+
+    time.advance(Duration.ofSeconds(7)); // 17 s after OPEN, 7 s after the last beat
+    Status beat = farewell.signal(Signal.of(HEARTBEAT, "s", "a", 3)).status();
+    farewell.cleanUp();
+
+    assertThat(released).as("releases of a page that beat every 10 s").isEmpty();
+    assertThat(beat).isEqualTo(Status.LIVE);
+  }
+}
