@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.RestoreParams;
 
@@ -90,5 +91,65 @@ class ReviewProbesTest {
 
     assertThat(released).as("releases of a page that beat every 10 s").isEmpty();
     assertThat(beat).isEqualTo(Status.LIVE);
+  }
+
+  /*
+   * The same defect with real processes: Redis with RDB snapshots (RedisServer: --save 3600 1, the
+   * usual production setting) dies without saving and is started again with its data, as after a
+   * kill -9, a crash or an OOM kill. The snapshot is older than the page's last beats and holds the
+   * same epoch, so nothing detects that the deadlines went back in time. The page beats every
+   * second against a 3 s timeout without a pause, yet its session is released by TIMEOUT (and its
+   * next beats are told RELEASED). The suite never catches this because RedisOutageTest stops
+   * Redis with SIGTERM, which saves first; the issue asked for kill -9.
+   */
+  @Test
+  void aPageBeatingThroughARedisKillAndRestartFromItsSnapshotIsNotReleased() throws Exception {
+    try (RedisServer server = RedisServer.start();
+        RedisClient admin = RedisClient.create(server.uri())) {
+      RedisSessionStore own = RedisSessionStore.newBuilder()
+          .redisUri(server.uri())
+          .keyPrefix(prefix)
+          .sweepInterval(Duration.ofMillis(100))
+          .recoveryGrace(Duration.ofMillis(1_500))
+          .coalesceHeartbeats(false)
+          .closeTimeout(Duration.ofMillis(50))
+          .build();
+      try (Farewell node = Farewell.newBuilder()
+          .heartbeatInterval(Duration.ofSeconds(1))
+          .heartbeatTimeout(Duration.ofSeconds(3))
+          .releaseAction(release -> {
+            released.add(release);
+            return CompletableFuture.completedFuture(null);
+          })
+          .store(own)
+          .build()) {
+        List<Status> answers = new CopyOnWriteArrayList<>();
+        node.signal(Signal.of(OPEN, "p", "a", 1));
+        Thread.sleep(300);
+        admin.sendCommand(Protocol.Command.SAVE);
+        int seq = 2;
+        for (; seq <= 5; seq++) {
+          Thread.sleep(1_000);
+          answers.add(node.signal(Signal.of(HEARTBEAT, "p", "a", seq)).status());
+        }
+        // Redis dies without saving (kill -9) and comes back at once with its last snapshot.
+        try {
+          admin.sendCommand(Protocol.Command.SHUTDOWN, "NOSAVE");
+        } catch (RuntimeException expected) {
+          // the connection closes
+        }
+        long until = System.currentTimeMillis() + 5_000;
+        while (TestRedis.answers(server.uri()) && System.currentTimeMillis() < until) {
+          Thread.sleep(20);
+        }
+        server.startAgain();
+        for (; seq <= 12; seq++) {
+          Thread.sleep(1_000);
+          answers.add(node.signal(Signal.of(HEARTBEAT, "p", "a", seq)).status());
+        }
+        assertThat(released).as("releases of a page that beat every second").isEmpty();
+        assertThat(answers).as("answers to the page's beats").containsOnly(Status.LIVE);
+      }
+    }
   }
 }
