@@ -259,4 +259,30 @@ class ReviewProbesTest {
       assertThat(byB).isEmpty();
     }
   }
+
+  /*
+   * DEFECT (issue 14, path 9, not fixed, and RedisTroubleTest#whatANodeKeepsWhileRedisCannotServeIsBounded
+   * asserts the wrong answer): while Redis cannot serve the node, RedisSessionStore.release()
+   * answers true for any key, never tracked or released already, and answers true again to the
+   * same call repeated (RedisSessionStore.java:258-276), whereas Farewell.release promises "true
+   * if this call released it; false if it was not live (unknown or already released)". An
+   * application that acts on the answer (audits a logout, revokes tokens once) is told that a
+   * session that never existed was released, and that one session was released twice.
+   */
+  @Test
+  void whileRedisIsAwayReleaseDoesNotAnswerTrueForAnUnknownKeyNorTwiceForOneSession()
+      throws Exception {
+    List<Release> sink = new CopyOnWriteArrayList<>();
+    try (RedisProxy proxy = new RedisProxy(TestRedis.uri());
+        Farewell node = sweepingNode(proxy.uri(), sink)) {
+      assertThat(node.signal(Signal.of(OPEN, "s", "p", 1)).status()).isEqualTo(Status.LIVE);
+      proxy.cut();
+      boolean first = node.release("s");
+      boolean again = node.release("s");
+      boolean unknown = node.release("never-tracked");
+      assertThat(first).isTrue();
+      assertThat(again).as("the same session released a second time").isFalse();
+      assertThat(unknown).as("a key no node ever tracked").isFalse();
+    }
+  }
 }
