@@ -285,4 +285,51 @@ class ReviewProbesTest {
       assertThat(unknown).as("a key no node ever tracked").isFalse();
     }
   }
+
+  private Farewell leasedNode(Duration sweepInterval, List<Release> starts) {
+    RedisSessionStore built = RedisSessionStore.newBuilder()
+        .redisUri(TestRedis.uri())
+        .keyPrefix(realTimePrefix)
+        .sweepInterval(sweepInterval)
+        .claimLease(Duration.ofSeconds(1))
+        .closeTimeout(Duration.ofMillis(100))
+        .build();
+    return Farewell.newBuilder()
+        .heartbeatInterval(Duration.ofSeconds(1))
+        .heartbeatTimeout(Duration.ofSeconds(3))
+        .shutdownTimeout(Duration.ofMillis(100))
+        .releaseAction(release -> {
+          starts.add(release);
+          return new CompletableFuture<Void>(); // a slow action: still running at the end
+        })
+        .store(built)
+        .build();
+  }
+
+  /*
+   * DEFECT: a node renews its leases only from its sweeper's tick (Sweeper.actOnHeld,
+   * Sweeper.java:110-124), and the builder accepts a sweepInterval as long as, or longer than,
+   * the claimLease (RedisSessionStore.Builder, no check between the two). docs/multi-node.md says
+   * the node renews "every third of a lease" while the actions run and that a second run happens
+   * only after a node died, lost a reply or stalled; here a healthy node's lease runs out between
+   * two of its ticks and another node takes the release over and runs its actions while the first
+   * still runs them. Either reject sweepInterval > claimLease / 3 or renew on a timer of its own.
+   */
+  @Test
+  void aHealthyNodeRunningASlowActionKeepsItsReleaseWhateverItsSweepInterval() throws Exception {
+    List<Release> onA = new CopyOnWriteArrayList<>();
+    List<Release> onB = new CopyOnWriteArrayList<>();
+    try (Farewell a = leasedNode(Duration.ofMillis(1_500), onA)) {
+      a.signal(Signal.of(OPEN, "s", "p", 1));
+      long until = System.currentTimeMillis() + 10_000;
+      while (onA.isEmpty() && System.currentTimeMillis() < until) {
+        Thread.sleep(50);
+      }
+      assertThat(onA).as("node A decided the release and runs its slow action").hasSize(1);
+      try (Farewell b = leasedNode(Duration.ofMillis(100), onB)) {
+        Thread.sleep(4_000); // node A stays alive and healthy throughout
+        assertThat(onB).as("node B took over a release node A still runs").isEmpty();
+      }
+    }
+  }
 }
