@@ -332,4 +332,46 @@ class ReviewProbesTest {
       }
     }
   }
+
+  /*
+   * DEFECT: a release now stays decided ("cl" set) for as long as its actions run, retries
+   * included (minutes with a retry policy), instead of the few milliseconds before the old ack.
+   * track.lua lets the application start a new session under the key meanwhile ("rt": the ack
+   * starts it), but signal.lua:19 answers RELEASED to every signal of a decided session, so the
+   * OPEN of the new session's page is told RELEASED and the snippet stops: once the ack creates the
+   * new session, its page no longer beats and it is released by TIMEOUT while the page is open.
+   */
+  @Test
+  void aPageOfASessionTrackedAgainWhileTheOldReleaseRunsIsToldLive() {
+    List<CompletableFuture<Void>> running = new CopyOnWriteArrayList<>();
+    store = RedisSessionStore.newBuilder()
+        .redisUri(TestRedis.uri())
+        .keyPrefix(prefix)
+        .sweepInterval(Duration.ofHours(1))
+        .closeTimeout(Duration.ofMillis(50))
+        .build();
+    farewell = Farewell.newBuilder()
+        .ticker(time)
+        .releaseExecutor(Runnable::run)
+        .shutdownTimeout(Duration.ofMillis(100))
+        .releaseAction(release -> {
+          released.add(release);
+          CompletableFuture<Void> done = new CompletableFuture<>();
+          running.add(done);
+          return done;
+        })
+        .store(store)
+        .build();
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    time.advance(Duration.ofSeconds(16));
+    farewell.cleanUp(); // the old session's release is decided; its action runs (a slow webhook)
+    assertThat(released).hasSize(1);
+
+    // The application serves a new page under the same key (track.lua: "rt"), and it opens.
+    farewell.track("s", java.util.Map.of("user", "ada"));
+    Status opened = farewell.signal(Signal.of(OPEN, "s", "b", 1)).status();
+
+    assertThat(opened).as("the new page's OPEN while the old release's action still runs")
+        .isEqualTo(Status.LIVE);
+  }
 }
