@@ -21,6 +21,7 @@ final class Keys {
       String tombs,
       String epoch,
       String nodes,
+      String gen,
       String sessionPrefix,
       String tombPrefix) {
 
@@ -48,6 +49,7 @@ final class Keys {
               tag + ":tombs",
               tag + ":epoch",
               tag + ":nodes",
+              tag + ":gen",
               tag + ":s:",
               tag + ":t:"));
     }
