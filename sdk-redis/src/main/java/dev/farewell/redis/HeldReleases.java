@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The releases this node decided or took over and whose actions it runs. Each stays in Redis,
- * whole, under this node's lease until its actions completed; the sweeper renews the leases and
- * then tells Redis to forget the acted ones ({@code ack.lua}). A release whose actions did not run
+ * whole, under this node's lease until its actions completed; its lease is renewed on a timer, and
+ * the sweeper then tells Redis to forget the acted ones ({@code ack.lua}). A release whose actions did not run
  * to their end here (refused by a full pipeline, abandoned at shutdown) is let go: its lease runs
  * out and a node takes it over, with the same release id. Leases are renewed every third of a
  * lease by a timer of their own, whatever the sweeper is doing.

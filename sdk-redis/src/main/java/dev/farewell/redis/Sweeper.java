@@ -26,9 +26,13 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * One node's sweeper: every interval it writes the coalesced heartbeats that are due, then claims
- * the due sessions of each shard, acknowledges them and hands them to the release actions. After
- * an outage it first recovers: hold every shard, write what the node saw, pause.
+ * One node's sweeper: every interval it writes the coalesced heartbeats that are due, forgets the
+ * releases whose actions completed (ack.lua), then, per shard, takes over the releases whose
+ * lease ran out and decides the release of due sessions (claim.lua), handing each to the release
+ * actions under this node's lease; a release is acknowledged only once its actions completed.
+ * After an outage it first recovers: hold the shards at risk, write what the node kept, then
+ * claim in takeovers-only mode for the recovery grace. Leases are renewed by {@link HeldReleases}
+ * on a timer of its own.
  */
 final class Sweeper {
 
@@ -299,7 +303,7 @@ final class Sweeper {
     }
   }
 
-  /** Back from an outage: hold every shard, write what this node saw, then pause sweeping. */
+  /** Back from an outage: hold the shards at risk, write what this node kept, pause deciding. */
   private boolean recover() {
     try {
       // A keyed command, so that a cluster client routes it (PING has no key to route by).

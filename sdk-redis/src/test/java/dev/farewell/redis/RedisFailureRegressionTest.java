@@ -3,9 +3,11 @@ package dev.farewell.redis;
 import static dev.farewell.SignalType.HEARTBEAT;
 import static dev.farewell.SignalType.OPEN;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.farewell.Farewell;
 import dev.farewell.Release;
+import dev.farewell.ReleaseReason;
 import dev.farewell.Signal;
 import dev.farewell.SignalResult.Status;
 import java.time.Duration;
@@ -18,8 +20,12 @@ import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.RestoreParams;
 
-/** Adversarial review probes of the crash-safety work (issue 14). Each fails on the snapshot. */
-class ReviewProbesTest {
+/**
+ * Failures found by reviewing the store as an adversary would: Redis going back in time, closing
+ * while Redis is away, recovery after an outage, answers while Redis is away, leases of slow
+ * actions, and a session tracked again while its old release runs. Each failed before its fix.
+ */
+class RedisFailureRegressionTest {
 
   private final String prefix = TestRedis.uniquePrefix();
   /** For the tests on Redis's own clock: the fake time below publishes a clock for prefix only. */
@@ -60,15 +66,12 @@ class ReviewProbesTest {
   }
 
   /*
-   * DEFECT: the per-shard epoch key is written once, when the shard is first swept, and is part of
-   * every snapshot and every replica. Redis restarting from an older RDB snapshot (or failing over
-   * to a replica that lagged) rolls the sessions' deadlines back while the epoch stays the same,
-   * so the loss is not detected: no hold, no ERROR, dataLossesDetected() stays 0. A page that kept
-   * beating the whole time has its newest beats rolled back, is answered RELEASED at its next beat
-   * and its session is released by TIMEOUT: a false release (docs/multi-node.md only admits a
-   * "release decided again (two ids)" for a lagging replica and says nothing of a snapshot).
-   * Simulated here by DUMP/RESTORE of the session's keys, exactly what a restart from an RDB taken
-   * at that moment does to them.
+   * Redis going back in time (a restart from an older RDB snapshot, a failover to a replica that
+   * lagged) keeps the epoch key, so only the per-shard write counter and each session's
+   * generation tell it: the node saw a newer generation of the session than the one Redis now
+   * holds, so the shard is held and the beat revives the session instead of being told RELEASED.
+   * Simulated here by DUMP/RESTORE of the session's keys (the write counter is not rolled back, so
+   * the session's own generation must catch it).
    */
   @Test
   void aBeatingSessionIsNotReleasedWhenRedisComesBackFromAnOlderSnapshot() {
@@ -96,13 +99,9 @@ class ReviewProbesTest {
   }
 
   /*
-   * The same defect with real processes: Redis with RDB snapshots (RedisServer: --save 3600 1, the
-   * usual production setting) dies without saving and is started again with its data, as after a
-   * kill -9, a crash or an OOM kill. The snapshot is older than the page's last beats and holds the
-   * same epoch, so nothing detects that the deadlines went back in time. The page beats every
-   * second against a 3 s timeout without a pause, yet its session is released by TIMEOUT (and its
-   * next beats are told RELEASED). The suite never catches this because RedisOutageTest stops
-   * Redis with SIGTERM, which saves first; the issue asked for kill -9.
+   * The same with real processes: Redis with RDB snapshots (--save 3600 1, AOF off) is killed with
+   * SIGKILL and started again with its last snapshot, older than the page's last beats. The write
+   * counter went back: the claim detects it, the shard is held, the beats write the session again.
    */
   @Test
   void aPageBeatingThroughARedisKillAndRestartFromItsSnapshotIsNotReleased() throws Exception {
@@ -166,12 +165,9 @@ class ReviewProbesTest {
   }
 
   /*
-   * DEFECT: RedisSessionStore.close() while Redis cannot serve the node drops the releases it kept
-   * (offlineReleases) without a word: release() already answered true to the application (a
-   * logout during a Redis failover), the node is then stopped (a deploy), and the release exists
-   * nowhere else. With the page beating to another node, the session is never released: a lost
-   * release. Only the unwritten signals get a WARN at close; the kept releases and tracks are not
-   * even mentioned.
+   * A release() answered true while Redis could not serve the node exists nowhere else: close()
+   * keeps trying to write it until its close timeout; Redis comes back half-way, the release is
+   * decided and acted on once (by the closing node). Dropping it at the timeout logs an ERROR.
    */
   @Test
   void aReleaseAnsweredTrueWhileRedisWasAwayIsMadeWhenRedisReturnsDuringClose() throws Exception {
@@ -204,7 +200,7 @@ class ReviewProbesTest {
       all.addAll(releasedByOther);
       assertThat(all).as("the release answered true by the closed node, made once")
           .extracting(Release::sessionKey, Release::reason)
-          .containsExactly(org.assertj.core.groups.Tuple.tuple("s", dev.farewell.ReleaseReason.EXPLICIT));
+          .containsExactly(tuple("s", ReleaseReason.EXPLICIT));
     }
   }
 
@@ -246,14 +242,9 @@ class ReviewProbesTest {
   }
 
   /*
-   * DEFECT: docs/multi-node.md says a node back from an outage "decides no new releases itself
-   * until recoveryGrace has passed (takeovers go on)", but Sweeper.takeOverOnly() (Sweeper.java:160)
-   * is just sweepAll(): claim.lua decides every due session of every shard that is not held. After
-   * a Redis outage longer than partitionGrace (a slow restart), the first node to reconnect holds
-   * only the shards of ITS unwritten signals; a node with nothing unwritten holds nothing and at
-   * once releases every session whose deadline passed during the outage, before the nodes that
-   * kept those pages' beats reconnect (a sweep interval later) and write them: a mass false
-   * release of beating sessions when Redis returns.
+   * A node back from an outage decides no new release during its recovery grace (claim.lua in
+   * takeovers-only mode), so that the nodes that kept their pages' beats meanwhile reconnect and
+   * write them first, even when this node had nothing unwritten and held no shard.
    */
   @Test
   void aNodeBackFromAnOutageDecidesNoNewReleaseDuringItsRecoveryGrace() throws Exception {
@@ -286,13 +277,9 @@ class ReviewProbesTest {
   }
 
   /*
-   * DEFECT (issue 14, path 9, not fixed, and RedisTroubleTest#whatANodeKeepsWhileRedisCannotServeIsBounded
-   * asserts the wrong answer): while Redis cannot serve the node, RedisSessionStore.release()
-   * answers true for any key, never tracked or released already, and answers true again to the
-   * same call repeated (RedisSessionStore.java:258-276), whereas Farewell.release promises "true
-   * if this call released it; false if it was not live (unknown or already released)". An
-   * application that acts on the answer (audits a logout, revokes tokens once) is told that a
-   * session that never existed was released, and that one session was released twice.
+   * While Redis cannot serve the node, release() answers as Farewell.release promises from what
+   * the node knows: true once for a session it saw, false when it kept its release already, false
+   * for a key it never saw.
    */
   @Test
   void whileRedisIsAwayReleaseDoesNotAnswerTrueForAnUnknownKeyNorTwiceForOneSession()
@@ -332,13 +319,8 @@ class ReviewProbesTest {
   }
 
   /*
-   * DEFECT: a node renews its leases only from its sweeper's tick (Sweeper.actOnHeld,
-   * Sweeper.java:110-124), and the builder accepts a sweepInterval as long as, or longer than,
-   * the claimLease (RedisSessionStore.Builder, no check between the two). docs/multi-node.md says
-   * the node renews "every third of a lease" while the actions run and that a second run happens
-   * only after a node died, lost a reply or stalled; here a healthy node's lease runs out between
-   * two of its ticks and another node takes the release over and runs its actions while the first
-   * still runs them. Either reject sweepInterval > claimLease / 3 or renew on a timer of its own.
+   * Leases are renewed on a timer of their own, every third of a lease, so a healthy node whose
+   * sweep interval exceeds its lease keeps the release whose slow action it runs.
    */
   @Test
   void aHealthyNodeRunningASlowActionKeepsItsReleaseWhateverItsSweepInterval() throws Exception {
@@ -359,12 +341,8 @@ class ReviewProbesTest {
   }
 
   /*
-   * DEFECT: a release now stays decided ("cl" set) for as long as its actions run, retries
-   * included (minutes with a retry policy), instead of the few milliseconds before the old ack.
-   * track.lua lets the application start a new session under the key meanwhile ("rt": the ack
-   * starts it), but signal.lua:19 answers RELEASED to every signal of a decided session, so the
-   * OPEN of the new session's page is told RELEASED and the snippet stops: once the ack creates the
-   * new session, its page no longer beats and it is released by TIMEOUT while the page is open.
+   * A page of a session tracked again while the old release's actions still run belongs to the new
+   * session: it is told LIVE and recorded, and the acknowledgement starts the new session with it.
    */
   @Test
   void aPageOfASessionTrackedAgainWhileTheOldReleaseRunsIsToldLive() {
@@ -398,5 +376,46 @@ class ReviewProbesTest {
 
     assertThat(opened).as("the new page's OPEN while the old release's action still runs")
         .isEqualTo(Status.LIVE);
+  }
+
+  @Test
+  void theNewSessionStartsWithThePageThatOpenedWhileTheOldReleaseRan() {
+    List<CompletableFuture<Void>> running = new CopyOnWriteArrayList<>();
+    store = RedisSessionStore.newBuilder()
+        .redisUri(TestRedis.uri())
+        .keyPrefix(prefix)
+        .sweepInterval(Duration.ofHours(1))
+        .closeTimeout(Duration.ofMillis(50))
+        .build();
+    farewell = Farewell.newBuilder()
+        .ticker(time)
+        .releaseExecutor(Runnable::run)
+        .shutdownTimeout(Duration.ofMillis(100))
+        .releaseAction(release -> {
+          released.add(release);
+          CompletableFuture<Void> done = new CompletableFuture<>();
+          running.add(done);
+          return done;
+        })
+        .store(store)
+        .build();
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    time.advance(Duration.ofSeconds(16));
+    farewell.cleanUp();
+    farewell.track("s", java.util.Map.of("user", "ada"));
+    farewell.signal(Signal.of(OPEN, "s", "b", 1));
+
+    running.get(0).complete(null); // the old release's action ends: the new session starts
+    farewell.cleanUp();
+    assertThat(store.session("s")).as("the new session, after the old one's acknowledgement")
+        .isPresent();
+    time.advance(Duration.ofSeconds(10));
+    assertThat(farewell.signal(Signal.of(HEARTBEAT, "s", "b", 2)).status()).isEqualTo(Status.LIVE);
+    time.advance(Duration.ofMinutes(10)); // page b is gone: the new session ends by its deadline
+    farewell.cleanUp();
+
+    assertThat(released).extracting(Release::releaseId).doesNotHaveDuplicates();
+    assertThat(released).hasSize(2);
+    assertThat(released.get(1).attributes()).containsEntry("user", "ada");
   }
 }
