@@ -164,7 +164,8 @@ final class HeldReleases {
             args.add(h.sessionKey());
             args.add(h.releaseId());
           }
-          Scripts.ACK.run(store.client, List.of(keys.claimed(), keys.tombs(), keys.due(), keys.gen()), args);
+          Scripts.ACK.run(store.client, List.of(keys.claimed(), keys.tombs(), keys.due(), keys.gen(),
+              keys.tombMark()), args);
           for (Held h : batch) {
             held.remove(h.releaseId(), h);
             left.remove(h);

@@ -22,6 +22,7 @@ final class Keys {
       String epoch,
       String nodes,
       String gen,
+      String tombMark,
       String sessionPrefix,
       String tombPrefix) {
 
@@ -50,6 +51,7 @@ final class Keys {
               tag + ":epoch",
               tag + ":nodes",
               tag + ":gen",
+              tag + ":tombmark",
               tag + ":s:",
               tag + ":t:"));
     }

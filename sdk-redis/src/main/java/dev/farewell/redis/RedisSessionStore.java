@@ -191,7 +191,8 @@ public final class RedisSessionStore implements SessionStore {
 
   List<String> signalKeys(Keys.Shard shard, Signal signal) {
     return List.of(shard.due(), shard.claimed(), shard.hold(),
-        shard.session(signal.sessionKey()), shard.tomb(signal.sessionKey()), shard.gen());
+        shard.session(signal.sessionKey()), shard.tomb(signal.sessionKey()), shard.gen(),
+        shard.tombMark());
   }
 
   /**

@@ -2,7 +2,7 @@
 -- removed in one step. Idempotent: a release already forgotten (a lost reply, another node that
 -- took over and finished first) is skipped. Checked by release id, not by owner, so a node whose
 -- lease ran out while its actions completed still finishes the release.
--- KEYS: claimed, tombs, due, gen. ARGV: tombstoneTtlMs, maxTombstones, sessionPrefix,
+-- KEYS: claimed, tombs, due, gen, tombmark. ARGV: tombstoneTtlMs, maxTombstones, sessionPrefix,
 -- tombPrefix, openTimeoutMs, then (session key, release id) pairs. Returns the keys forgotten.
 local now = clock()
 local out = {}
@@ -43,5 +43,5 @@ for i = 6, #ARGV, 2 do
     out[#out + 1] = k
   end
 end
-trimtombs(KEYS[2], ARGV[4], now, ttl, tonumber(ARGV[2]))
+trimtombs(KEYS[2], KEYS[5], ARGV[4], now, ttl, tonumber(ARGV[2]))
 return out

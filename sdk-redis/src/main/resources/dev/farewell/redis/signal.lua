@@ -1,4 +1,4 @@
--- Applies one page signal. KEYS: due, claimed, hold, session, tomb, gen.
+-- Applies one page signal. KEYS: due, claimed, hold, session, tomb, gen, tombmark.
 -- ARGV: type, pageId, sequence, hidden, navigation, ageMs, force, heartbeatTimeoutMs,
 --       hiddenTimeoutMs, exitGraceMs, navigationGraceMs, maxPages, maxSessions, sessionKey,
 --       knownGeneration, recoveryGraceMs.
@@ -20,15 +20,22 @@ if n > 0 and g < tonumber(ARGV[15]) then
   redis.call('SET', KEYS[3], 'rollback', 'PX', ARGV[16])
 end
 if n == 0 then
+  -- Tombstones were forgotten by count within their TTL: this key may be one of them.
+  if tonumber(redis.call('GET', KEYS[7]) or '0') > now then
+    return {'RELEASED', 0, 'TIMEOUT', 0, 0}
+  end
   if typ == 'EXIT' then return {'EXITING', 0, '', 0, 0} end
   if redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[13]) then
     return {'FULL', 0, '', 0, 0}
   end
   h = {st = 'L', tr = str(at), ls = str(at)}
 else
-  if h.cl then
-    if not h.rt then return {'RELEASED', 0, h.rr or reason(h), g, rolled} end
-    -- The application tracked the key again while the old release's actions run: this page
+  -- Due but not claimed yet: the session is over, unless a recovery hold says deadlines are stale.
+  local over = h.cl or (tonumber(h.dl) <= now and ARGV[7] ~= '1'
+    and redis.call('EXISTS', KEYS[3]) == 0)
+  if over and not h.rt then return {'RELEASED', 0, h.rr or reason(h), g, rolled} end
+  if over then
+    -- The application tracked the key again while the old session is being released: this page
     -- belongs to the new session, which the acknowledgement starts with the pages noted here.
     local nf = 'n:' .. pid
     if h[nf] and seq <= page(h[nf]).seq then return {'LIVE', 0, '', g, rolled} end
@@ -46,10 +53,6 @@ else
     redis.call('HSET', KEYS[4], nf, pagestr(p), 'g', g)
     if typ == 'EXIT' then return {'EXITING', 1, '', g, rolled} end
     return {'LIVE', 1, '', g, rolled}
-  end
-  -- Due but not claimed yet: the session is over, unless a recovery hold says deadlines are stale.
-  if tonumber(h.dl) <= now and ARGV[7] ~= '1' and redis.call('EXISTS', KEYS[3]) == 0 then
-    return {'RELEASED', 0, reason(h), g, rolled}
   end
 end
 local field = 'p:' .. pid
@@ -108,12 +111,11 @@ if alive or typ ~= 'EXIT' then
 else
   local grace = tonumber(ARGV[10])
   if ARGV[5] == '1' then grace = tonumber(ARGV[11]) end
+  -- After track(), before the served page signalled, this exit is most likely the previous page
+  -- leaving for it (pagehide fires after the next response arrives): a navigation. Not the open
+  -- timeout: the page served may be a prefetch never shown.
+  if aw > 0 and tonumber(ARGV[11]) > grace then grace = tonumber(ARGV[11]) end
   st, dl = 'X', at + grace
-  if aw > dl then
-    -- The application has just served a new page of this session and this exit is most likely
-    -- the previous page leaving for it (pagehide fires after the next response arrives).
-    st, dl = 'L', aw
-  end
 end
 local ls = tonumber(h.ls)
 if at > ls then ls = at end
