@@ -78,7 +78,21 @@ else
         end
       end
     end
-    if count >= tonumber(ARGV[12]) then return {'FULL', 0, '', g, rolled} end
+    if count >= tonumber(ARGV[12]) then
+      -- A refused page is not tracked, but it beats in a browser: each of its signals other than
+      -- EXIT keeps the session alive for that signal's timeout.
+      if typ ~= 'EXIT' then
+        local hidden = ARGV[4] == '1'
+        if typ == 'HIDDEN' then hidden = true elseif typ == 'VISIBLE' then hidden = false end
+        local alive = at + tonumber(hidden and ARGV[9] or ARGV[8])
+        if alive > tonumber(h.dl) then
+          g = redis.call('INCR', KEYS[6])
+          redis.call('HSET', KEYS[4], 'st', 'L', 'dl', str(alive), 'g', g)
+          redis.call('ZADD', KEYS[1], alive, key)
+        end
+      end
+      return {'FULL', 0, '', g, rolled}
+    end
   end
 end
 local p

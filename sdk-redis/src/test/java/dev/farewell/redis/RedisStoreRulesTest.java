@@ -373,6 +373,21 @@ class RedisStoreRulesTest {
   }
 
   @Test
+  void aRefusedPageThatBeatsKeepsItsSessionAlive() {
+    engine(false, Farewell.newBuilder().maximumPagesPerSession(2));
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    farewell.signal(Signal.of(OPEN, "s", "b", 1));
+    assertThat(farewell.signal(Signal.of(OPEN, "s", "c", 1)).status()).isEqualTo(Status.FULL);
+    advance(10);
+    // Pages a and b fell silent; the refused tab c still beats in its browser.
+    assertThat(farewell.signal(Signal.of(HEARTBEAT, "s", "c", 2)).status()).isEqualTo(Status.FULL);
+    advance(10);
+    assertThat(releases).as("released under a tab that beats").isEmpty();
+    advance(6);
+    assertThat(releases).extracting(Release::reason).containsExactly(ReleaseReason.TIMEOUT);
+  }
+
+  @Test
   void sessionsBeyondTheMaximumAreRefusedAndNoneIsEvicted() {
     engine(false, Farewell.newBuilder().maximumSessions(2));
     farewell.signal(Signal.of(OPEN, "one", "a", 1));
