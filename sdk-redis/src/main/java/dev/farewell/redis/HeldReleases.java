@@ -9,16 +9,20 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The releases this node decided or took over and whose actions it runs. Each stays in Redis,
- * whole, under this node's lease until its actions completed; the sweeper renews the leases and
- * then tells Redis to forget the acted ones ({@code ack.lua}). A release whose actions did not run
+ * whole, under this node's lease until its actions completed; its lease is renewed on a timer, and
+ * the sweeper then tells Redis to forget the acted ones ({@code ack.lua}). A release whose actions did not run
  * to their end here (refused by a full pipeline, abandoned at shutdown) is let go: its lease runs
- * out and a node takes it over, with the same release id.
+ * out and a node takes it over, with the same release id. Leases are renewed every third of a
+ * lease by a timer of their own, whatever the sweeper is doing.
  *
  * <p>Thread-safe: releases end on release threads, Redis is written on the sweeper's thread.
  */
@@ -37,9 +41,42 @@ final class HeldReleases {
   private final AtomicLong takenOver = new AtomicLong();
   private final Object drained = new Object();
 
+  private final ScheduledExecutorService renewals;
+
   HeldReleases(RedisSessionStore store, StoreContext context) {
     this.store = store;
     this.context = context;
+    this.renewals = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "farewell-redis-lease-renewal");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /** Starts renewing the leases of the held releases every third of a lease. */
+  void start() {
+    long every = Math.max(1, store.claimLease.toNanos() / 3);
+    renewals.scheduleWithFixedDelay(this::renewQuietly, every, every, TimeUnit.NANOSECONDS);
+  }
+
+  /** Stops renewing; the releases still held then run out and are taken over. */
+  void stop() {
+    renewals.shutdownNow();
+  }
+
+  private void renewQuietly() {
+    if (held.isEmpty()) {
+      return;
+    }
+    try {
+      renew();
+    } catch (RuntimeException e) {
+      if (Outages.isOutage(e)) {
+        store.markDown(e);
+      } else {
+        logger.warn("Renewing the leases of held releases failed; retrying", e);
+      }
+    }
   }
 
   /** How many releases this node holds now (actions running, or acted and not yet forgotten). */
@@ -127,7 +164,8 @@ final class HeldReleases {
             args.add(h.sessionKey());
             args.add(h.releaseId());
           }
-          Scripts.ACK.run(store.client, List.of(keys.claimed(), keys.tombs(), keys.due()), args);
+          Scripts.ACK.run(store.client, List.of(keys.claimed(), keys.tombs(), keys.due(), keys.gen(),
+              keys.tombMark()), args);
           for (Held h : batch) {
             held.remove(h.releaseId(), h);
             left.remove(h);
@@ -143,12 +181,10 @@ final class HeldReleases {
 
   /**
    * Waits until at most {@code count} releases are held, forgetting the acted ones and renewing the
-   * leases meanwhile (the sweeper no longer does once closing); false if {@code deadline} (a
+   * leases meanwhile (on their timer); false if {@code deadline} (a
    * {@link System#nanoTime} reading) passed first.
    */
   boolean awaitAtMost(int count, long deadline) throws InterruptedException {
-    long renewEvery = Math.max(1, store.claimLease.toNanos() / 3);
-    long lastRenew = System.nanoTime();
     while (held.size() > count) {
       forgetActed();
       if (held.size() <= count) {
@@ -157,10 +193,6 @@ final class HeldReleases {
       long now = System.nanoTime();
       if (now - deadline >= 0) {
         return false;
-      }
-      if (now - lastRenew >= renewEvery) {
-        renew();
-        lastRenew = now;
       }
       synchronized (drained) {
         drained.wait(Math.max(1, Math.min(50, (deadline - now) / 1_000_000)));

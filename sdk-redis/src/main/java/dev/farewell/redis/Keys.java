@@ -21,6 +21,8 @@ final class Keys {
       String tombs,
       String epoch,
       String nodes,
+      String gen,
+      String tombMark,
       String sessionPrefix,
       String tombPrefix) {
 
@@ -48,6 +50,8 @@ final class Keys {
               tag + ":tombs",
               tag + ":epoch",
               tag + ":nodes",
+              tag + ":gen",
+              tag + ":tombmark",
               tag + ":s:",
               tag + ":t:"));
     }

@@ -143,6 +143,7 @@ public final class RedisSessionStore implements SessionStore {
     this.warnings = checkConfiguration();
     this.held = new HeldReleases(this, context);
     this.sweeper = new Sweeper(this, context, held);
+    held.start();
     sweeper.start();
   }
 
@@ -183,12 +184,42 @@ public final class RedisSessionStore implements SessionStore {
   /** Runs the signal script; {@code ageMillis} says how long ago the signal was received. */
   SignalResult write(Signal signal, long ageMillis, boolean force) {
     Keys.Shard shard = keys.shardOf(signal.sessionKey());
-    return result(Scripts.SIGNAL.run(client, signalKeys(shard, signal), signalArgs(signal, ageMillis, force)));
+    return signalAnswer(signal,
+        Scripts.SIGNAL.run(client, signalKeys(shard, signal), signalArgs(signal, ageMillis, force)));
   }
 
   List<String> signalKeys(Keys.Shard shard, Signal signal) {
     return List.of(shard.due(), shard.claimed(), shard.hold(),
-        shard.session(signal.sessionKey()), shard.tomb(signal.sessionKey()));
+        shard.session(signal.sessionKey()), shard.tomb(signal.sessionKey()), shard.gen(),
+        shard.tombMark());
+  }
+
+  /**
+   * Reads the signal script's answer and the generation it reports; a generation lower than the
+   * one this node saw last for the session means Redis went back in time (the script then held
+   * the shard).
+   */
+  SignalResult signalAnswer(Signal signal, Object reply) {
+    List<?> parts = (List<?>) reply;
+    long generation = Scripts.number(parts.get(3));
+    Seen memo = seen.session(signal.sessionKey());
+    synchronized (memo) {
+      memo.generation = Math.max(memo.generation, generation);
+    }
+    Keys.Shard shard = keys.shardOf(signal.sessionKey());
+    sweeper.sawGeneration(shard, generation);
+    if (Scripts.number(parts.get(4)) == 1) {
+      synchronized (memo) {
+        memo.generation = generation;
+      }
+      dataLosses.incrementAndGet();
+      logger.error("Redis went back in time for session {} of shard {} (a restart from an older "
+          + "snapshot or a failover to a replica that lagged): its data is older than what this "
+          + "node wrote; the shard is held for {} so that beating pages write their sessions "
+          + "again, and a release decided since the snapshot may be decided again",
+          signal.sessionKey(), shard.index(), recoveryGrace);
+    }
+    return result(reply);
   }
 
   List<String> signalArgs(Signal signal, long ageMillis, boolean force) {
@@ -206,7 +237,19 @@ public final class RedisSessionStore implements SessionStore {
         Long.toString(rules.navigationGrace().toMillis()),
         Integer.toString(rules.maximumPagesPerSession()),
         Long.toString(maximumSessionsPerShard),
-        signal.sessionKey());
+        signal.sessionKey(),
+        Long.toString(knownGeneration(signal.sessionKey())),
+        Long.toString(recoveryGrace.toMillis()));
+  }
+
+  private long knownGeneration(String sessionKey) {
+    Seen memo = seen.sessionIfPresent(sessionKey);
+    if (memo == null) {
+      return 0;
+    }
+    synchronized (memo) {
+      return memo.generation;
+    }
   }
 
   static SignalResult result(Object reply) {
@@ -224,6 +267,7 @@ public final class RedisSessionStore implements SessionStore {
 
   @Override
   public SignalResult track(String sessionKey, Map<String, String> attributes) {
+    seen.session(sessionKey); // remembered, so that release() can answer while Redis is away
     seen.tracked(sessionKey);
     if (!down) {
       try {
@@ -245,7 +289,7 @@ public final class RedisSessionStore implements SessionStore {
     Keys.Shard shard = keys.shardOf(sessionKey);
     return result(Scripts.TRACK.run(client,
         List.of(shard.due(), shard.claimed(), shard.hold(), shard.session(sessionKey),
-            shard.tomb(sessionKey)),
+            shard.tomb(sessionKey), shard.gen()),
         List.of(AttributeCodec.encode(attributes), attributes.isEmpty() ? "0" : "1",
             Long.toString(rules.openTimeout().toMillis()),
             Long.toString(maximumSessionsPerShard), sessionKey)));
@@ -254,8 +298,14 @@ public final class RedisSessionStore implements SessionStore {
   /**
    * {@inheritDoc}
    *
-   * <p>While Redis is unreachable the release is kept and made when Redis returns, and this
-   * method answers true.
+   * <p>While Redis cannot serve this node, the release is kept and made when Redis returns (or
+   * while this store closes, up to its close timeout; a release still kept then is dropped with an
+   * ERROR and its session ends by its own deadline). This method then answers from what this node
+   * knows: true for a session it tracked or saw signals of and has not seen released, false for a
+   * session it already kept a release of, released, or never saw (a session known to other nodes
+   * only: ask again when Redis is back). True while Redis is away thus means "kept, to be decided
+   * when Redis returns": another node may have released the session meanwhile (by its deadline),
+   * in which case this release is not made again.
    */
   @Override
   public boolean release(String sessionKey, ReleaseReason reason) {
@@ -267,7 +317,12 @@ public final class RedisSessionStore implements SessionStore {
         // The script may have run and its reply been lost: kept with the same id, it is asked
         // again and answers the same decision.
         markDownOrThrow(e);
+        offlineReleases.putIfAbsent(sessionKey, new Kept(reason, releaseId));
+        return true;
       }
+    }
+    if (!knownLive(sessionKey)) {
+      return false;
     }
     if (offlineReleases.size() >= maximumLocalSessions && !offlineReleases.containsKey(sessionKey)) {
       logger.error("Redis cannot serve and {} releases are kept already: release of session {} "
@@ -275,8 +330,21 @@ public final class RedisSessionStore implements SessionStore {
           sessionKey, reason);
       return false;
     }
-    offlineReleases.putIfAbsent(sessionKey, new Kept(reason, releaseId));
-    return true;
+    return offlineReleases.putIfAbsent(sessionKey, new Kept(reason, releaseId)) == null;
+  }
+
+  /** Whether this node tracked or saw signals of the session, and saw no release of it. */
+  private boolean knownLive(String sessionKey) {
+    if (offlineTracks.containsKey(sessionKey)) {
+      return true;
+    }
+    Seen memo = seen.sessionIfPresent(sessionKey);
+    if (memo == null) {
+      return false;
+    }
+    synchronized (memo) {
+      return memo.released == null;
+    }
   }
 
   /**
@@ -414,7 +482,9 @@ public final class RedisSessionStore implements SessionStore {
   /**
    * {@inheritDoc}
    *
-   * <p>Stops sweeping, writes what this node coalesced, releases the live sessions if asked, then
+   * <p>Stops sweeping; while Redis cannot serve this node, keeps trying to write what it kept
+   * meanwhile until the close timeout (then drops it, with an ERROR per release dropped). Writes
+   * what this node coalesced, releases the live sessions if asked, then
    * waits up to the close timeout for the actions of the releases this node holds and tells Redis
    * to forget them. Releases still running then stay in Redis and another node takes them over
    * when their lease runs out (their actions may then run twice, with the same release id).
@@ -424,18 +494,16 @@ public final class RedisSessionStore implements SessionStore {
     long deadline = System.nanoTime() + closeTimeout.toNanos();
     sweeper.close();
     try {
+      awaitRedis(deadline);
       if (!down) {
         sweeper.flushUnwritten(true, false);
         if (releaseAll) {
           sweeper.sweepIgnoringPause();
           releaseAllLive(deadline);
         }
-      } else if (seen.unwrittenCount() > 0) {
-        logger.warn("Closing while Redis cannot serve: {} signals not written",
-            seen.unwrittenCount());
-      }
-      if (!down) {
         sweeper.deregister();
+      } else {
+        dropKept();
       }
       if (!held.awaitAtMost(0, deadline)) {
         logger.warn("Closing with {} releases whose actions did not finish within {}: the other "
@@ -446,9 +514,43 @@ public final class RedisSessionStore implements SessionStore {
     } catch (RuntimeException e) {
       logger.warn("Closing the Redis session store: {}", e.toString());
     } finally {
+      held.stop();
       if (ownsClient) {
         client.close();
       }
+    }
+  }
+
+  /**
+   * While Redis cannot serve this node, keeps trying until {@code deadline} to write what the node
+   * kept meanwhile (releases answered true, tracks, signals): they exist nowhere else.
+   */
+  private void awaitRedis(long deadline) throws InterruptedException {
+    while (down && System.nanoTime() - deadline < 0) {
+      try {
+        if (sweeper.recoverWhileClosing()) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        markDownOrThrow(e);
+      }
+      Thread.sleep(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000)));
+    }
+  }
+
+  /** Says what closing while Redis cannot serve drops: nothing else would ever make it. */
+  private void dropKept() {
+    for (Map.Entry<String, Kept> kept : offlineReleases.entrySet()) {
+      logger.error("Closing while Redis cannot serve: release {} of session {} ({}), answered true, "
+          + "is dropped; the session ends by its own deadline", kept.getValue().releaseId(),
+          kept.getKey(), kept.getValue().reason());
+    }
+    if (!offlineTracks.isEmpty()) {
+      logger.warn("Closing while Redis cannot serve: {} tracks not written", offlineTracks.size());
+    }
+    if (seen.unwrittenCount() > 0) {
+      logger.warn("Closing while Redis cannot serve: {} signals not written",
+          seen.unwrittenCount());
     }
   }
 

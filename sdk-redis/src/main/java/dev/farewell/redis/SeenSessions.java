@@ -25,6 +25,8 @@ final class SeenSessions {
   static final class Seen {
     ReleaseReason released;
     boolean exiting;
+    /** The session's generation in Redis as this node saw it last (0: none seen). */
+    long generation;
     final Map<String, SeenPage> pages = new HashMap<>(4);
   }
 

@@ -26,9 +26,13 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * One node's sweeper: every interval it writes the coalesced heartbeats that are due, then claims
- * the due sessions of each shard, acknowledges them and hands them to the release actions. After
- * an outage it first recovers: hold every shard, write what the node saw, pause.
+ * One node's sweeper: every interval it writes the coalesced heartbeats that are due, forgets the
+ * releases whose actions completed (ack.lua), then, per shard, takes over the releases whose
+ * lease ran out and decides the release of due sessions (claim.lua), handing each to the release
+ * actions under this node's lease; a release is acknowledged only once its actions completed.
+ * After an outage it first recovers: hold the shards at risk, write what the node kept, then
+ * claim in takeovers-only mode for the recovery grace. Leases are renewed by {@link HeldReleases}
+ * on a timer of its own.
  */
 final class Sweeper {
 
@@ -42,17 +46,18 @@ final class Sweeper {
   private final HeldReleases held;
   /** The epoch of each shard's data as this node last saw it. */
   private final Map<Keys.Shard, String> epochs = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The highest generation (write counter) of each shard this node saw in a reply. */
+  private final Map<Keys.Shard, java.util.concurrent.atomic.AtomicLong> generations =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile long pausedUntil;
   private volatile boolean paused;
   private boolean closed;
   private String missingNode = "";
-  private long lastRenewal;
 
   Sweeper(RedisSessionStore store, StoreContext context, HeldReleases held) {
     this.store = store;
     this.context = context;
     this.held = held;
-    this.lastRenewal = context.ticker().read();
     this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "farewell-redis-sweeper");
       thread.setDaemon(true);
@@ -104,17 +109,13 @@ final class Sweeper {
   }
 
   /**
-   * Forgets the releases whose actions completed and renews the leases of the others, every
-   * third of a lease. Runs while Redis is held after an outage too: these releases are decided.
+   * Forgets the releases whose actions completed. Runs while Redis is held after an outage too:
+   * these releases are decided. Their leases are renewed on a timer of their own (HeldReleases),
+   * so that a long sweep or a long sweep interval cannot let them run out.
    */
   private void actOnHeld() {
     try {
       held.forgetActed();
-      long now = context.ticker().read();
-      if (now - lastRenewal >= store.claimLease.toNanos() / 3) {
-        held.renew();
-        lastRenewal = now;
-      }
     } catch (RuntimeException e) {
       if (!Outages.isOutage(e)) {
         throw e;
@@ -128,6 +129,19 @@ final class Sweeper {
     try {
       sweepAll();
       held.forgetActed();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Once closed and while Redis cannot serve: writes what this node kept if Redis answers again;
+   * false if it does not yet. Throws what Redis threw while writing.
+   */
+  boolean recoverWhileClosing() {
+    lock.lock();
+    try {
+      return !store.down || recover();
     } finally {
       lock.unlock();
     }
@@ -149,7 +163,7 @@ final class Sweeper {
       while (true) {
         // Swept with no room too: the claim also tells the other nodes this one is alive.
         int room = Math.max(0, Math.min(BATCH, store.maximumReleasesInFlight - held.size()));
-        if (sweep(shard, room) < room || room == 0) {
+        if (sweep(shard, room, false) < room || room == 0) {
           break;
         }
       }
@@ -158,22 +172,51 @@ final class Sweeper {
 
   /** While new decisions wait for a recovery, releases whose lease ran out are still taken over. */
   private void takeOverOnly() {
-    sweepAll();
+    for (Keys.Shard shard : store.keys.shards()) {
+      int room = Math.max(0, Math.min(BATCH, store.maximumReleasesInFlight - held.size()));
+      sweep(shard, room, true);
+    }
+  }
+
+  /** Notes a generation of a shard that a reply showed; only ever raises what is known. */
+  void sawGeneration(Keys.Shard shard, long generation) {
+    generations.computeIfAbsent(shard, s -> new java.util.concurrent.atomic.AtomicLong())
+        .accumulateAndGet(generation, Math::max);
+  }
+
+  private long knownGeneration(Keys.Shard shard) {
+    java.util.concurrent.atomic.AtomicLong known = generations.get(shard);
+    return known == null ? 0 : known.get();
   }
 
   /**
    * Decides the release of up to {@code limit} due sessions of a shard and takes over releases
    * whose lease ran out, then hands them to the release actions; returns how many it took.
    */
-  private int sweep(Keys.Shard shard, int limit) {
+  private int sweep(Keys.Shard shard, int limit, boolean takeoversOnly) {
     String known = epochs.getOrDefault(shard, "");
+    long knownGeneration = knownGeneration(shard);
     List<?> reply = (List<?>) Scripts.CLAIM.run(store.client,
-        List.of(shard.due(), shard.claimed(), shard.hold(), shard.epoch(), shard.nodes()),
+        List.of(shard.due(), shard.claimed(), shard.hold(), shard.epoch(), shard.nodes(),
+            shard.gen()),
         List.of(store.owner, Long.toString(store.claimLease.toMillis()),
             Integer.toString(limit), shard.sessionPrefix(), UUID.randomUUID().toString(), known,
             Long.toString(store.recoveryGrace.toMillis()), Long.toString(promiseMillis()),
-            Long.toString(store.partitionGrace.toMillis())));
+            Long.toString(store.partitionGrace.toMillis()), Long.toString(knownGeneration),
+            takeoversOnly ? "1" : "0"));
+    if (Scripts.text(reply.get(0)).equals("ROLLBACK")) {
+      long now = Scripts.number(reply.get(1));
+      generations.put(shard, new java.util.concurrent.atomic.AtomicLong(now));
+      store.dataLosses.incrementAndGet();
+      logger.error("Redis went back in time on shard {} (its write counter fell from {} to {}: a "
+          + "restart from an older snapshot, or a failover to a replica that lagged): deadlines "
+          + "may be stale and releases decided since the snapshot may be decided again; the shard "
+          + "is held for {} so that beating pages write their sessions first", shard.index(),
+          knownGeneration, now, store.recoveryGrace);
+      return sweep(shard, limit, takeoversOnly);
+    }
     if (Scripts.text(reply.get(0)).equals("EPOCH")) {
+      generations.remove(shard);
       epochs.put(shard, Scripts.text(reply.get(1)));
       if (Scripts.number(reply.get(2)) == 1) {
         store.dataLosses.incrementAndGet();
@@ -184,8 +227,9 @@ final class Sweeper {
             + "is held for {} so that beating pages write their sessions first", shard.index(),
             known, Scripts.text(reply.get(1)), store.recoveryGrace);
       }
-      return sweep(shard, limit);
+      return sweep(shard, limit, takeoversOnly);
     }
+    sawGeneration(shard, Scripts.number(reply.get(3)));
     List<?> flat = (List<?>) reply.get(1);
     noteMissing(Scripts.text(reply.get(2)));
     int taken = 0;
@@ -249,7 +293,8 @@ final class Sweeper {
       }
       for (int i = 0; i < batch.size(); i++) {
         Map.Entry<PageRef, Unwritten> entry = batch.get(i);
-        SignalResult result = RedisSessionStore.result(queued.get(i).answer(store.client));
+        SignalResult result = store.signalAnswer(entry.getValue().signal(),
+            queued.get(i).answer(store.client));
         Signal signal = entry.getValue().signal();
         store.seen.learn(store.seen.session(signal.sessionKey()), signal,
             entry.getValue().receivedAt(), result);
@@ -258,7 +303,7 @@ final class Sweeper {
     }
   }
 
-  /** Back from an outage: hold every shard, write what this node saw, then pause sweeping. */
+  /** Back from an outage: hold the shards at risk, write what this node kept, pause deciding. */
   private boolean recover() {
     try {
       // A keyed command, so that a cluster client routes it (PING has no key to route by).

@@ -2,7 +2,7 @@
 -- removed in one step. Idempotent: a release already forgotten (a lost reply, another node that
 -- took over and finished first) is skipped. Checked by release id, not by owner, so a node whose
 -- lease ran out while its actions completed still finishes the release.
--- KEYS: claimed, tombs, due. ARGV: tombstoneTtlMs, maxTombstones, sessionPrefix,
+-- KEYS: claimed, tombs, due, gen, tombmark. ARGV: tombstoneTtlMs, maxTombstones, sessionPrefix,
 -- tombPrefix, openTimeoutMs, then (session key, release id) pairs. Returns the keys forgotten.
 local now = clock()
 local out = {}
@@ -17,9 +17,24 @@ for i = 6, #ARGV, 2 do
     if h.rt then
       -- The application tracked the key again while this release was under way: a new session.
       redis.call('DEL', ARGV[4] .. k)
-      local dl = now + tonumber(ARGV[5])
-      redis.call('HSET', sk, 'st', 'P', 'tr', str(now), 'ls', str(now), 'dl', str(dl), 'aw', str(dl),
-        'at', h.ra or '')
+      -- Pages of the new session that signalled meanwhile (signal.lua noted them as n:<page>).
+      local aw = now + tonumber(ARGV[5])
+      local dl, st = aw, 'P'
+      local fresh = {}
+      for f, v in pairs(h) do
+        if string.sub(f, 1, 2) == 'n:' then
+          local p = page(v)
+          fresh[#fresh + 1] = 'p:' .. string.sub(f, 3)
+          fresh[#fresh + 1] = v
+          if p.st ~= 'E' then
+            st = 'L'
+            if p.dl > dl then dl = p.dl end
+          end
+        end
+      end
+      redis.call('HSET', sk, 'st', st, 'tr', str(now), 'ls', str(now), 'dl', str(dl), 'aw', str(aw),
+        'at', h.ra or '', 'g', redis.call('INCR', KEYS[4]))
+      if #fresh > 0 then redis.call('HSET', sk, unpack(fresh)) end
       redis.call('ZADD', KEYS[3], dl, k)
     else
       redis.call('SET', ARGV[4] .. k, h.rr, 'PX', ttl)
@@ -28,5 +43,5 @@ for i = 6, #ARGV, 2 do
     out[#out + 1] = k
   end
 end
-trimtombs(KEYS[2], ARGV[4], now, ttl, tonumber(ARGV[2]))
+trimtombs(KEYS[2], KEYS[5], ARGV[4], now, ttl, tonumber(ARGV[2]))
 return out

@@ -8,11 +8,17 @@
 -- The nodes key lists the sweeping nodes, each with the time by which it promises to sweep again:
 -- while a node that swept is missing (past its promise, for less than the partition grace) it may
 -- be cut off from Redis with pages beating to it, so no new release is decided.
--- KEYS: due, claimed, hold, epoch, nodes. ARGV: owner, leaseMs, limit, sessionPrefix, idPrefix,
--- knownEpoch (empty at start), recoveryGraceMs, promiseMs, partitionGraceMs.
--- Returns {'OK', flat, missingNode} with flat (key, reason, trackedAt, lastSignalAt, dueAt, attrs,
--- releaseId, releasedAt, takenOver) per session, or {'EPOCH', epoch, lost} when the epoch is not
--- the known one.
+-- The generation key counts the writes of the shard; it only grows. A node that finds it lower than
+-- a value it saw learns that Redis went back in time (a restart from an older snapshot, a failover
+-- to a replica that lagged): deadlines may be stale, so the shard is held for the recovery grace.
+-- In takeovers-only mode (a node back from an outage, within its recovery grace) nothing new is
+-- decided.
+-- KEYS: due, claimed, hold, epoch, nodes, gen. ARGV: owner, leaseMs, limit, sessionPrefix,
+-- idPrefix, knownEpoch (empty at start), recoveryGraceMs, promiseMs, partitionGraceMs,
+-- knownGeneration, takeoversOnly.
+-- Returns {'OK', flat, missingNode, generation} with flat (key, reason, trackedAt, lastSignalAt,
+-- dueAt, attrs, releaseId, releasedAt, takenOver) per session, {'EPOCH', epoch, lost} when the
+-- epoch is not the known one, or {'ROLLBACK', generation} when the generation went back.
 local epoch = redis.call('GET', KEYS[4])
 if epoch ~= ARGV[6] then
   local lost = 0
@@ -27,6 +33,11 @@ if epoch ~= ARGV[6] then
     lost = 1
   end
   return {'EPOCH', epoch, lost}
+end
+local gen = redis.call('INCR', KEYS[6])
+if gen <= tonumber(ARGV[10]) then
+  redis.call('SET', KEYS[3], 'rollback', 'PX', ARGV[7])
+  return {'ROLLBACK', gen}
 end
 local now = clock()
 redis.call('ZADD', KEYS[5], now + tonumber(ARGV[8]), ARGV[1])
@@ -60,7 +71,7 @@ for _, k in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0,
 end
 -- A recovery hold says deadlines may be stale, a missing node that its signals may be unwritten:
 -- decide nothing new meanwhile.
-if taken < limit and missing == '' and redis.call('EXISTS', KEYS[3]) == 0 then
+if ARGV[11] ~= '1' and taken < limit and missing == '' and redis.call('EXISTS', KEYS[3]) == 0 then
   for _, k in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit - taken)) do
     local sk = ARGV[4] .. k
     local h, n = hash(sk)
@@ -75,4 +86,4 @@ if taken < limit and missing == '' and redis.call('EXISTS', KEYS[3]) == 0 then
     end
   end
 end
-return {'OK', out, missing}
+return {'OK', out, missing, gen}

@@ -19,11 +19,24 @@ local function reason(h)
   if h.st == 'X' then return 'EXIT' end
   return 'TIMEOUT'
 end
-local function trimtombs(tombs, tombprefix, now, ttl, max)
+-- Forgets expired tombstones, and the oldest beyond the maximum. A tombstone forgotten by count
+-- before its TTL leaves a watermark (the mark key, until its TTL would have ended): meanwhile
+-- signal.lua answers every key without a session RELEASED, since it cannot tell those keys from
+-- one released within the TTL.
+local function trimtombs(tombs, mark, tombprefix, now, ttl, max)
   redis.call('ZREMRANGEBYSCORE', tombs, '-inf', now - ttl)
   local over = redis.call('ZCARD', tombs) - max
   if over > 0 then
     local old = redis.call('ZPOPMIN', tombs, over)
-    for i = 1, #old, 2 do redis.call('DEL', tombprefix .. old[i]) end
+    local newest = 0
+    for i = 1, #old, 2 do
+      redis.call('DEL', tombprefix .. old[i])
+      local at = tonumber(old[i + 1])
+      if at > newest then newest = at end
+    end
+    local ends = newest + ttl
+    if ends > now and ends > tonumber(redis.call('GET', mark) or '0') then
+      redis.call('SET', mark, str(ends), 'PX', math.max(1, ends - now))
+    end
   end
 end

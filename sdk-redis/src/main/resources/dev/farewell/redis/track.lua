@@ -1,5 +1,5 @@
 -- Starts or refreshes a session when the application serves a page of it.
--- KEYS: due, claimed, hold, session, tomb. ARGV: attributes, hasAttributes, openTimeoutMs,
+-- KEYS: due, claimed, hold, session, tomb, gen. ARGV: attributes, hasAttributes, openTimeoutMs,
 -- maxSessions, sessionKey. Returns {status, accepted, reason}.
 local now = clock()
 local key = ARGV[5]
@@ -11,7 +11,7 @@ if n == 0 then
   redis.call('DEL', KEYS[5])
   local dl = now + tonumber(ARGV[3])
   redis.call('HSET', KEYS[4], 'st', 'P', 'tr', str(now), 'ls', str(now), 'dl', str(dl), 'aw', str(dl),
-    'at', ARGV[1])
+    'at', ARGV[1], 'g', redis.call('INCR', KEYS[6]))
   redis.call('ZADD', KEYS[1], dl, key)
   return {'LIVE', 1, ''}
 end
@@ -29,6 +29,6 @@ local dl = tonumber(h.dl)
 if h.st == 'X' or aw > dl then dl = aw end
 local st = h.st
 if st == 'X' then st = 'L' end
-redis.call('HSET', KEYS[4], 'st', st, 'dl', str(dl), 'aw', str(aw))
+redis.call('HSET', KEYS[4], 'st', st, 'dl', str(dl), 'aw', str(aw), 'g', redis.call('INCR', KEYS[6]))
 redis.call('ZADD', KEYS[1], dl, key)
 return {'LIVE', 1, ''}

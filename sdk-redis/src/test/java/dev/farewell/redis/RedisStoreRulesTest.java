@@ -271,19 +271,31 @@ class RedisStoreRulesTest {
   }
 
   @Test
-  void exitOfThePreviousPageAfterTrackWaitsForTheNewPage() {
+  void exitOfThePreviousPageAfterTrackWaitsForTheNewPageAsForANavigation() {
     engine(false);
     farewell.signal(Signal.of(OPEN, "s", "a", 1));
-    farewell.track("s");
-    assertThat(farewell.signal(Signal.of(EXIT, "s", "a", 2).asNavigation()).status())
-        .isEqualTo(Status.LIVE);
-    advance(20);
+    farewell.track("s"); // the server renders the next page
+    // the old page's pagehide, not marked as a navigation (a form post, a plain link)
+    assertThat(farewell.signal(Signal.of(EXIT, "s", "a", 2))).isEqualTo(SignalResult.exiting(true));
+    advance(9); // past the exit grace, within the navigation grace
     assertThat(releases).isEmpty();
-    farewell.signal(Signal.of(OPEN, "s", "b", 1));
+    assertThat(farewell.signal(Signal.of(OPEN, "s", "b", 1)).status()).isEqualTo(Status.LIVE);
     advance(10);
     assertThat(releases).isEmpty();
     advance(5);
     assertThat(releases).extracting(Release::reason).containsExactly(ReleaseReason.TIMEOUT);
+  }
+
+  @Test
+  void exitAfterAPrefetchIsReleasedAfterTheNavigationGraceNotTheOpenTimeout() {
+    engine(false);
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    farewell.track("s"); // a prefetch: the page served is never shown
+    farewell.signal(Signal.of(EXIT, "s", "a", 2));
+    advance(9);
+    assertThat(releases).isEmpty();
+    advance(1);
+    assertThat(releases).extracting(Release::reason).containsExactly(ReleaseReason.EXIT);
   }
 
   @Test
@@ -361,6 +373,21 @@ class RedisStoreRulesTest {
   }
 
   @Test
+  void aRefusedPageThatBeatsKeepsItsSessionAlive() {
+    engine(false, Farewell.newBuilder().maximumPagesPerSession(2));
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    farewell.signal(Signal.of(OPEN, "s", "b", 1));
+    assertThat(farewell.signal(Signal.of(OPEN, "s", "c", 1)).status()).isEqualTo(Status.FULL);
+    advance(10);
+    // Pages a and b fell silent; the refused tab c still beats in its browser.
+    assertThat(farewell.signal(Signal.of(HEARTBEAT, "s", "c", 2)).status()).isEqualTo(Status.FULL);
+    advance(10);
+    assertThat(releases).as("released under a tab that beats").isEmpty();
+    advance(6);
+    assertThat(releases).extracting(Release::reason).containsExactly(ReleaseReason.TIMEOUT);
+  }
+
+  @Test
   void sessionsBeyondTheMaximumAreRefusedAndNoneIsEvicted() {
     engine(false, Farewell.newBuilder().maximumSessions(2));
     farewell.signal(Signal.of(OPEN, "one", "a", 1));
@@ -374,15 +401,24 @@ class RedisStoreRulesTest {
   }
 
   @Test
-  void tombstonesBeyondTheMaximumForgetTheOldest() {
-    engine(false, Farewell.newBuilder().maximumTombstones(2));
+  void aSessionWhoseTombstoneWasForgottenByCountDoesNotStartAgainWithinItsTtl() {
+    engine(false, Farewell.newBuilder().maximumTombstones(2).tombstoneTtl(Duration.ofMinutes(10)));
     for (String key : List.of("a", "b", "c")) {
       farewell.track(key);
       farewell.release(key);
       time.advance(Duration.ofMillis(1));
     }
-    assertThat(farewell.signal(Signal.of(OPEN, "a", "p", 1)).status()).isEqualTo(Status.LIVE);
-    assertThat(farewell.signal(Signal.of(OPEN, "c", "p", 1)).status()).isEqualTo(Status.RELEASED);
+    assertThat(redis.exists("{" + prefix + ":0}:t:a")).as("a's tombstone, forgotten by count")
+        .isFalse();
+    assertThat(farewell.signal(Signal.of(OPEN, "a", "p", 1)))
+        .isEqualTo(SignalResult.released(ReleaseReason.TIMEOUT));
+    assertThat(farewell.signal(Signal.of(OPEN, "unknown", "p", 1)).status())
+        .as("a key the store cannot tell from a forgotten one").isEqualTo(Status.RELEASED);
+    assertThat(farewell.signal(Signal.of(OPEN, "c", "p", 1)))
+        .isEqualTo(SignalResult.released(ReleaseReason.EXPLICIT));
+
+    time.advance(Duration.ofMinutes(10)); // the forgotten tombstone's TTL has passed
+    assertThat(farewell.signal(Signal.of(OPEN, "a", "q", 1)).status()).isEqualTo(Status.LIVE);
   }
 
   @Test

@@ -291,9 +291,10 @@ class RedisTroubleTest {
         node.track(key);
         node.signal(Signal.of(OPEN, key, "p", 1));
       }
-      assertThat(node.release("x")).isTrue();
-      assertThat(node.release("y")).isTrue();
-      assertThat(node.release("z")).as("beyond the bound: not kept, and said so").isFalse();
+      assertThat(node.release("a")).as("a session this node tracked, kept").isTrue();
+      assertThat(node.release("b")).isTrue();
+      assertThat(node.release("a")).as("kept already: not released twice").isFalse();
+      assertThat(node.release("x")).as("a key this node never saw: not live").isFalse();
       RedisStoreHealth health = store.health();
       assertThat(health.keptTracks()).isEqualTo(2);
       assertThat(health.keptReleases()).isEqualTo(2);
