@@ -1,0 +1,183 @@
+package dev.farewell.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.farewell.Farewell;
+import dev.farewell.redis.RedisSessionStore;
+import dev.farewell.servlet.FarewellServlet;
+import dev.farewell.servlet.HttpSessionBridge;
+import dev.farewell.spi.SessionStore;
+import jakarta.servlet.http.HttpSessionListener;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.security.web.session.HttpSessionEventPublisher;
+
+/** Which beans the auto-configuration makes, from which properties, and when it refuses to start. */
+class FarewellAutoConfigurationTest {
+
+  private static final String SECRET = "farewell.token.secret=a-test-secret-of-at-least-32-bytes!!";
+
+  private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(
+          FarewellAutoConfiguration.class, FarewellSecurityAutoConfiguration.class));
+
+  @Test
+  void startsTheEngineEndpointsBridgeAndListenerWithNoProperty() {
+    runner.run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context).hasSingleBean(Farewell.class);
+      assertThat(context).hasSingleBean(FarewellServlet.class);
+      assertThat(context).hasSingleBean(HttpSessionBridge.class);
+      assertThat(context).hasBean("farewellHttpSessionListener");
+      assertThat(context.getBean("farewellHttpSessionListener"))
+          .isInstanceOf(HttpSessionListener.class);
+      ServletRegistrationBean<?> registration =
+          (ServletRegistrationBean<?>) context.getBean("farewellServletRegistration");
+      assertThat(registration.getUrlMappings()).containsExactly("/farewell/*");
+      assertThat(context).doesNotHaveBean(SessionStore.class);
+    });
+  }
+
+  @Test
+  void propertiesReachTheEngineAndTheEndpoint() {
+    runner.withPropertyValues(
+            "farewell.heartbeat-interval=2s", "farewell.heartbeat-timeout=7s",
+            "farewell.base-path=/bye", SECRET)
+        .run(context -> {
+          assertThat(context.getBean(Farewell.class).heartbeatInterval())
+              .isEqualTo(Duration.ofSeconds(2));
+          assertThat(context.getBean(FarewellServlet.class).basePath()).isEqualTo("/bye");
+          assertThat(((ServletRegistrationBean<?>) context.getBean("farewellServletRegistration"))
+              .getUrlMappings()).containsExactly("/bye/*");
+        });
+  }
+
+  @Test
+  void anEngineValueOutOfRangeFailsTheStartWithTheBuildersMessage() {
+    runner.withPropertyValues("farewell.heartbeat-interval=10s", "farewell.heartbeat-timeout=5s")
+        .run(context -> assertThat(context).getFailure().hasStackTraceContaining(
+            "Invalid farewell.* properties: farewell.heartbeat-timeout must be >"
+                + " farewell.heartbeat-interval"));
+  }
+
+  @Test
+  void farewellEnabledFalseConfiguresNothing() {
+    runner.withPropertyValues("farewell.enabled=false").run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context).doesNotHaveBean(Farewell.class);
+      assertThat(context).doesNotHaveBean(FarewellServlet.class);
+      assertThat(context).doesNotHaveBean(SessionRegistry.class);
+    });
+  }
+
+  @Test
+  void applicationsOwnEngineReplacesTheStartersAndServesTheEndpoint() {
+    runner.withUserConfiguration(OwnEngine.class).run(context -> {
+      assertThat(context).hasSingleBean(Farewell.class);
+      assertThat(context.getBean(Farewell.class)).isSameAs(context.getBean("ownEngine"));
+      assertThat(context.getBean(Farewell.class).heartbeatInterval())
+          .isEqualTo(Duration.ofSeconds(1));
+      assertThat(context).hasSingleBean(FarewellServlet.class);
+    });
+  }
+
+  @Test
+  void aSecretShorterThan32BytesFailsTheStartNamingTheProperty() {
+    runner.withPropertyValues("farewell.token.secret=short")
+        .run(context -> assertThat(context).getFailure().rootCause()
+            .hasMessageContaining("farewell.token.secret must have at least 32 bytes"));
+  }
+
+  @Test
+  void rateLimitSignalsWithoutAPeriodFailsTheStart() {
+    runner.withPropertyValues("farewell.rate-limit.signals=5")
+        .run(context -> assertThat(context).getFailure().rootCause()
+            .hasMessageContaining("farewell.rate-limit.signals and farewell.rate-limit.period"));
+  }
+
+  @Test
+  void redisUriSelectsTheRedisStore() {
+    runner.withPropertyValues("farewell.store.redis.uri=redis://127.0.0.1:6379",
+            "farewell.store.redis.key-prefix=farewell-spring-test-" + UUID.randomUUID(), SECRET)
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(SessionStore.class)).isInstanceOf(RedisSessionStore.class);
+        });
+  }
+
+  @Test
+  void sharedStoreWithoutASecretFailsTheStartNamingTheProperty() {
+    runner.withPropertyValues("farewell.store.redis.uri=redis://127.0.0.1:6379")
+        .run(context -> assertThat(context).getFailure().rootCause()
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("farewell.token.secret is not set")
+            .hasMessageContaining("shared store"));
+  }
+
+  @Test
+  void applicationsOwnStoreWithoutASecretFailsTheStartToo() {
+    runner.withUserConfiguration(OwnStore.class)
+        .run(context -> assertThat(context).getFailure().rootCause()
+            .hasMessageContaining("farewell.token.secret is not set"));
+  }
+
+  @Test
+  void redisUriWithoutFarewellRedisFailsTheStartNamingTheDependency() {
+    runner.withClassLoader(new FilteredClassLoader("dev.farewell.redis"))
+        .withPropertyValues("farewell.store.redis.uri=redis://127.0.0.1:6379", SECRET)
+        .run(context -> assertThat(context).getFailure().rootCause()
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("dev.farewell:farewell-redis"));
+  }
+
+  @Test
+  void springSecuritySupportProvidesTheRegistryAndSessionEventPublisher() {
+    runner.run(context -> {
+      assertThat(context).hasSingleBean(SessionRegistry.class);
+      assertThat(context).hasSingleBean(HttpSessionEventPublisher.class);
+    });
+  }
+
+  @Test
+  void withoutSpringSecurityOnTheClassPathTheRestStillStarts() {
+    runner.withClassLoader(new FilteredClassLoader("org.springframework.security"))
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context).hasSingleBean(FarewellServlet.class);
+          assertThat(context).doesNotHaveBean(FarewellSecurityAutoConfiguration.class);
+        });
+  }
+
+  @Test
+  void securitySupportCanBeTurnedOff() {
+    runner.withPropertyValues("farewell.security.enabled=false").run(context -> {
+      assertThat(context).hasSingleBean(FarewellServlet.class);
+      assertThat(context).doesNotHaveBean(SessionRegistry.class);
+    });
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnEngine {
+    @Bean
+    Farewell ownEngine() {
+      return Farewell.newBuilder().heartbeatInterval(Duration.ofSeconds(1)).build();
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnStore {
+    @Bean(destroyMethod = "")
+    SessionStore ownStore() {
+      return RedisSessionStore.newBuilder().redisUri("redis://127.0.0.1:6379")
+          .keyPrefix("farewell-spring-test-" + UUID.randomUUID()).build();
+    }
+  }
+}
