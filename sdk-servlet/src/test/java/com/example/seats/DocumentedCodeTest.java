@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The Java blocks of the integration guides are the code the build compiles and runs: a block
  * marked {@code <!-- compiled: file… -->} must consist of lines of those files, in their order
- * (lines may be left out, and lines starting with {@code //} are the guide's own remarks); every
+ * (lines may be left out only where the block has a blank line or a line starting with {@code //},
+ * the guide's own remarks, so that a guard cannot be dropped silently); every
  * other Java block must say why it is not compiled ({@code <!-- not compiled: … -->}).
  */
 class DocumentedCodeTest {
@@ -51,17 +52,24 @@ class DocumentedCodeTest {
         Files.readAllLines(path).forEach(line -> source.add(line.trim()));
       }
       int at = -1;
+      boolean gapMarked = true;
       for (String line : block) {
         String quoted = line.trim();
         if (quoted.isEmpty() || quoted.startsWith("//")) {
+          gapMarked = true;
           continue;
         }
-        int found = indexOf(source, quoted, at + 1);
+        int found = gapMarked ? indexOf(source, quoted, at + 1) : (
+            at + 1 < source.size() && source.get(at + 1).equals(quoted) ? at + 1 : -1);
+        // Lines run on without a blank or a remark between them: none of the code between them
+        // (a guard, an invalidation) may be left out silently.
         assertThat(found)
-            .as("%s: \"%s\" is a line of %s after the block's previous line", where, quoted,
-                marker)
+            .as("%s: \"%s\" is a line of %s %s", where, quoted, marker,
+                gapMarked ? "after the block's previous line" : "right after the block's previous"
+                    + " line (mark left-out lines with a blank line or a // remark)")
             .isGreaterThanOrEqualTo(0);
         at = found;
+        gapMarked = false;
       }
     }
     assertThat(blocks).as("%s has Java blocks", guide).isPositive();

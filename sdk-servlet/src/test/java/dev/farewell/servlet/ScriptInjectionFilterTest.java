@@ -34,7 +34,7 @@ class ScriptInjectionFilterTest {
 
   static final Pattern TAG = Pattern.compile(
       "<script src=\"/farewell/farewell\\.js\" data-token=\"[^\"]+\" integrity=\"[^\"]+\""
-          + "( nonce=\"[^\"]+\")? defer></script>");
+          + "( data-endpoint=\"[^\"]+\")?( nonce=\"[^\"]+\")? defer></script>");
   static final String PAGE = "<!doctype html><html><head><title>Caf\u00e9</title></head>"
       + "<body><p>\u00fcber</p></body></html>";
 
