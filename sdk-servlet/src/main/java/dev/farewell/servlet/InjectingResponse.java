@@ -169,19 +169,17 @@ final class InjectingResponse extends HttpServletResponseWrapper {
   }
 
   /**
-   * Commits the response as without the filter: a page still held (no insertion point yet) goes
-   * out as written, without the tag.
+   * Commits the response as without the filter: status and headers go out ({@code isCommitted()}
+   * is then true). The bytes before the insertion point stay held until it comes (or the page
+   * ends, or 64 KiB are held); the page's bytes after it are flushed.
    */
   @Override
   public void flushBuffer() throws IOException {
     if (writer != null) {
       writer.flush();
     }
-    if (mode == Mode.HOLD) {
-      logger.debug("The page was flushed before its </head> or <body>: no tag");
-      releaseUntagged(held, 0, 0);
-    } else if (mode == Mode.UNDECIDED) {
-      finish(true);
+    if (mode == Mode.UNDECIDED) {
+      decide();
     }
     super.flushBuffer();
   }

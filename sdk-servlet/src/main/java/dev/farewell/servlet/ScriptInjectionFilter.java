@@ -39,9 +39,10 @@ import java.util.function.Predicate;
  * is streamed: only the bytes before the insertion point are held (at most 64 KiB, however the
  * page is written; a page with no {@code </head>} or {@code <body>} before that passes
  * untouched). An application's {@code Content-Length} is dropped on pages that get the tag (the
- * answer is then chunked). {@code flushBuffer} commits the response as without the filter; a page
- * flushed before its insertion point goes out untouched, without the tag (a flush of the writer
- * or stream alone does not commit while the start of the page is held). {@code getWriter} and
+ * answer is then chunked). {@code flushBuffer} commits the response (status and headers) as
+ * without the filter, but the bytes before the insertion point stay held until it comes: a page
+ * flushed in its head reaches the browser from its insertion point on. A flush of the writer or
+ * stream alone commits nothing while the start of the page is held. {@code getWriter} and
  * {@code getOutputStream}, {@code resetBuffer}, forwards and includes work as without the filter;
  * a charset set after {@code getWriter} is ignored, as the Servlet specification says. The tag carries the nonce of the response's
  * {@code Content-Security-Policy} when its {@code script-src} (or {@code default-src}) has one.

@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The Java blocks of the integration guides are the code the build compiles and runs: a block
  * marked {@code <!-- compiled: file… -->} must consist of lines of those files, in their order
- * (lines may be left out only where the block has a blank line or a line starting with {@code //},
- * the guide's own remarks, so that a guard cannot be dropped silently); every
+ * (lines may be left out, but a guard ({@code if}, {@code return}, an invalidation) only where the
+ * block has a blank line or a line starting with {@code //}, the guide's own remarks); every
  * other Java block must say why it is not compiled ({@code <!-- not compiled: … -->}).
  */
 class DocumentedCodeTest {
@@ -59,15 +59,20 @@ class DocumentedCodeTest {
           gapMarked = true;
           continue;
         }
-        int found = gapMarked ? indexOf(source, quoted, at + 1) : (
-            at + 1 < source.size() && source.get(at + 1).equals(quoted) ? at + 1 : -1);
-        // Lines run on without a blank or a remark between them: none of the code between them
-        // (a guard, an invalidation) may be left out silently.
+        int found = indexOf(source, quoted, at + 1);
         assertThat(found)
-            .as("%s: \"%s\" is a line of %s %s", where, quoted, marker,
-                gapMarked ? "after the block's previous line" : "right after the block's previous"
-                    + " line (mark left-out lines with a blank line or a // remark)")
+            .as("%s: \"%s\" is a line of %s after the block's previous line", where, quoted,
+                marker)
             .isGreaterThanOrEqualTo(0);
+        if (!gapMarked && at >= 0) {
+          // Lines that run on without a blank or a remark between them: no guard of the code
+          // between them may be left out silently.
+          assertThat(source.subList(at + 1, found))
+              .as("%s: lines left out before \"%s\" (mark a gap with a blank line or a // remark)",
+                  where, quoted)
+              .noneMatch(left -> left.startsWith("if (") || left.startsWith("} else")
+                  || left.startsWith("return") || left.contains("invalidate("));
+        }
         at = found;
         gapMarked = false;
       }

@@ -36,7 +36,7 @@ abstract class GettingStartedContract {
 
   static final Pattern TAG =
       Pattern.compile("<script src=\"([^\"]+)\" data-token=\"([^\"]+)\" integrity=\"([^\"]+)\""
-          + " defer></script>");
+          + "(?: data-endpoint=\"[^\"]+\")? defer></script>");
 
   final Seats seats = new Seats(2);
   URI base;

@@ -9,7 +9,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 
 /**
- * Review probe: Spring Security concurrency control when the tab is closed between the login and
+ * Regression test (from a review): Spring Security concurrency control when the tab is closed between the login and
  * its first page (or when the page the login redirects to carries no tag: a static page, a
  * download, a JSON endpoint).
  */
@@ -29,7 +29,7 @@ class LoginWithoutPageTest {
   int port;
 
   /*
-   * DEFECT: the starter never tracks a session at login (no AuthenticationSuccess hook /
+   * Regression (found in review): the starter never tracks a session at login (no AuthenticationSuccess hook /
    * SessionAuthenticationStrategy calls FarewellServlet.track; grep "track(" in
    * spring-boot-starter/src/main finds nothing): a Farewell session exists only once a view
    * prints the lazy farewellScript model attribute (PageScriptAdvice). A user who logs in and

@@ -10,10 +10,10 @@ import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review probe of the getting-started application (docs/getting-started.md, steps 3 and 5), as
+ * Regression test (from a review) of the getting-started application (docs/getting-started.md, steps 3 and 5), as
  * the guide shows it, in Jetty.
  */
-class GettingStartedProbeJettyTest extends GettingStartedContract {
+class GettingStartedSecondLoginJettyTest extends GettingStartedContract {
   private Server server;
 
   @Override
@@ -28,7 +28,7 @@ class GettingStartedProbeJettyTest extends GettingStartedContract {
   }
 
   /*
-   * DEFECT (docs): the guide's LoginServlet (docs/getting-started.md step 3; LoginServlet.java)
+   * Regression (found in review, docs): the guide's LoginServlet (docs/getting-started.md step 3; LoginServlet.java)
    * logs a second user in on the same HttpSession without ending the first login, and
    * FarewellServlet.track (FarewellServlet.java track: "when not empty they replace those of an
    * earlier call") silently overwrites the session's attributes {user=alice} with {user=bob}. The

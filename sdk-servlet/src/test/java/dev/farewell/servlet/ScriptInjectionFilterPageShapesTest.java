@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Review probes of {@link ScriptInjectionFilter} / {@link InjectingResponse}: response shapes the
+ * Regression tests (from a review) of {@link ScriptInjectionFilter} / {@link InjectingResponse}: response shapes the
  * filter's own test does not cover, in real Jetty 12 and Tomcat 11. Each test names the behaviour
  * the filter promises ("works as without the filter", "not a page that already carries the tag").
  */
-class ScriptInjectionFilterProbeTest {
+class ScriptInjectionFilterPageShapesTest {
 
   static final Pattern TAG = ScriptInjectionFilterTest.TAG;
 
@@ -36,7 +36,7 @@ class ScriptInjectionFilterProbeTest {
       + "</script></head><body><p>hi</p></body></html>";
 
   @Nested
-  class InJetty extends Probes {
+  class InJetty extends Shapes {
     @Override
     ServletContainer newContainer() {
       return new JettyContainer();
@@ -44,7 +44,7 @@ class ScriptInjectionFilterProbeTest {
   }
 
   @Nested
-  class InTomcat extends Probes {
+  class InTomcat extends Shapes {
     @Override
     ServletContainer newContainer() {
       return new TomcatContainer();
@@ -52,7 +52,7 @@ class ScriptInjectionFilterProbeTest {
   }
 
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-  abstract static class Probes {
+  abstract static class Shapes {
     private final Farewell farewell = Farewell.newBuilder().build();
     private final OkHttpClient http =
         new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(10)).build();
@@ -68,7 +68,7 @@ class ScriptInjectionFilterProbeTest {
       var base = container.start((classes, context) -> {
         servlet.register(context);
         ScriptInjectionFilter.newBuilder(servlet).exclude("/login").build().register(context);
-        context.addServlet("probes", new ProbeServlet()).addMapping("/page/*", "/login");
+        context.addServlet("shapes", new ShapeServlet()).addMapping("/page/*", "/login");
       });
       browser = new Browser(base, http);
       assertThat(browser.get("/page/login", Map.of()).code()).isEqualTo(200);
@@ -92,7 +92,7 @@ class ScriptInjectionFilterProbeTest {
     }
 
     /*
-     * DEFECT: InjectingResponse.insertionPoint (InjectingResponse.java:308-332) takes the first
+     * Regression (found in review): InjectingResponse.insertionPoint (InjectingResponse.java:308-332) takes the first
      * "</head" or "<body" bytes anywhere, without knowing it is inside a <script> (or a comment,
      * or an attribute). A head whose inline script merely contains the text "</head>" puts the tag
      * inside the application's JavaScript string: the tag's own "</script>" then ends the
@@ -110,7 +110,7 @@ class ScriptInjectionFilterProbeTest {
     }
 
     /*
-     * DEFECT: the "page already carries the tag" check (InjectingResponse.release, line 267) only
+     * Regression (found in review): the "page already carries the tag" check (InjectingResponse.release, line 267) only
      * looks at the bytes before the insertion point. A page that puts the tag where scripts often
      * go, at the end of its body, gets a second tag before </head>: the snippet runs twice, as two
      * pages, and scriptTag is called for nothing (docs/zero-code.md and the class javadoc promise
@@ -124,7 +124,7 @@ class ScriptInjectionFilterProbeTest {
     }
 
     /*
-     * DEFECT: InjectingResponse.flushBuffer (line 137-144) and Stream.flush do nothing until the
+     * Regression (found in review): InjectingResponse.flushBuffer (line 137-144) and Stream.flush do nothing until the
      * insertion point has been written: a watched page that calls flushBuffer() is not committed
      * (isCommitted() stays false, no bytes reach the browser), whereas the class javadoc promises
      * "flushBuffer ... work as without the filter". An application that streams a progress page,
@@ -138,7 +138,7 @@ class ScriptInjectionFilterProbeTest {
     }
 
     /*
-     * DEFECT: InjectingResponse.getWriter (line 122-134) fixes the writer's charset when getWriter
+     * Regression (found in review): InjectingResponse.getWriter (line 122-134) fixes the writer's charset when getWriter
      * is called, but the container never learns a writer is in use (the wrapper writes to the
      * container's output stream), so a later setContentType("...;charset=UTF-8") changes the
      * Content-Type header while the bytes stay ISO-8859-1. Without the filter the container ignores
@@ -157,7 +157,7 @@ class ScriptInjectionFilterProbeTest {
     }
 
     /*
-     * DEFECT: ScriptInjectionFilter.watched (ScriptInjectionFilter.java:124) matches the include
+     * Regression (found in review): ScriptInjectionFilter.watched (ScriptInjectionFilter.java:124) matches the include
      * and exclude patterns against the raw, undecoded getRequestURI(), not the path the container
      * mapped (getServletPath() + getPathInfo()). The same excluded page, reached as
      * /login;jsessionid=… (URL rewriting, encodeURL) or /%6Cogin, is served by the same servlet
@@ -173,7 +173,7 @@ class ScriptInjectionFilterProbeTest {
     }
   }
 
-  static final class ProbeServlet extends HttpServlet {
+  static final class ShapeServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response)
         throws IOException {
