@@ -40,7 +40,7 @@ class ScriptTagTest {
     String tag = browser.get("/app/tag", Map.of()).body();
 
     assertThat(tag).matches("<script src=\"/farewell/farewell\\.js\" data-token=\"[A-Za-z0-9_.-]+\""
-        + " integrity=\"sha384-[A-Za-z0-9+/=]+\" defer></script>");
+        + " integrity=\"sha384-[A-Za-z0-9+/=]+\" data-endpoint=\"/farewell/beacon\" defer></script>");
   }
 
   @Test
