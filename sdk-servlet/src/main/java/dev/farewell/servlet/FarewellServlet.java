@@ -46,6 +46,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class FarewellServlet extends HttpServlet {
 
+  /** Set on a request once a script tag was made for it. */
+  static final String TAG_ISSUED_ATTRIBUTE = "dev.farewell.scriptTagIssued";
+
   private static final long serialVersionUID = 1L;
   private static final Logger logger = LoggerFactory.getLogger(FarewellServlet.class);
   private static final Pattern CSP_NONCE = Pattern.compile("[A-Za-z0-9+/=_-]+");
@@ -199,6 +202,8 @@ public final class FarewellServlet extends HttpServlet {
   }
 
   private String tag(HttpServletRequest request, String token, String nonce) {
+    // Tells ScriptInjectionFilter that this page carries its tag already.
+    request.setAttribute(TAG_ISSUED_ATTRIBUTE, Boolean.TRUE);
     return "<script src=\"" + html(request.getContextPath() + basePath + "/farewell.js")
         + "\" data-token=\"" + token + "\" integrity=\"" + snippet.integrity()
         + "\" data-endpoint=\"" + html(request.getContextPath() + basePath + "/beacon") + "\""

@@ -11,6 +11,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,32 +27,64 @@ final class InjectingResponse extends HttpServletResponseWrapper {
 
   private static final Logger logger = LoggerFactory.getLogger(InjectingResponse.class);
   static final int MAXIMUM_HELD_BYTES = 64 * 1024;
-  private static final byte[] HEAD_END = "</head".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] BODY = "<body".getBytes(StandardCharsets.US_ASCII);
   private static final Pattern NONCE = Pattern.compile("'nonce-([A-Za-z0-9+/=_-]+)'");
 
   private enum Mode { UNDECIDED, HOLD, PASS }
 
   private final String snippetPath;
   private final UnaryOperator<String> tagWithNonce;
+  private final BooleanSupplier tagIssued;
   /** The bytes before the insertion point, not yet written: {@code held[0, heldLength)}. */
   private byte[] held = new byte[1024];
   private int heldLength;
   private Mode mode = Mode.UNDECIDED;
   private long contentLength = -1;
-  private int scanned;
+  private InsertionPointScanner scanner = new InsertionPointScanner();
+  /** The charset of the writer handed out; later charset changes are ignored, as by a container. */
+  private String writerCharset;
   private ServletOutputStream stream;
   private PrintWriter writer;
 
   /**
    * @param snippetPath the snippet's path, to spot a page that already has the tag
    * @param tagWithNonce the tag for this request, given the CSP nonce or null
+   * @param tagIssued whether the application asked for this request's tag itself
    */
-  InjectingResponse(
-      HttpServletResponse response, String snippetPath, UnaryOperator<String> tagWithNonce) {
+  InjectingResponse(HttpServletResponse response, String snippetPath,
+      UnaryOperator<String> tagWithNonce, BooleanSupplier tagIssued) {
     super(response);
     this.snippetPath = snippetPath;
     this.tagWithNonce = tagWithNonce;
+    this.tagIssued = tagIssued;
+  }
+
+  // ---- the charset: fixed once the writer is handed out (Servlet spec, ServletResponse) ----
+
+  @Override
+  public void setContentType(String type) {
+    if (writerCharset != null && type != null) {
+      // The container does not know a writer is in use (it sees our stream): keep the charset.
+      int parameters = type.indexOf(';');
+      String bare = parameters < 0 ? type : type.substring(0, parameters);
+      super.setContentType(bare.trim() + ";charset=" + writerCharset);
+    } else {
+      super.setContentType(type);
+    }
+  }
+
+  @Override
+  public void setCharacterEncoding(String charset) {
+    if (writerCharset == null) {
+      super.setCharacterEncoding(charset);
+    }
+  }
+
+  @Override
+  public void setLocale(Locale locale) {
+    super.setLocale(locale);
+    if (writerCharset != null) {
+      super.setCharacterEncoding(writerCharset);
+    }
   }
 
   // ---- length: held back until it is known whether the page changes ----
@@ -128,20 +161,27 @@ final class InjectingResponse extends HttpServletResponseWrapper {
       String charset = getCharacterEncoding();
       // The container adds the charset to Content-Type only for its own writer: say it here.
       super.setCharacterEncoding(charset);
+      writerCharset = charset;
       stream = new Stream();
       writer = new PrintWriter(new EncodingWriter(Charset.forName(charset)), false);
     }
     return writer;
   }
 
+  /**
+   * Commits the response as without the filter: status and headers go out ({@code isCommitted()}
+   * is then true). The bytes before the insertion point stay held until it comes (or the page
+   * ends, or 64 KiB are held); the page's bytes after it are flushed.
+   */
   @Override
   public void flushBuffer() throws IOException {
     if (writer != null) {
       writer.flush();
     }
-    if (mode == Mode.PASS) {
-      super.flushBuffer();
+    if (mode == Mode.UNDECIDED) {
+      decide();
     }
+    super.flushBuffer();
   }
 
   @Override
@@ -184,7 +224,7 @@ final class InjectingResponse extends HttpServletResponseWrapper {
       writer.flush();
     }
     heldLength = 0;
-    scanned = 0;
+    scanner = new InsertionPointScanner();
     if (mode == Mode.HOLD) {
       mode = Mode.UNDECIDED;
     }
@@ -200,7 +240,7 @@ final class InjectingResponse extends HttpServletResponseWrapper {
       writer.flush();
     }
     if (mode == Mode.HOLD) {
-      release(-1);
+      releaseUntagged(held, 0, 0);
     } else if (mode == Mode.UNDECIDED) {
       if (contentLength >= 0) {
         super.setContentLengthLong(contentLength);
@@ -220,6 +260,9 @@ final class InjectingResponse extends HttpServletResponseWrapper {
   }
 
   private boolean injectable() {
+    if (tagIssued.getAsBoolean()) {
+      return false;
+    }
     if (getStatus() != 200 || super.getHeader("Content-Encoding") != null) {
       return false;
     }
@@ -248,34 +291,32 @@ final class InjectingResponse extends HttpServletResponseWrapper {
       super.getOutputStream().write(bytes, offset, length);
       return;
     }
-    if (heldLength + length > held.length) {
-      held = Arrays.copyOf(held, Math.max(held.length * 2, heldLength + length));
-    }
-    System.arraycopy(bytes, offset, held, heldLength, length);
-    heldLength += length;
-    int at = insertionPoint(held, heldLength);
+    // Only the first MAXIMUM_HELD_BYTES of the page are searched and held, however it is written.
+    int room = MAXIMUM_HELD_BYTES - heldLength;
+    long at = scanner.feed(bytes, offset, Math.min(length, room));
     if (at >= 0) {
-      release(at);
-    } else if (heldLength > MAXIMUM_HELD_BYTES) {
+      release(bytes, offset, length, (int) at);
+    } else if (length > room) {
       logger.debug("No </head> or <body> in the first {} bytes of the page: no tag",
           MAXIMUM_HELD_BYTES);
-      release(-1);
+      releaseUntagged(bytes, offset, length);
+    } else {
+      if (heldLength + length > held.length) {
+        held = Arrays.copyOf(held,
+            Math.min(MAXIMUM_HELD_BYTES, Math.max(held.length * 2, heldLength + length)));
+      }
+      System.arraycopy(bytes, offset, held, heldLength, length);
+      heldLength += length;
     }
   }
 
-  /** Writes the held bytes with the tag at {@code at} (none if -1), then passes through. */
-  private void release(int at) throws IOException {
-    byte[] page = held;
-    int length = heldLength;
-    mode = Mode.PASS;
-    held = new byte[0];
-    heldLength = 0;
-    ServletOutputStream out = super.getOutputStream();
-    if (at < 0 || contains(page, at, snippetPath.getBytes(StandardCharsets.US_ASCII))) {
-      if (contentLength >= 0 && at < 0 && length == contentLength) {
-        super.setContentLengthLong(contentLength);
-      }
-      out.write(page, 0, length);
+  /**
+   * Writes the held bytes and then {@code bytes} with the tag at {@code at} (counted from the
+   * page's first byte), then passes through.
+   */
+  private void release(byte[] bytes, int offset, int length, int at) throws IOException {
+    if (alreadyTagged(bytes, offset, length)) {
+      releaseUntagged(bytes, offset, length);
       return;
     }
     String tag;
@@ -284,12 +325,61 @@ final class InjectingResponse extends HttpServletResponseWrapper {
     } catch (RuntimeException e) {
       // An invalidated session, a closed engine: the page goes out as the application wrote it.
       logger.warn("Could not make the script tag of a page; it is served without", e);
-      out.write(page, 0, length);
+      releaseUntagged(bytes, offset, length);
       return;
     }
-    out.write(page, 0, at);
-    out.write(tag.getBytes(StandardCharsets.US_ASCII));
-    out.write(page, at, length - at);
+    byte[] page = held;
+    int pageLength = heldLength;
+    passThrough();
+    ServletOutputStream out = super.getOutputStream();
+    byte[] tagBytes = tag.getBytes(StandardCharsets.US_ASCII);
+    if (at <= pageLength) {
+      out.write(page, 0, at);
+      out.write(tagBytes);
+      out.write(page, at, pageLength - at);
+      out.write(bytes, offset, length);
+    } else {
+      int before = at - pageLength;
+      out.write(page, 0, pageLength);
+      out.write(bytes, offset, before);
+      out.write(tagBytes);
+      out.write(bytes, offset + before, length - before);
+    }
+  }
+
+  /** Writes the held bytes and then {@code bytes} as the application wrote them. */
+  private void releaseUntagged(byte[] bytes, int offset, int length) throws IOException {
+    byte[] page = held;
+    int pageLength = heldLength;
+    passThrough();
+    if (contentLength >= 0) {
+      super.setContentLengthLong(contentLength);
+    }
+    ServletOutputStream out = super.getOutputStream();
+    out.write(page, 0, pageLength);
+    if (length > 0) {
+      out.write(bytes, offset, length);
+    }
+  }
+
+  private void passThrough() {
+    mode = Mode.PASS;
+    held = new byte[0];
+    heldLength = 0;
+  }
+
+  /**
+   * Whether the page carries the tag already: the application asked for one while serving this
+   * request ({@link FarewellServlet#scriptTag}), or the snippet's path is in the bytes seen so far
+   * (those held and the write that reached the insertion point, which often holds a whole page).
+   * A tag written in a later write, by a page that asked for it before this request, is missed.
+   */
+  private boolean alreadyTagged(byte[] bytes, int offset, int length) {
+    if (tagIssued.getAsBoolean()) {
+      return true;
+    }
+    byte[] path = snippetPath.getBytes(StandardCharsets.US_ASCII);
+    return contains(held, 0, heldLength, path) || contains(bytes, offset, length, path);
   }
 
   private String nonce() {
@@ -311,52 +401,9 @@ final class InjectingResponse extends HttpServletResponseWrapper {
     return fallback;
   }
 
-  /** Before {@code </head}, or after the {@code >} of {@code <body…>}; -1 if not there yet. */
-  private int insertionPoint(byte[] page, int length) {
-    int from = Math.max(0, scanned - HEAD_END.length);
-    for (int i = from; i < length; i++) {
-      if (page[i] != '<') {
-        continue;
-      }
-      if (startsWith(page, length, i, HEAD_END)) {
-        return i;
-      }
-      if (startsWith(page, length, i, BODY) && i + BODY.length < length) {
-        byte next = page[i + BODY.length];
-        if (next == '>' || next == ' ' || next == '\t' || next == '\n' || next == '\r') {
-          for (int j = i + BODY.length; j < length; j++) {
-            if (page[j] == '>') {
-              return j + 1;
-            }
-          }
-          scanned = i;
-          return -1;
-        }
-      }
-    }
-    scanned = length;
-    return -1;
-  }
-
-  private static boolean startsWith(byte[] page, int length, int at, byte[] lowerCase) {
-    if (at + lowerCase.length > length) {
-      return false;
-    }
-    for (int k = 0; k < lowerCase.length; k++) {
-      byte b = page[at + k];
-      if (b >= 'A' && b <= 'Z') {
-        b = (byte) (b + ('a' - 'A'));
-      }
-      if (b != lowerCase[k]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean contains(byte[] page, int end, byte[] text) {
+  private static boolean contains(byte[] page, int offset, int length, byte[] text) {
     outer:
-    for (int i = 0; i + text.length <= end; i++) {
+    for (int i = offset; i + text.length <= offset + length; i++) {
       for (int k = 0; k < text.length; k++) {
         if (page[i + k] != text[k]) {
           continue outer;

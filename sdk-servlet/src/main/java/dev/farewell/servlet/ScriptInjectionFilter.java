@@ -27,15 +27,24 @@ import java.util.function.Predicate;
  * status 200, {@code Content-Type: text/html} in an ASCII-compatible charset, no {@code
  * Content-Encoding} (a page compressed by the application is left alone), no {@code
  * Content-Disposition: attachment}, not a fragment ({@code HX-Request}, {@code X-Requested-With}),
- * not a page that already carries the tag, in a path the include and exclude patterns let
- * through, and, by default, only when the request has an authenticated user or an existing {@code
+ * not a page that already carries the tag (one whose {@link FarewellServlet#scriptTag} was
+ * called while serving the request, or whose bytes up to the write that reaches the insertion
+ * point hold the snippet's path), in a path ({@code getServletPath() + getPathInfo()}, decoded
+ * and without path parameters) the include and exclude patterns let through, and, by default, only when the request has an authenticated user or an existing {@code
  * HttpSession} ({@link Builder#watchWhen}). Everything else passes through untouched.
  *
- * <p>The page is streamed: only the bytes before the insertion point are held (at most 64 KiB; a
- * page with no {@code </head>} or {@code <body>} before that passes untouched). An application's
- * {@code Content-Length} is dropped on pages that get the tag (the answer is then chunked).
- * {@code getWriter} and {@code getOutputStream}, {@code flushBuffer}, {@code resetBuffer},
- * forwards and includes work as without the filter. The tag carries the nonce of the response's
+ * <p>The insertion point is found by a small HTML tokenizer: {@code </head>} or {@code <body>}
+ * inside a comment, a quoted attribute value or a {@code script}, {@code style}, {@code template},
+ * {@code textarea} or {@code title} element does not count, nor does {@code </header>}. The page
+ * is streamed: only the bytes before the insertion point are held (at most 64 KiB, however the
+ * page is written; a page with no {@code </head>} or {@code <body>} before that passes
+ * untouched). An application's {@code Content-Length} is dropped on pages that get the tag (the
+ * answer is then chunked). {@code flushBuffer} commits the response (status and headers) as
+ * without the filter, but the bytes before the insertion point stay held until it comes: a page
+ * flushed in its head reaches the browser from its insertion point on. A flush of the writer or
+ * stream alone commits nothing while the start of the page is held. {@code getWriter} and
+ * {@code getOutputStream}, {@code resetBuffer}, forwards and includes work as without the filter;
+ * a charset set after {@code getWriter} is ignored, as the Servlet specification says. The tag carries the nonce of the response's
  * {@code Content-Security-Policy} when its {@code script-src} (or {@code default-src}) has one.
  *
  * <pre>{@code
@@ -105,7 +114,8 @@ public final class ScriptInjectionFilter implements Filter {
         new InjectingResponse(httpResponse, servlet.basePath() + "/farewell.js",
             nonce -> nonce == null
                 ? servlet.scriptTag(http)
-                : servlet.scriptTag(http, java.util.Map.of(), nonce));
+                : servlet.scriptTag(http, java.util.Map.of(), nonce),
+            () -> http.getAttribute(FarewellServlet.TAG_ISSUED_ATTRIBUTE) != null);
     try {
       chain.doFilter(request, injecting);
     } finally {
@@ -121,7 +131,9 @@ public final class ScriptInjectionFilter implements Filter {
     if (request.getHeader("HX-Request") != null || request.getHeader("X-Requested-With") != null) {
       return false;
     }
-    String path = request.getRequestURI().substring(request.getContextPath().length());
+    // The path the container mapped (decoded, without path parameters), as servlet mappings see it.
+    String path = request.getServletPath()
+        + (request.getPathInfo() == null ? "" : request.getPathInfo());
     if (path.startsWith(servlet.basePath() + "/")) {
       return false;
     }

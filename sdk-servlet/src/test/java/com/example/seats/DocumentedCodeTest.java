@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The Java blocks of the integration guides are the code the build compiles and runs: a block
  * marked {@code <!-- compiled: file… -->} must consist of lines of those files, in their order
- * (lines may be left out, and lines starting with {@code //} are the guide's own remarks); every
+ * (lines may be left out, but a guard ({@code if}, {@code return}, an invalidation) only where the
+ * block has a blank line or a line starting with {@code //}, the guide's own remarks); every
  * other Java block must say why it is not compiled ({@code <!-- not compiled: … -->}).
  */
 class DocumentedCodeTest {
@@ -51,9 +52,11 @@ class DocumentedCodeTest {
         Files.readAllLines(path).forEach(line -> source.add(line.trim()));
       }
       int at = -1;
+      boolean gapMarked = true;
       for (String line : block) {
         String quoted = line.trim();
         if (quoted.isEmpty() || quoted.startsWith("//")) {
+          gapMarked = true;
           continue;
         }
         int found = indexOf(source, quoted, at + 1);
@@ -61,7 +64,17 @@ class DocumentedCodeTest {
             .as("%s: \"%s\" is a line of %s after the block's previous line", where, quoted,
                 marker)
             .isGreaterThanOrEqualTo(0);
+        if (!gapMarked && at >= 0) {
+          // Lines that run on without a blank or a remark between them: no guard of the code
+          // between them may be left out silently.
+          assertThat(source.subList(at + 1, found))
+              .as("%s: lines left out before \"%s\" (mark a gap with a blank line or a // remark)",
+                  where, quoted)
+              .noneMatch(left -> left.startsWith("if (") || left.startsWith("} else")
+                  || left.startsWith("return") || left.contains("invalidate("));
+        }
         at = found;
+        gapMarked = false;
       }
     }
     assertThat(blocks).as("%s has Java blocks", guide).isPositive();

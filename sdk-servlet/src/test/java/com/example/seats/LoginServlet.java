@@ -4,6 +4,7 @@ import dev.farewell.servlet.FarewellServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.util.Map;
 
@@ -27,6 +28,10 @@ public final class LoginServlet extends HttpServlet {
   @Override
   protected void doPost(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
+    HttpSession previous = request.getSession(false);
+    if (previous != null && previous.getAttribute("user") != null) {
+      previous.invalidate();   // another login in this browser: the first one ends, its seat frees
+    }
     String user = request.getParameter("user");
     if (user == null || user.isBlank() || !seats.take(user)) {
       response.sendError(HttpServletResponse.SC_CONFLICT, "All seats are taken");

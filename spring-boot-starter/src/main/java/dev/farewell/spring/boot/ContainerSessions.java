@@ -20,14 +20,20 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
- * Remembers the session id (the container's, or Spring Session's) of each Farewell session, and
- * ends that session in Spring Security and Spring Session when the engine releases the Farewell
- * session for {@code EXIT} or {@code TIMEOUT}. The id is taken after each request, so it is the
- * one after a login changed it (session fixation protection). Thread-safe.
+ * Knows the session id (the container's, or Spring Session's) of each Farewell session, and ends
+ * that session in Spring Security and Spring Session when the engine releases the Farewell session
+ * for {@code EXIT} or {@code TIMEOUT}. The id travels with the Farewell session, in the attribute
+ * {@link #SESSION_ID_ATTRIBUTE} that {@link LoginTracking} gives it at login (after session
+ * fixation protection changed the id), so the node that runs the release needs no memory of the
+ * login; for a session tracked otherwise, the id this node noted after each request is used.
+ * Thread-safe.
  */
 final class ContainerSessions {
 
   private static final Logger logger = LoggerFactory.getLogger(ContainerSessions.class);
+
+  /** The release attribute that holds the id of the login's session. */
+  static final String SESSION_ID_ATTRIBUTE = "farewell.sessionId";
 
   private final ObjectProvider<SessionEnding> endingBeans;
   private final Cache<String, String> ids =
@@ -59,7 +65,8 @@ final class ContainerSessions {
   /** The release action that ends the container session in every {@link SessionEnding}. */
   ReleaseAction endOnRelease() {
     return release -> {
-      String id = ids.asMap().remove(release.sessionKey());
+      String noted = ids.asMap().remove(release.sessionKey());
+      String id = release.attributes().getOrDefault(SESSION_ID_ATTRIBUTE, noted);
       if (id != null
           && (release.reason() == ReleaseReason.EXIT
               || release.reason() == ReleaseReason.TIMEOUT)) {

@@ -19,7 +19,9 @@ import org.springframework.security.web.session.HttpSessionEventPublisher;
  * (which Spring Security's concurrency control picks up) and the {@link HttpSessionEventPublisher}
  * when the application has none. {@link FarewellHttpConfigurer}, applied to every {@code
  * HttpSecurity}, adds the logout handler and exempts the beacon endpoint from CSRF protection.
- * Off with {@code farewell.security.enabled=false}.
+ * A login starts watching its session at once ({@link LoginTracking}), so a tab closed before its
+ * first page frees the login after the open timeout. Off with {@code
+ * farewell.security.enabled=false}.
  */
 @AutoConfiguration(after = FarewellAutoConfiguration.class)
 @ConditionalOnClass({SessionRegistry.class, HttpSessionEventPublisher.class})
@@ -43,6 +45,11 @@ public class FarewellSecurityAutoConfiguration {
   @ConditionalOnMissingBean
   public HttpSessionEventPublisher httpSessionEventPublisher() {
     return new HttpSessionEventPublisher();
+  }
+
+  @Bean
+  LoginTracking farewellLoginTracking(FarewellServlet servlet) {
+    return new LoginTracking(servlet);
   }
 
   @Bean

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
+import dev.farewell.ReleaseReason;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 
@@ -22,6 +24,9 @@ class SpringSessionTest {
 
   @Value("${local.server.port}")
   int port;
+
+  @Autowired
+  RecordedReleases releases;
 
   @Test
   void releaseDeletesTheSpringSessionAndLetsTheUserBackIn() {
@@ -41,5 +46,26 @@ class SpringSessionTest {
         .until(() -> !SpringSessionApp.SESSIONS.containsKey(sessionId));
     assertThat(second.logIn("alice")).isTrue();
     assertThat(first.get("/page").statusCode()).isEqualTo(302);
+  }
+
+  /*
+   * Spring Session ends a session without the container's HttpSessionListener, so only the
+   * starter's logout handler releases it: without it, nothing would be released at all.
+   */
+  @Test
+  void logoutReleasesTheSessionAsExplicitOnce() {
+    Browser browser = new Browser(port);
+    assertThat(browser.logIn("dave")).isTrue();
+    Browser.Page page = browser.page();
+    assertThat(browser.signal(page, "open")).isEqualTo(200);
+
+    assertThat(browser.logOut().statusCode()).isEqualTo(302);
+
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> !releases.of(page.sessionKey()).isEmpty());
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+        .until(() -> releases.of(page.sessionKey()).size() == 1);
+    assertThat(releases.of(page.sessionKey()))
+        .extracting(r -> r.reason()).containsExactly(ReleaseReason.EXPLICIT);
   }
 }

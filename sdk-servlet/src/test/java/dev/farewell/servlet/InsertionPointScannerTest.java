@@ -1,0 +1,66 @@
+package dev.farewell.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Where the tag goes, marked {@code |} in each page below; pages without a mark get none. */
+class InsertionPointScannerTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "<!doctype html><html><head><title>t</title>|</head><body></body></html>",
+      "<html><HEAD><title>t</title>|</HEAD >",
+      "<html><head>|</head\n>",
+      "<html><body class=\"a\">|<p>",
+      "<html><BODY>|",
+      "<body/>|",
+      "<head><script>var s = '<html><head></head><body>' + '</body>';</script>|</head>",
+      "<head><script type=\"module\">if (a</b) {}</scripts></script >|</head>",
+      "<head><style>p::after { content: \"</head><body>\" }</style>|</head>",
+      "<head><title>About </head> and <body></title>|</head>",
+      "<head><template><body></body></template>|</head>",
+      "<head><textarea></head><body></textarea>|</head>",
+      "<head><!-- </head><body> -->|</head>",
+      "<head><!-- a -- b --->|</head>",
+      "<head><meta content=\"</head><body>\"><meta content='<body>'>|</head>",
+      "<head><meta content=\"a\" data-x='>'>|</head>",
+      "<html><header></header><body>|",
+      "<head></headline>|</head>",
+      "<?xml version=\"1.0\"?><head>|</head>",
+      "<head><![CDATA[</head>]]>|</head>",
+      "<p>no head, no body</p>",
+      "<bodyguard>hi</bodyguard>",
+  })
+  void theTagGoesBeforeTheRealHeadEndOrAfterTheRealBodyStartOnly(String marked) {
+    String page = marked.replace("|", "");
+    byte[] bytes = page.getBytes(StandardCharsets.UTF_8);
+    long expected = marked.indexOf('|');
+
+    assertThat(new InsertionPointScanner().feed(bytes, 0, bytes.length)).as(marked)
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void aPageFedInPiecesOfAnySizeGivesTheSamePointAsAWholeOne() {
+    String page = "<!doctype html><html><head><!-- </head> --><script>'<body>'</script>"
+        + "<style>a{}</style><meta content=\"</head>\"><title>x</title></head><body></body>";
+    byte[] bytes = page.getBytes(StandardCharsets.UTF_8);
+    long whole = new InsertionPointScanner().feed(bytes, 0, bytes.length);
+    Random random = new Random(17);
+    for (int round = 0; round < 500; round++) {
+      InsertionPointScanner scanner = new InsertionPointScanner();
+      long found = -1;
+      for (int at = 0; at < bytes.length && found < 0; ) {
+        int piece = Math.min(bytes.length - at, 1 + random.nextInt(8));
+        found = scanner.feed(bytes, at, piece);
+        at += piece;
+      }
+      assertThat(found).isEqualTo(whole).isEqualTo(page.indexOf("</head><body>"));
+    }
+  }
+}
