@@ -63,7 +63,10 @@
 
   // A `hidden` message says hidden:true even where the page is still visible (pagehide into
   // the back/forward cache fires before visibilitychange).
-  const message = (type, navigation, n = ++seq) =>
+  // The worker numbers its beats on from the seq the page last gave it, and the page learns
+  // them only from their answers: each message of the page jumps 2^20 (two months of beats)
+  // ahead, so that it is newer than every beat the worker sent before it, answered or not.
+  const message = (type, navigation, n = (seq += 2 ** 20)) =>
     JSON.stringify(
       Object.assign(
         { v: 1, type, token, page: pageId, seq: n },
@@ -112,7 +115,6 @@
     attempt(() => later.activated && viaFetch(message('heartbeat'), life));
     later = 0;
     disarm();
-    post();
     // The feature checks run inside attempt too: a page's throwing getter cannot stop a beat.
     attempt(() => {
       if (live && !away && isHidden() && w.fetchLater) {
@@ -128,6 +130,9 @@
         deferred = ac;
       }
     });
+    // After the armed exit took its seq: the worker's next beats are newer, so that they
+    // revive the page if the exit fires while the worker still beats (a blocked main thread).
+    post();
   };
 
   // (status, Retry-After header, the JSON body or its promise, life the message was sent in)

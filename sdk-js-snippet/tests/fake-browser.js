@@ -244,7 +244,10 @@ function createBrowser(options = {}) {
     const rec = record(via, url, init && init.body, init);
     b.sent.push(rec);
     const reply = b.respond(rec);
-    return reply instanceof Error ? Promise.reject(reply) : Promise.resolve(response(reply));
+    const settled = () => (reply instanceof Error ? Promise.reject(reply) : Promise.resolve(response(reply)));
+    // b.latency: ms before the answer comes back (the request has left at once)
+    if (!b.latency) return settled();
+    return new Promise((resolve) => addTimer('browser', () => resolve(settled()), b.latency, []));
   };
   const startedAt = b.now;
   let pageFetch;

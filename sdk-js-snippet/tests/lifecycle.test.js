@@ -33,7 +33,7 @@ for (const target of Object.keys(TARGETS)) {
       assert.equal(open.init.method, 'POST');
       assert.equal(open.init.keepalive, true);
       assert.equal(typeof open.raw, 'string', 'a string body goes as text/plain, no preflight');
-      assert.deepEqual(open.body, { v: 1, type: 'open', token: 'tok-1', page: b.window.Farewell.pageId, seq: 1, hidden: false });
+      assert.deepEqual(open.body, { v: 1, type: 'open', token: 'tok-1', page: b.window.Farewell.pageId, seq: 2 ** 20, hidden: false });
       assert.match(b.window.Farewell.pageId, PAGE_ID);
       assert.equal(b.window.Farewell.running, true);
     });

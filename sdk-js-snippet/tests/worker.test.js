@@ -66,6 +66,46 @@ for (const target of Object.keys(TARGETS)) {
       assert.ok(after.length >= 1, 'a heartbeat newer than the fired exit goes out when the page runs again');
     });
 
+    for (const how of ['chromium', 'firefox']) {
+      it(`an exit sent while the worker's beat is in flight is newer than that beat (${how} close)`, async () => {
+        const b = started();
+        b.latency = 400; // answers come back after 400 ms: the page has not seen the beat's seq yet
+        await b.advance(6000);
+        // Run on until a worker's beat has just left, then close the tab before its answer.
+        const before = b.messages('heartbeat').length;
+        while (b.messages('heartbeat').length === before) await b.advance(50);
+        b.close(how);
+        const exits = b.messages('exit');
+        assert.ok(exits.length >= 1);
+        const newest = Math.max(...b.sent.filter((r) => r.body.type !== 'exit').map((r) => r.body.seq));
+        assert.ok(exits.every((m) => m.body.seq > newest), `exit seq ${exits[0].body.seq} after a beat with seq ${newest}`);
+      });
+    }
+
+    it('a change of state is newer than every beat sent before it, and the beats after it newer still', async () => {
+      const b = started();
+      b.latency = 400;
+      const changes = [];
+      for (let i = 0; i < 12; i++) {
+        await b.advance(3100 + 700 * (i % 3));
+        changes.push(b.sent.length);
+        b.setVisibility(b.document.visibilityState === 'hidden' ? 'visible' : 'hidden');
+      }
+      await b.advance(20000);
+      const seqs = b.sent.map((r) => r.body.seq);
+      for (const at of changes) {
+        const change = b.sent[at];
+        assert.notEqual(change.body.type, 'heartbeat');
+        assert.ok(seqs.slice(0, at).every((q) => q < change.body.seq), `${change.body.type} ${change.body.seq} after ${seqs.slice(0, at)}`);
+      }
+      // The beats that left a second after a change carry a newer seq than the change.
+      const beats = b.messages('heartbeat');
+      for (const at of changes) {
+        const later = beats.filter((r) => b.sent.indexOf(r) > at + 2);
+        assert.ok(later.every((r) => r.body.seq > b.sent[at].body.seq));
+      }
+    });
+
     it('the worker stops beating once the exit is sent', async () => {
       const b = started();
       await b.advance(6000);
