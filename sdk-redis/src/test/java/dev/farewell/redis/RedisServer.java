@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,9 +27,10 @@ final class RedisServer implements AutoCloseable {
     this.dir = dir;
   }
 
-  static RedisServer start() throws IOException {
+  static RedisServer start(String... settings) throws IOException {
     RedisServer server = new RedisServer(TestRedis.freePort(), Files.createTempDirectory("redis"));
-    server.startAgain();
+    server.launch(settings);
+    await().atMost(Duration.ofSeconds(10)).until(() -> TestRedis.answers(server.uri()));
     return server;
   }
 
@@ -37,13 +39,19 @@ final class RedisServer implements AutoCloseable {
   }
 
   void startAgain() throws IOException {
-    process = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port),
+    launch();
+    await().atMost(Duration.ofSeconds(10)).until(() -> TestRedis.answers(uri()));
+  }
+
+  private void launch(String... settings) throws IOException {
+    List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
         "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "3600 1", "--appendonly", "no",
-        "--protected-mode", "no"))
+        "--protected-mode", "no"));
+    command.addAll(List.of(settings));
+    process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("redis.log").toFile())
         .start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> TestRedis.answers(uri()));
   }
 
   /** Stops the server as a shutdown does (SIGTERM: it saves its data first). */
