@@ -89,7 +89,7 @@ public final class RedisSessionStore implements SessionStore {
   long maximumTombstonesPerShard;
   volatile boolean down;
   /** Tracks made while Redis could not serve, written when it can; at most maximumLocalSessions. */
-  final Map<String, Map<String, String>> offlineTracks = new ConcurrentHashMap<>();
+  final Map<String, KeptTrack> offlineTracks = new ConcurrentHashMap<>();
   /** Releases asked for while Redis could not serve; at most maximumLocalSessions. */
   final Map<String, Kept> offlineReleases = new ConcurrentHashMap<>();
 
@@ -98,6 +98,9 @@ public final class RedisSessionStore implements SessionStore {
 
   /** A release asked for while Redis could not serve (or its reply was lost), with its id. */
   record Kept(ReleaseReason reason, String releaseId) {}
+
+  /** A track kept while Redis could not serve, and when it was asked (ticker nanos). */
+  record KeptTrack(Map<String, String> attributes, long receivedAt) {}
 
   private RedisSessionStore(Builder builder) {
     this.ownsClient = builder.client == null;
@@ -191,7 +194,7 @@ public final class RedisSessionStore implements SessionStore {
   List<String> signalKeys(Keys.Shard shard, Signal signal) {
     return List.of(shard.due(), shard.claimed(), shard.hold(),
         shard.session(signal.sessionKey()), shard.tomb(signal.sessionKey()), shard.gen(),
-        shard.tombMark());
+        shard.tombMark(), shard.nodes());
   }
 
   /**
@@ -239,7 +242,8 @@ public final class RedisSessionStore implements SessionStore {
         Long.toString(maximumSessionsPerShard),
         signal.sessionKey(),
         Long.toString(knownGeneration(signal.sessionKey())),
-        Long.toString(recoveryGrace.toMillis()));
+        Long.toString(recoveryGrace.toMillis()),
+        Long.toString(partitionGrace.toMillis()));
   }
 
   private long knownGeneration(String sessionKey) {
@@ -271,7 +275,7 @@ public final class RedisSessionStore implements SessionStore {
     seen.tracked(sessionKey);
     if (!down) {
       try {
-        return writeTrack(sessionKey, attributes);
+        return writeTrack(sessionKey, attributes, 0);
       } catch (RuntimeException e) {
         markDownOrThrow(e);
       }
@@ -281,18 +285,28 @@ public final class RedisSessionStore implements SessionStore {
           + "kept", offlineTracks.size(), sessionKey);
       return SignalResult.live(true);
     }
-    offlineTracks.merge(sessionKey, attributes, (old, fresh) -> fresh.isEmpty() ? old : fresh);
+    offlineTracks.merge(sessionKey,
+        new KeptTrack(attributes, context().ticker().read()),
+        (old, fresh) -> fresh.attributes().isEmpty()
+            ? new KeptTrack(old.attributes(), fresh.receivedAt())
+            : fresh);
     return SignalResult.live(true);
   }
 
-  SignalResult writeTrack(String sessionKey, Map<String, String> attributes) {
+  /**
+   * Runs the track script; {@code ageMillis} says how long ago the track was asked (a track kept
+   * while Redis could not serve): such a late track never starts again a session released or
+   * decided after it was asked.
+   */
+  SignalResult writeTrack(String sessionKey, Map<String, String> attributes, long ageMillis) {
     Keys.Shard shard = keys.shardOf(sessionKey);
     return result(Scripts.TRACK.run(client,
         List.of(shard.due(), shard.claimed(), shard.hold(), shard.session(sessionKey),
-            shard.tomb(sessionKey), shard.gen()),
+            shard.tomb(sessionKey), shard.gen(), shard.tombMark(), shard.nodes()),
         List.of(AttributeCodec.encode(attributes), attributes.isEmpty() ? "0" : "1",
             Long.toString(rules.openTimeout().toMillis()),
-            Long.toString(maximumSessionsPerShard), sessionKey)));
+            Long.toString(maximumSessionsPerShard), sessionKey, Long.toString(ageMillis),
+            Long.toString(partitionGrace.toMillis()))));
   }
 
   /**
@@ -354,9 +368,10 @@ public final class RedisSessionStore implements SessionStore {
   boolean writeRelease(String sessionKey, ReleaseReason reason, String releaseId) {
     Keys.Shard shard = keys.shardOf(sessionKey);
     List<?> reply = (List<?>) Scripts.RELEASE.run(client,
-        List.of(shard.due(), shard.claimed(), shard.hold(), shard.session(sessionKey)),
+        List.of(shard.due(), shard.claimed(), shard.hold(), shard.session(sessionKey),
+            shard.nodes()),
         List.of(reason.name(), owner, Long.toString(claimLease.toMillis()), releaseId,
-            sessionKey));
+            sessionKey, Long.toString(partitionGrace.toMillis())));
     if (Scripts.number(reply.get(0)) != 1) {
       return false;
     }

@@ -376,9 +376,14 @@ final class Sweeper {
   }
 
   private void writeOfflineTracks() {
-    for (Map.Entry<String, Map<String, String>> track : Map.copyOf(store.offlineTracks).entrySet()) {
-      store.writeTrack(track.getKey(), track.getValue());
-      store.offlineTracks.remove(track.getKey(), track.getValue());
+    long now = context.ticker().read();
+    for (Map.Entry<String, RedisSessionStore.KeptTrack> track
+        : Map.copyOf(store.offlineTracks).entrySet()) {
+      RedisSessionStore.KeptTrack kept = track.getValue();
+      // At least 1 ms: a kept track is late, whatever the ticker says.
+      long age = Math.max(1, TimeUnit.NANOSECONDS.toMillis(now - kept.receivedAt()));
+      store.writeTrack(track.getKey(), kept.attributes(), age);
+      store.offlineTracks.remove(track.getKey(), kept);
     }
   }
 

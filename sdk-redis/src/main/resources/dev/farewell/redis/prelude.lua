@@ -15,6 +15,14 @@ local function pagestr(p)
   return p.st .. ',' .. str(p.seq) .. ',' .. str(p.ls) .. ',' .. str(p.dl)
 end
 local function ispage(f) return string.sub(f, 1, 2) == 'p:' end
+-- Whether the shard's deadlines may be stale, so that a session past its deadline is not over
+-- yet: a hold (recovery, lost data, rollback), or a node that swept and has been missing for less
+-- than the partition grace (it may be cut off from Redis with pages beating to it; claim.lua
+-- decides nothing new meanwhile, and a beat reaching another node revives the session).
+local function stale(hold, nodes, now, graceMs)
+  if redis.call('EXISTS', hold) == 1 then return true end
+  return redis.call('ZCOUNT', nodes, str(now - graceMs), '(' .. str(now)) > 0
+end
 local function reason(h)
   if h.st == 'X' then return 'EXIT' end
   return 'TIMEOUT'

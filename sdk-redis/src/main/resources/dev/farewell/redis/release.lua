@@ -1,7 +1,8 @@
 -- Decides the release of a live session now (EXPLICIT or SHUTDOWN) and claims it for this node,
 -- as claim.lua does for due sessions. Idempotent: run again with the same release id (its reply
 -- was lost), it returns the same decision.
--- KEYS: due, claimed, hold, session. ARGV: reason, owner, leaseMs, releaseId, sessionKey.
+-- KEYS: due, claimed, hold, session, nodes. ARGV: reason, owner, leaseMs, releaseId, sessionKey,
+-- partitionGraceMs.
 -- Returns {1, trackedAt, lastSignalAt, releasedAt, attrs} or {0} when the session is not live
 -- (unknown, due, or already decided).
 local h, n = hash(KEYS[4])
@@ -10,7 +11,9 @@ if n > 0 and h.rid == ARGV[4] then
 end
 local now = clock()
 if n == 0 or h.cl then return {0} end
-if tonumber(h.dl) <= now and redis.call('EXISTS', KEYS[3]) == 0 then return {0} end
+if tonumber(h.dl) <= now and not stale(KEYS[3], KEYS[5], now, tonumber(ARGV[6])) then
+  return {0}
+end
 redis.call('ZREM', KEYS[1], ARGV[5])
 redis.call('HSET', KEYS[4], 'cl', ARGV[2], 'rr', ARGV[1], 'rid', ARGV[4], 'rat', str(now),
   'dl', str(now))

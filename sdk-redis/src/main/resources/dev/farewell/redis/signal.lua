@@ -1,7 +1,7 @@
--- Applies one page signal. KEYS: due, claimed, hold, session, tomb, gen, tombmark.
+-- Applies one page signal. KEYS: due, claimed, hold, session, tomb, gen, tombmark, nodes.
 -- ARGV: type, pageId, sequence, hidden, navigation, ageMs, force, heartbeatTimeoutMs,
 --       hiddenTimeoutMs, exitGraceMs, navigationGraceMs, maxPages, maxSessions, sessionKey,
---       knownGeneration, recoveryGraceMs.
+--       knownGeneration, recoveryGraceMs, partitionGraceMs.
 -- Returns {status, accepted, reason, generation, rolledBack}: the session's generation (field g,
 -- the shard's write counter when it was last written) and 1 when it was lower than the one the
 -- node saw last (Redis went back in time: the shard is then held for the recovery grace, so
@@ -32,7 +32,7 @@ if n == 0 then
 else
   -- Due but not claimed yet: the session is over, unless a recovery hold says deadlines are stale.
   local over = h.cl or (tonumber(h.dl) <= now and ARGV[7] ~= '1'
-    and redis.call('EXISTS', KEYS[3]) == 0)
+    and not stale(KEYS[3], KEYS[8], now, tonumber(ARGV[17])))
   if over and not h.rt then return {'RELEASED', 0, h.rr or reason(h), g, rolled} end
   if over then
     -- The application tracked the key again while the old session is being released: this page

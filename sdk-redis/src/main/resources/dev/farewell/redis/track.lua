@@ -1,21 +1,40 @@
 -- Starts or refreshes a session when the application serves a page of it.
--- KEYS: due, claimed, hold, session, tomb, gen. ARGV: attributes, hasAttributes, openTimeoutMs,
--- maxSessions, sessionKey. Returns {status, accepted, reason}.
+-- KEYS: due, claimed, hold, session, tomb, gen, tombmark, nodes. ARGV: attributes, hasAttributes,
+-- openTimeoutMs, maxSessions, sessionKey, ageMs, partitionGraceMs. Returns {status, accepted,
+-- reason}.
+-- ageMs > 0: a late track, asked ageMs ago while Redis could not serve this node; it never starts
+-- again a session released or decided since (a logout through another node meanwhile).
 local now = clock()
 local key = ARGV[5]
+local late = tonumber(ARGV[6]) > 0
+local at = now - tonumber(ARGV[6])
 local h, n = hash(KEYS[4])
 if n == 0 then
+  if late then
+    local dead = redis.call('GET', KEYS[5])
+    if dead then return {'RELEASED', 0, dead} end
+    if tonumber(redis.call('GET', KEYS[7]) or '0') > at then return {'RELEASED', 0, 'TIMEOUT'} end
+  end
   if redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then
     return {'FULL', 0, ''}
   end
   redis.call('DEL', KEYS[5])
-  local dl = now + tonumber(ARGV[3])
-  redis.call('HSET', KEYS[4], 'st', 'P', 'tr', str(now), 'ls', str(now), 'dl', str(dl), 'aw', str(dl),
+  local dl = at + tonumber(ARGV[3])
+  redis.call('HSET', KEYS[4], 'st', 'P', 'tr', str(at), 'ls', str(at), 'dl', str(dl), 'aw', str(dl),
     'at', ARGV[1], 'g', redis.call('INCR', KEYS[6]))
   redis.call('ZADD', KEYS[1], dl, key)
   return {'LIVE', 1, ''}
 end
-if h.cl or (tonumber(h.dl) <= now and redis.call('EXISTS', KEYS[3]) == 0) then
+if late and (h.cl or h.rid or tonumber(h.dl) <= now) then
+  return {'RELEASED', 0, h.rr or 'TIMEOUT'}
+end
+if late and tonumber(h.ls or '0') > at then
+  -- The session's pages spoke since: their word stands (an exit is not undone); the attributes
+  -- given at login are kept if the session has none.
+  if ARGV[2] == '1' and (h.at or '') == '' then redis.call('HSET', KEYS[4], 'at', ARGV[1]) end
+  return {'LIVE', 1, ''}
+end
+if h.cl or (tonumber(h.dl) <= now and not stale(KEYS[3], KEYS[8], now, tonumber(ARGV[7]))) then
   -- The old session is being released; the acknowledgement starts the new one right after it.
   local attrs = h.ra or h.at or ''
   if ARGV[2] == '1' then attrs = ARGV[1] end
@@ -24,7 +43,7 @@ if h.cl or (tonumber(h.dl) <= now and redis.call('EXISTS', KEYS[3]) == 0) then
 end
 if ARGV[2] == '1' then redis.call('HSET', KEYS[4], 'at', ARGV[1]) end
 -- The application serves a new page: await it for the open timeout, and cancel an exit grace.
-local aw = now + tonumber(ARGV[3])
+local aw = at + tonumber(ARGV[3])
 local dl = tonumber(h.dl)
 if h.st == 'X' or aw > dl then dl = aw end
 local st = h.st

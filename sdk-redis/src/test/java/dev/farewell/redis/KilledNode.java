@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * and writes a line {@code done key releaseId node} to the node's file when it completes; every
  * attempt first writes {@code start ...}.
  *
- * <p>Arguments: redis URI, key prefix, node name, record file, HTTP port file.
+ * <p>Arguments: redis URI, key prefix, node name, record file, HTTP port file, and optionally the
+ * partition grace (ISO-8601, default 1.5 s).
  */
 public final class KilledNode {
 
@@ -58,7 +59,7 @@ public final class KilledNode {
         .sweepInterval(Duration.ofMillis(100))
         .claimLease(LEASE)
         .recoveryGrace(Duration.ofSeconds(2))
-        .partitionGrace(Duration.ofMillis(1_500))
+        .partitionGrace(args.length > 5 ? Duration.parse(args[5]) : Duration.ofMillis(1_500))
         .build();
     Farewell farewell = Farewell.newBuilder()
         .heartbeatInterval(INTERVAL)
@@ -134,7 +135,8 @@ public final class KilledNode {
   private static synchronized void write(FileChannel file, String what, Release release,
       String node) {
     String line = what + " " + release.sessionKey() + " " + release.releaseId() + " " + node + " "
-        + release.reason() + "\n";
+        + release.reason() + " lastSignal=" + release.lastSignalAt() + " released="
+        + release.releasedAt() + "\n";
     try {
       file.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
     } catch (IOException e) {

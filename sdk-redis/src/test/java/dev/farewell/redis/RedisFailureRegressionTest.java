@@ -4,6 +4,7 @@ import static dev.farewell.SignalType.HEARTBEAT;
 import static dev.farewell.SignalType.OPEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 import dev.farewell.Farewell;
 import dev.farewell.Release;
@@ -12,6 +13,7 @@ import dev.farewell.Signal;
 import dev.farewell.SignalResult.Status;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -159,6 +161,7 @@ class RedisFailureRegressionTest {
     return Farewell.newBuilder()
         .heartbeatInterval(Duration.ofSeconds(1))
         .heartbeatTimeout(Duration.ofSeconds(3))
+        .openTimeout(Duration.ofSeconds(3))
         .onRelease(sink::add)
         .store(built)
         .build();
@@ -236,9 +239,91 @@ class RedisFailureRegressionTest {
     return Farewell.newBuilder()
         .heartbeatInterval(Duration.ofSeconds(1))
         .heartbeatTimeout(Duration.ofSeconds(3))
+        .openTimeout(Duration.ofSeconds(3))
         .onRelease(sink::add)
         .store(built)
         .build();
+  }
+
+  /*
+   * While a node that swept is missing (cut off from Redis, its pages' beats unwritten), the
+   * sweepers decide nothing new; but the signal script still took a session past its deadline
+   * for over: a beat reaching a healthy node was answered RELEASED (the snippet stops and tells
+   * the page it was released), and the session was then released by TIMEOUT once the node was
+   * back. Seen in RedisTroubleUnderNodesTest through a balancer.
+   */
+  @Test
+  void aBeatReachingAHealthyNodeWhileAnotherIsMissingRevivesASessionPastItsDeadline()
+      throws Exception {
+    List<Release> byA = new CopyOnWriteArrayList<>();
+    List<Release> byB = new CopyOnWriteArrayList<>();
+    try (RedisProxy toA = new RedisProxy(TestRedis.uri());
+        Farewell a = partitionedNode(toA.uri(), byA);
+        Farewell b = partitionedNode(TestRedis.uri(), byB)) {
+      assertThat(b.signal(Signal.of(OPEN, "s", "p", 1)).status()).isEqualTo(Status.LIVE);
+      Thread.sleep(500); // A has swept: it is on the list of sweeping nodes
+      toA.cut();
+      int seq = 2;
+      for (; seq <= 5; seq++) {
+        Thread.sleep(1_000); // the page's beats reach A only, which cannot write them
+        assertThat(a.signal(Signal.of(HEARTBEAT, "s", "p", seq)).status()).isEqualTo(Status.LIVE);
+      }
+      // Past the deadline B knows (3 s after the open); A is missing: nothing is decided.
+      assertThat(b.signal(Signal.of(HEARTBEAT, "s", "p", seq++)).status())
+          .as("a beat to a healthy node while A is missing").isEqualTo(Status.LIVE);
+      toA.restore();
+      for (int i = 0; i < 6; i++, seq++) {
+        Thread.sleep(1_000);
+        assertThat(b.signal(Signal.of(HEARTBEAT, "s", "p", seq)).status()).isEqualTo(Status.LIVE);
+      }
+      assertThat(byA).isEmpty();
+      assertThat(byB).isEmpty();
+    }
+  }
+
+  private Farewell partitionedNode(java.net.URI uri, List<Release> sink) {
+    RedisSessionStore built = RedisSessionStore.newBuilder()
+        .redisUri(uri)
+        .keyPrefix(realTimePrefix)
+        .sweepInterval(Duration.ofMillis(100))
+        .recoveryGrace(Duration.ofSeconds(2))
+        .partitionGrace(Duration.ofSeconds(30))
+        .coalesceHeartbeats(false)
+        .closeTimeout(Duration.ofMillis(200))
+        .build();
+    return Farewell.newBuilder()
+        .heartbeatInterval(Duration.ofSeconds(1))
+        .heartbeatTimeout(Duration.ofSeconds(3))
+        .openTimeout(Duration.ofSeconds(3))
+        .onRelease(sink::add)
+        .store(built)
+        .build();
+  }
+
+  /*
+   * A track asked of a node cut off from Redis is kept and written when the node is back; the
+   * session's page meanwhile reached another node, which released it on logout. The late track
+   * started the released session again (the script dropped its tombstone), and it was released a
+   * second time by TIMEOUT under a new id: seen in RedisTroubleUnderNodesTest through a balancer.
+   */
+  @Test
+  void aTrackKeptWhileCutOffDoesNotStartAgainASessionReleasedMeanwhile() throws Exception {
+    List<Release> byA = new CopyOnWriteArrayList<>();
+    List<Release> byB = new CopyOnWriteArrayList<>();
+    try (RedisProxy toA = new RedisProxy(TestRedis.uri());
+        Farewell a = recoveringNode(toA.uri(), byA);
+        Farewell b = recoveringNode(TestRedis.uri(), byB)) {
+      toA.cut();
+      assertThat(a.track("s", Map.of("user", "ada")).status()).isEqualTo(Status.LIVE);
+      assertThat(b.signal(Signal.of(OPEN, "s", "p", 1)).status()).isEqualTo(Status.LIVE);
+      assertThat(b.release("s")).isTrue();
+      await().atMost(Duration.ofSeconds(5)).until(() -> byB.size() == 1);
+      toA.restore();
+      // Past A's recovery grace (5 s) and the open timeout the late track would have given.
+      await().pollDelay(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(20)).until(() -> true);
+      assertThat(byA).as("released again after the late track").isEmpty();
+      assertThat(byB).singleElement().extracting(Release::reason).isEqualTo(ReleaseReason.EXPLICIT);
+    }
   }
 
   /*

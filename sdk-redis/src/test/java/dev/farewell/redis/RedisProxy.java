@@ -18,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class RedisProxy implements AutoCloseable {
 
   private final ServerSocket server;
-  private final URI target;
+  private volatile URI target;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile boolean cut;
   private volatile boolean loseReplies;
@@ -44,6 +44,15 @@ final class RedisProxy implements AutoCloseable {
   /** From now on, Redis's next answers are dropped and their connection closed. */
   void loseReplies() {
     loseReplies = true;
+  }
+
+  /**
+   * Points the proxy at another Redis, as a virtual IP or a DNS name moved after a failover: every
+   * connection is closed, new ones go to {@code next}.
+   */
+  void redirect(URI next) {
+    target = next;
+    closeAll();
   }
 
   void restore() {

@@ -20,18 +20,25 @@ final class RedisServer implements AutoCloseable {
 
   private final int port;
   private final Path dir;
+  private final List<String> settings;
   private Process process;
 
-  private RedisServer(int port, Path dir) {
+  private RedisServer(int port, Path dir, List<String> settings) {
     this.port = port;
     this.dir = dir;
+    this.settings = settings;
   }
 
+  /** Starts a server with extra settings ({@code "--name", "value"}), kept when started again. */
   static RedisServer start(String... settings) throws IOException {
-    RedisServer server = new RedisServer(TestRedis.freePort(), Files.createTempDirectory("redis"));
-    server.launch(settings);
-    await().atMost(Duration.ofSeconds(10)).until(() -> TestRedis.answers(server.uri()));
+    RedisServer server = new RedisServer(TestRedis.freePort(), Files.createTempDirectory("redis"),
+        List.of(settings));
+    server.startAgain();
     return server;
+  }
+
+  int port() {
+    return port;
   }
 
   URI uri() {
@@ -43,11 +50,16 @@ final class RedisServer implements AutoCloseable {
     await().atMost(Duration.ofSeconds(10)).until(() -> TestRedis.answers(uri()));
   }
 
-  private void launch(String... settings) throws IOException {
+  /** Deletes the data a stopped server would load: it starts again empty. */
+  void wipe() {
+    deleteData();
+  }
+
+  private void launch() throws IOException {
     List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
         "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "3600 1", "--appendonly", "no",
         "--protected-mode", "no"));
-    command.addAll(List.of(settings));
+    command.addAll(settings);
     process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("redis.log").toFile())
@@ -71,12 +83,22 @@ final class RedisServer implements AutoCloseable {
     if (process != null) {
       process.destroyForcibly();
     }
+    deleteData();
+    dir.toFile().delete();
+  }
+
+  private void deleteData() {
     File[] files = dir.toFile().listFiles();
     if (files != null) {
       for (File file : files) {
+        if (file.isDirectory()) {
+          File[] inner = file.listFiles();
+          for (File f : inner == null ? new File[0] : inner) {
+            f.delete();
+          }
+        }
         file.delete();
       }
     }
-    dir.toFile().delete();
   }
 }
