@@ -190,7 +190,7 @@ public final class RedisSessionStore implements SessionStore {
 
   List<String> signalKeys(Keys.Shard shard, Signal signal) {
     return List.of(shard.due(), shard.claimed(), shard.hold(),
-        shard.session(signal.sessionKey()), shard.tomb(signal.sessionKey()), shard.gen(),
+        shard.session(signal.sessionKey()), shard.tombReasons(), shard.gen(),
         shard.tombMark());
   }
 
@@ -289,7 +289,7 @@ public final class RedisSessionStore implements SessionStore {
     Keys.Shard shard = keys.shardOf(sessionKey);
     return result(Scripts.TRACK.run(client,
         List.of(shard.due(), shard.claimed(), shard.hold(), shard.session(sessionKey),
-            shard.tomb(sessionKey), shard.gen()),
+            shard.tombReasons(), shard.gen()),
         List.of(AttributeCodec.encode(attributes), attributes.isEmpty() ? "0" : "1",
             Long.toString(rules.openTimeout().toMillis()),
             Long.toString(maximumSessionsPerShard), sessionKey)));

@@ -1,5 +1,5 @@
 -- Starts or refreshes a session when the application serves a page of it.
--- KEYS: due, claimed, hold, session, tomb, gen. ARGV: attributes, hasAttributes, openTimeoutMs,
+-- KEYS: due, claimed, hold, session, tombstone reasons, gen. ARGV: attributes, hasAttributes, openTimeoutMs,
 -- maxSessions, sessionKey. Returns {status, accepted, reason}.
 local now = clock()
 local key = ARGV[5]
@@ -8,7 +8,7 @@ if n == 0 then
   if redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then
     return {'FULL', 0, ''}
   end
-  redis.call('DEL', KEYS[5])
+  redis.call('HDEL', KEYS[5], key)
   local dl = now + tonumber(ARGV[3])
   redis.call('HSET', KEYS[4], 'st', 'P', 'tr', str(now), 'ls', str(now), 'dl', str(dl), 'aw', str(dl),
     'at', ARGV[1], 'g', redis.call('INCR', KEYS[6]))

@@ -408,8 +408,9 @@ class RedisStoreRulesTest {
       farewell.release(key);
       time.advance(Duration.ofMillis(1));
     }
-    assertThat(redis.exists("{" + prefix + ":0}:t:a")).as("a's tombstone, forgotten by count")
-        .isFalse();
+    assertThat(redis.hexists("{" + prefix + ":0}:tombr", "a"))
+        .as("a's tombstone, forgotten by count").isFalse();
+    assertThat(redis.hexists("{" + prefix + ":0}:tombr", "c")).as("c's tombstone").isTrue();
     assertThat(farewell.signal(Signal.of(OPEN, "a", "p", 1)))
         .isEqualTo(SignalResult.released(ReleaseReason.TIMEOUT));
     assertThat(farewell.signal(Signal.of(OPEN, "unknown", "p", 1)).status())
