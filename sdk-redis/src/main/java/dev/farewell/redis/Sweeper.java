@@ -379,7 +379,9 @@ final class Sweeper {
       }
     }
     for (Map.Entry<Keys.Shard, Response<String>> reply : replies.entrySet()) {
-      String answer = reply.getValue().get();
+      Keys.Shard shard = reply.getKey();
+      String answer = Scripts.reply(reply.getValue(), () -> store.client.set(shard.hold(),
+          store.owner, SetParams.setParams().px(graceMillis)));
       if (!"OK".equals(answer)) {
         throw new IllegalStateException("Redis answered " + answer + " to the hold of shard "
             + reply.getKey().index());
