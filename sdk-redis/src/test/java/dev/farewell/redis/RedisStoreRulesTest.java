@@ -515,7 +515,13 @@ class RedisStoreRulesTest {
   void builderRejectsBadSettingsWithClearMessages() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
         () -> RedisSessionStore.newBuilder().redisUri("http://localhost"))
-        .hasMessageContaining("redis:// or rediss://");
+        .hasMessageContaining("redis://, rediss://, redis-cluster:// or redis-sentinel://");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> RedisSessionStore.newBuilder().redisUri("redis-sentinel://127.0.0.1:26379"))
+        .hasMessageContaining("names the primary");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> RedisSessionStore.newBuilder().redisUri("redis-cluster://h1:7000,h2:x"))
+        .hasMessageContaining("bad port in 'h2:x'");
     org.assertj.core.api.Assertions.assertThatThrownBy(
         () -> RedisSessionStore.newBuilder().keyPrefix("a{b}"))
         .hasMessageContaining("without braces");
