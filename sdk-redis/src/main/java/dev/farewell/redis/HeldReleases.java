@@ -124,14 +124,15 @@ final class HeldReleases {
       List<Held> list = shard.getValue();
       for (int from = 0; from < list.size(); from += BATCH) {
         List<Held> batch = list.subList(from, Math.min(list.size(), from + BATCH));
+        List<String> keys = new ArrayList<>(List.of(shard.getKey().claimed()));
         List<String> args = new ArrayList<>(List.of(store.owner,
-            Long.toString(store.claimLease.toMillis()), shard.getKey().sessionPrefix()));
+            Long.toString(store.claimLease.toMillis())));
         for (Held h : batch) {
+          keys.add(shard.getKey().session(h.sessionKey()));
           args.add(h.sessionKey());
           args.add(h.releaseId());
         }
-        List<?> lost = (List<?>) Scripts.RENEW.run(store.client,
-            List.of(shard.getKey().claimed()), args);
+        List<?> lost = (List<?>) Scripts.RENEW.run(store.client, keys, args);
         for (Object key : lost) {
           logger.debug("Session {}: lease no longer held by this node (taken over or forgotten)",
               Scripts.text(key));
@@ -156,16 +157,18 @@ final class HeldReleases {
         for (int from = 0; from < list.size(); from += BATCH) {
           List<Held> batch = list.subList(from, Math.min(list.size(), from + BATCH));
           Keys.Shard keys = shard.getKey();
+          List<String> keyList = new ArrayList<>(List.of(keys.claimed(), keys.tombs(), keys.due(),
+              keys.gen(), keys.tombMark(), keys.tombReasons()));
           List<String> args = new ArrayList<>(List.of(
               Long.toString(store.rules.tombstoneTtl().toMillis()),
-              Long.toString(store.maximumTombstonesPerShard), keys.sessionPrefix(),
-              keys.tombPrefix(), Long.toString(store.rules.openTimeout().toMillis())));
+              Long.toString(store.maximumTombstonesPerShard),
+              Long.toString(store.rules.openTimeout().toMillis())));
           for (Held h : batch) {
+            keyList.add(keys.session(h.sessionKey()));
             args.add(h.sessionKey());
             args.add(h.releaseId());
           }
-          Scripts.ACK.run(store.client, List.of(keys.claimed(), keys.tombs(), keys.due(), keys.gen(),
-              keys.tombMark()), args);
+          Scripts.ACK.run(store.client, keyList, args);
           for (Held h : batch) {
             held.remove(h.releaseId(), h);
             left.remove(h);

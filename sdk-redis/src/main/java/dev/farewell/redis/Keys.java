@@ -8,7 +8,9 @@ import java.util.zip.CRC32;
 /**
  * Where a session lives in Redis. Sessions are spread over a fixed number of shards by a CRC32 of
  * their key; every key of one shard carries the hash tag {@code {prefix:shard}}, so in Redis
- * Cluster one shard is one slot and every script touches one slot only.
+ * Cluster one shard is one slot and every script touches one slot only. Every key a script touches
+ * is passed to it in {@code KEYS}: the fixed keys of the shard, and the hash of each session it
+ * works on.
  */
 final class Keys {
 
@@ -23,15 +25,11 @@ final class Keys {
       String nodes,
       String gen,
       String tombMark,
-      String sessionPrefix,
-      String tombPrefix) {
+      String tombReasons,
+      String sessionPrefix) {
 
     String session(String sessionKey) {
       return sessionPrefix + sessionKey;
-    }
-
-    String tomb(String sessionKey) {
-      return tombPrefix + sessionKey;
     }
   }
 
@@ -52,8 +50,8 @@ final class Keys {
               tag + ":nodes",
               tag + ":gen",
               tag + ":tombmark",
-              tag + ":s:",
-              tag + ":t:"));
+              tag + ":tombr",
+              tag + ":s:"));
     }
     this.shards = List.copyOf(list);
   }

@@ -30,7 +30,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Protocol;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
@@ -104,7 +103,7 @@ public final class RedisSessionStore implements SessionStore {
 
   private RedisSessionStore(Builder builder) {
     this.ownsClient = builder.client == null;
-    this.client = ownsClient ? RedisClient.create(builder.uri) : builder.client;
+    this.client = ownsClient ? RedisClients.create(builder.uri) : builder.client;
     this.keys = new Keys(builder.keyPrefix, builder.shards);
     this.sweepInterval = builder.sweepInterval;
     this.claimLease = builder.claimLease;
@@ -193,7 +192,7 @@ public final class RedisSessionStore implements SessionStore {
 
   List<String> signalKeys(Keys.Shard shard, Signal signal) {
     return List.of(shard.due(), shard.claimed(), shard.hold(),
-        shard.session(signal.sessionKey()), shard.tomb(signal.sessionKey()), shard.gen(),
+        shard.session(signal.sessionKey()), shard.tombReasons(), shard.gen(),
         shard.tombMark(), shard.nodes());
   }
 
@@ -302,7 +301,7 @@ public final class RedisSessionStore implements SessionStore {
     Keys.Shard shard = keys.shardOf(sessionKey);
     return result(Scripts.TRACK.run(client,
         List.of(shard.due(), shard.claimed(), shard.hold(), shard.session(sessionKey),
-            shard.tomb(sessionKey), shard.gen(), shard.tombMark(), shard.nodes()),
+            shard.tombReasons(), shard.gen(), shard.tombMark(), shard.nodes()),
         List.of(AttributeCodec.encode(attributes), attributes.isEmpty() ? "0" : "1",
             Long.toString(rules.openTimeout().toMillis()),
             Long.toString(maximumSessionsPerShard), sessionKey, Long.toString(ageMillis),
@@ -458,7 +457,9 @@ public final class RedisSessionStore implements SessionStore {
           }
         }
         for (int i = 0; i < batch.size(); i++) {
-          SessionViews.of(batch.get(i), hashes.get(i).get(), now).ifPresent(consumer);
+          String key = batch.get(i);
+          SessionViews.of(key, Scripts.reply(hashes.get(i),
+              () -> client.hgetAll(shard.session(key))), now).ifPresent(consumer);
         }
       } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
     }
@@ -486,7 +487,12 @@ public final class RedisSessionStore implements SessionStore {
         counts.add(pipeline.zcard(shard.due()));
       }
     }
-    return counts.stream().mapToLong(Response::get).sum();
+    long total = 0;
+    for (int i = 0; i < counts.size(); i++) {
+      Keys.Shard shard = keys.shards().get(i);
+      total += Scripts.reply(counts.get(i), () -> client.zcard(shard.due()));
+    }
+    return total;
   }
 
   @Override
@@ -684,18 +690,25 @@ public final class RedisSessionStore implements SessionStore {
 
 
     /**
-     * The Redis server to use, as {@code redis://[[user]:password@]host[:port][/database]}, or
-     * {@code rediss://…} for TLS (the JVM's trust store applies). The store opens a connection
-     * pool and closes it with the engine. Either this or {@link #client} is required.
+     * The Redis to use, in one of these forms (the store opens a connection pool and closes it with
+     * the engine; either this or {@link #client} is required):
      *
-     * @throws IllegalArgumentException if the scheme is not {@code redis} or {@code rediss}
+     * <ul>
+     *   <li>{@code redis://[[user]:password@]host[:port][/database]}, or {@code rediss://…} for
+     *       TLS (the JVM's trust store applies): one server;
+     *   <li>{@code redis-cluster://[[user]:password@]host:port[,host:port…]}: a Redis Cluster, any
+     *       of its nodes (give {@link #shards} a few per primary);
+     *   <li>{@code redis-sentinel://[[user]:password@]host:port[,host:port…]/primaryName[/database]}:
+     *       the primary the Sentinels at these addresses name {@code primaryName}; the password is
+     *       the primary's (the Sentinels are asked without one).
+     * </ul>
+     *
+     * @throws IllegalArgumentException if the scheme is none of these, or the hosts or the
+     *     primary's name are missing
      */
     public Builder redisUri(URI uri) {
       requireNonNull(uri, "uri");
-      if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
-        throw new IllegalArgumentException(
-            "redisUri must start with redis:// or rediss://, was " + uri.getScheme() + "://");
-      }
+      RedisClients.check(uri);
       set.mark("redisUri");
       this.uri = uri;
       return this;

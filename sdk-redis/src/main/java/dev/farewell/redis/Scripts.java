@@ -8,10 +8,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Supplier;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /**
  * The Lua scripts of the store, each the shared prelude plus its body, run by {@code EVALSHA}. A
@@ -54,13 +57,29 @@ enum Scripts {
   record Queued(Scripts script, Response<Object> response, List<String> keys, List<String> args) {
     Object answer(UnifiedJedis client) {
       try {
-        return response.get();
+        return reply(response, () -> script.run(client, keys, args));
       } catch (JedisDataException e) {
         if (!isNoScript(e)) {
           throw e;
         }
         return client.eval(script.source, keys, args);
       }
+    }
+  }
+
+  /**
+   * Reads a pipelined reply. A Redis Cluster pipeline follows no redirection: a command that met
+   * {@code MOVED} or {@code ASK} (its slot moved; it did not run) is sent again by {@code direct},
+   * which follows it and refreshes the client's slot map. A cluster pipeline that lost a node's
+   * connection leaves that node's replies unset: taken as a lost reply, an outage.
+   */
+  static <T> T reply(Response<T> response, Supplier<T> direct) {
+    try {
+      return response.get();
+    } catch (JedisRedirectionException e) {
+      return direct.get();
+    } catch (IllegalStateException e) {
+      throw new JedisConnectionException("a pipelined reply was lost with its connection", e);
     }
   }
 

@@ -41,8 +41,18 @@ final class SeenSessions {
 
   record PageRef(String sessionKey, String pageId) {}
 
-  /** A signal answered locally and not yet written; written by {@code flushAt} at the latest. */
-  record Unwritten(Signal signal, long receivedAt, long flushAt) {}
+  /**
+   * A signal answered locally and not yet written; written by {@code flushAt} at the latest. An
+   * exit that replaced a page's unwritten live signal keeps that signal ({@code live}, received at
+   * {@code liveAt}) to write first: should Redis have lost the session meanwhile, the live signal
+   * starts it again and the exit then ends it, instead of an exit that starts nothing.
+   */
+  record Unwritten(Signal signal, long receivedAt, long flushAt, Signal live, long liveAt) {
+
+    Unwritten(Signal signal, long receivedAt, long flushAt) {
+      this(signal, receivedAt, flushAt, null, 0);
+    }
+  }
 
   private static final int MAXIMUM_PAGES = 32;
 
@@ -245,6 +255,11 @@ final class SeenSessions {
     }
     // Keep the earliest promise to write: the deadline last written has not moved.
     long flushAt = old.flushAt() - fresh.flushAt() < 0 ? old.flushAt() : fresh.flushAt();
-    return new Unwritten(fresh.signal(), fresh.receivedAt(), flushAt);
+    if (fresh.signal().type() != SignalType.EXIT) {
+      return new Unwritten(fresh.signal(), fresh.receivedAt(), flushAt);
+    }
+    boolean oldLive = old.signal().type() != SignalType.EXIT;
+    return new Unwritten(fresh.signal(), fresh.receivedAt(), flushAt,
+        oldLive ? old.signal() : old.live(), oldLive ? old.receivedAt() : old.liveAt());
   }
 }

@@ -191,19 +191,38 @@ final class Sweeper {
 
   /**
    * Decides the release of up to {@code limit} due sessions of a shard and takes over releases
-   * whose lease ran out, then hands them to the release actions; returns how many it took.
+   * whose lease ran out, then hands them to the release actions; returns how many it took. The
+   * claim names every session it touches (Redis Cluster requires it), so a first claim learns
+   * which sessions are due and a second one, only when there are, claims them.
    */
   private int sweep(Keys.Shard shard, int limit, boolean takeoversOnly) {
+    Claimed first = claim(shard, limit, takeoversOnly, List.of());
+    if (first.due().isEmpty()) {
+      return first.taken();
+    }
+    return first.taken() + claim(shard, limit, takeoversOnly, first.due()).taken();
+  }
+
+  /** What one claim took, and the sessions due after it. */
+  private record Claimed(int taken, List<String> due) {}
+
+  /** Runs one claim of {@code candidates}. */
+  private Claimed claim(Keys.Shard shard, int limit, boolean takeoversOnly,
+      List<String> candidates) {
     String known = epochs.getOrDefault(shard, "");
     long knownGeneration = knownGeneration(shard);
-    List<?> reply = (List<?>) Scripts.CLAIM.run(store.client,
-        List.of(shard.due(), shard.claimed(), shard.hold(), shard.epoch(), shard.nodes(),
-            shard.gen()),
-        List.of(store.owner, Long.toString(store.claimLease.toMillis()),
-            Integer.toString(limit), shard.sessionPrefix(), UUID.randomUUID().toString(), known,
-            Long.toString(store.recoveryGrace.toMillis()), Long.toString(promiseMillis()),
-            Long.toString(store.partitionGrace.toMillis()), Long.toString(knownGeneration),
-            takeoversOnly ? "1" : "0"));
+    List<String> keyList = new ArrayList<>(List.of(shard.due(), shard.claimed(), shard.hold(),
+        shard.epoch(), shard.nodes(), shard.gen()));
+    List<String> args = new ArrayList<>(List.of(store.owner,
+        Long.toString(store.claimLease.toMillis()), Integer.toString(limit), "",
+        UUID.randomUUID().toString(), known, Long.toString(store.recoveryGrace.toMillis()),
+        Long.toString(promiseMillis()), Long.toString(store.partitionGrace.toMillis()),
+        Long.toString(knownGeneration), takeoversOnly ? "1" : "0"));
+    for (String key : candidates) {
+      keyList.add(shard.session(key));
+      args.add(key);
+    }
+    List<?> reply = (List<?>) Scripts.CLAIM.run(store.client, keyList, args);
     if (Scripts.text(reply.get(0)).equals("ROLLBACK")) {
       long now = Scripts.number(reply.get(1));
       generations.put(shard, new java.util.concurrent.atomic.AtomicLong(now));
@@ -213,7 +232,7 @@ final class Sweeper {
           + "may be stale and releases decided since the snapshot may be decided again; the shard "
           + "is held for {} so that beating pages write their sessions first", shard.index(),
           knownGeneration, now, store.recoveryGrace);
-      return sweep(shard, limit, takeoversOnly);
+      return claim(shard, limit, takeoversOnly, candidates);
     }
     if (Scripts.text(reply.get(0)).equals("EPOCH")) {
       generations.remove(shard);
@@ -227,22 +246,25 @@ final class Sweeper {
             + "is held for {} so that beating pages write their sessions first", shard.index(),
             known, Scripts.text(reply.get(1)), store.recoveryGrace);
       }
-      return sweep(shard, limit, takeoversOnly);
+      return claim(shard, limit, takeoversOnly, candidates);
     }
     sawGeneration(shard, Scripts.number(reply.get(3)));
     List<?> flat = (List<?>) reply.get(1);
     noteMissing(Scripts.text(reply.get(2)));
     int taken = 0;
-    for (int i = 0; i < flat.size(); i += 9) {
+    for (int i = 0; i < flat.size(); i += 9, taken++) {
       Release release = new Release(Scripts.text(flat.get(i)),
           ReleaseReason.valueOf(Scripts.text(flat.get(i + 1))),
           AttributeCodec.decode(Scripts.text(flat.get(i + 5))),
           instant(flat.get(i + 2)), instant(flat.get(i + 3)), instant(flat.get(i + 4)),
           instant(flat.get(i + 7)), Scripts.text(flat.get(i + 6)));
       held.act(shard, release, Scripts.number(flat.get(i + 8)) == 1);
-      taken++;
     }
-    return taken;
+    List<String> due = new ArrayList<>();
+    for (Object key : (List<?>) reply.get(4)) {
+      due.add(Scripts.text(key));
+    }
+    return new Claimed(taken, due);
   }
 
   /** By when this node promises to sweep again: a few intervals, at least a second. */
@@ -282,10 +304,18 @@ final class Sweeper {
     for (int from = 0; from < due.size(); from += 500) {
       List<Map.Entry<PageRef, Unwritten>> batch = due.subList(from, Math.min(due.size(), from + 500));
       List<Scripts.Queued> queued = new ArrayList<>();
+      List<Scripts.Queued> liveFirst = new ArrayList<>();
       try (AbstractPipeline pipeline = store.client.pipelined()) {
         for (Map.Entry<PageRef, Unwritten> entry : batch) {
-          Signal signal = entry.getValue().signal();
-          long age = TimeUnit.NANOSECONDS.toMillis(now - entry.getValue().receivedAt());
+          Unwritten kept = entry.getValue();
+          Signal live = kept.live();
+          // Written first, in the same pipeline; its answer is read first too (after NOSCRIPT,
+          // the two are run again in that order).
+          liveFirst.add(live == null ? null : Scripts.SIGNAL.queue(pipeline,
+              store.signalKeys(store.keys.shardOf(live.sessionKey()), live),
+              store.signalArgs(live, TimeUnit.NANOSECONDS.toMillis(now - kept.liveAt()), force)));
+          Signal signal = kept.signal();
+          long age = TimeUnit.NANOSECONDS.toMillis(now - kept.receivedAt());
           queued.add(Scripts.SIGNAL.queue(pipeline,
               store.signalKeys(store.keys.shardOf(signal.sessionKey()), signal),
               store.signalArgs(signal, age, force)));
@@ -293,6 +323,9 @@ final class Sweeper {
       }
       for (int i = 0; i < batch.size(); i++) {
         Map.Entry<PageRef, Unwritten> entry = batch.get(i);
+        if (liveFirst.get(i) != null) {
+          liveFirst.get(i).answer(store.client);
+        }
         SignalResult result = store.signalAnswer(entry.getValue().signal(),
             queued.get(i).answer(store.client));
         Signal signal = entry.getValue().signal();
@@ -357,7 +390,9 @@ final class Sweeper {
       }
     }
     for (Map.Entry<Keys.Shard, Response<String>> reply : replies.entrySet()) {
-      String answer = reply.getValue().get();
+      Keys.Shard shard = reply.getKey();
+      String answer = Scripts.reply(reply.getValue(), () -> store.client.set(shard.hold(),
+          store.owner, SetParams.setParams().px(graceMillis)));
       if (!"OK".equals(answer)) {
         throw new IllegalStateException("Redis answered " + answer + " to the hold of shard "
             + reply.getKey().index());

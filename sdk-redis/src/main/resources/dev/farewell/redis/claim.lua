@@ -13,12 +13,16 @@
 -- to a replica that lagged): deadlines may be stale, so the shard is held for the recovery grace.
 -- In takeovers-only mode (a node back from an outage, within its recovery grace) nothing new is
 -- decided.
--- KEYS: due, claimed, hold, epoch, nodes, gen. ARGV: owner, leaseMs, limit, sessionPrefix,
--- idPrefix, knownEpoch (empty at start), recoveryGraceMs, promiseMs, partitionGraceMs,
--- knownGeneration, takeoversOnly.
--- Returns {'OK', flat, missingNode, generation} with flat (key, reason, trackedAt, lastSignalAt,
--- dueAt, attrs, releaseId, releasedAt, takenOver) per session, {'EPOCH', epoch, lost} when the
--- epoch is not the known one, or {'ROLLBACK', generation} when the generation went back.
+-- Every key a script touches is declared (Redis Cluster routes and migrates by them), so the
+-- sessions to claim are named by the caller: the candidates a previous call returned. Each is
+-- checked again here (it may have been revived, claimed or forgotten since).
+-- KEYS: due, claimed, hold, epoch, nodes, gen, then the session hash of each candidate.
+-- ARGV: owner, leaseMs, limit, (unused), idPrefix, knownEpoch (empty at start), recoveryGraceMs,
+-- promiseMs, partitionGraceMs, knownGeneration, takeoversOnly, then the candidates' session keys.
+-- Returns {'OK', flat, missingNode, generation, candidates} with flat (key, reason, trackedAt,
+-- lastSignalAt, dueAt, attrs, releaseId, releasedAt, takenOver) per session and candidates the
+-- keys due now (lease run out first, then deadline passed; at most limit), {'EPOCH', epoch, lost}
+-- when the epoch is not the known one, or {'ROLLBACK', generation} when the generation went back.
 local epoch = redis.call('GET', KEYS[4])
 if epoch ~= ARGV[6] then
   local lost = 0
@@ -58,22 +62,26 @@ local function emit(k, h, takenOver)
   out[#out + 1] = takenOver
   taken = taken + 1
 end
-for _, k in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)) do
-  local sk = ARGV[4] .. k
-  local h, n = hash(sk)
-  if n == 0 or not h.rid then
-    redis.call('ZREM', KEYS[2], k)
-  else
-    redis.call('ZADD', KEYS[2], lease, k)
-    redis.call('HSET', sk, 'cl', ARGV[1])
-    emit(k, h, 1)
-  end
-end
 -- A recovery hold says deadlines may be stale, a missing node that its signals may be unwritten:
 -- decide nothing new meanwhile.
-if ARGV[11] ~= '1' and taken < limit and missing == '' and redis.call('EXISTS', KEYS[3]) == 0 then
-  for _, k in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit - taken)) do
-    local sk = ARGV[4] .. k
+local decide = ARGV[11] ~= '1' and missing == '' and redis.call('EXISTS', KEYS[3]) == 0
+for i = 12, #ARGV do
+  if taken >= limit then break end
+  local k, sk = ARGV[i], KEYS[i - 5]
+  local leased = redis.call('ZSCORE', KEYS[2], k)
+  local due = redis.call('ZSCORE', KEYS[1], k)
+  if leased then
+    if tonumber(leased) <= now then
+      local h, n = hash(sk)
+      if n == 0 or not h.rid then
+        redis.call('ZREM', KEYS[2], k)
+      else
+        redis.call('ZADD', KEYS[2], lease, k)
+        redis.call('HSET', sk, 'cl', ARGV[1])
+        emit(k, h, 1)
+      end
+    end
+  elseif decide and due and tonumber(due) <= now then
     local h, n = hash(sk)
     redis.call('ZREM', KEYS[1], k)
     if n > 0 then
@@ -86,4 +94,11 @@ if ARGV[11] ~= '1' and taken < limit and missing == '' and redis.call('EXISTS', 
     end
   end
 end
-return {'OK', out, missing, gen}
+local candidates = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)
+if decide and #candidates < limit then
+  for _, k in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0,
+      limit - #candidates)) do
+    candidates[#candidates + 1] = k
+  end
+end
+return {'OK', out, missing, gen, candidates}

@@ -27,18 +27,31 @@ local function reason(h)
   if h.st == 'X' then return 'EXIT' end
   return 'TIMEOUT'
 end
+-- A tombstone is a field of the shard's tombstone hash: session key -> "reason,expiresAt"; the
+-- tombs sorted set orders them by release time. Returns the reason while the tombstone lasts.
+local function tombstone(reasons, key, now)
+  local v = redis.call('HGET', reasons, key)
+  if not v then return nil end
+  local rr, ends = string.match(v, '^(%u+),(%d+)$')
+  if tonumber(ends) > now then return rr end
+  return nil
+end
 -- Forgets expired tombstones, and the oldest beyond the maximum. A tombstone forgotten by count
 -- before its TTL leaves a watermark (the mark key, until its TTL would have ended): meanwhile
 -- signal.lua answers every key without a session RELEASED, since it cannot tell those keys from
 -- one released within the TTL.
-local function trimtombs(tombs, mark, tombprefix, now, ttl, max)
+local function trimtombs(tombs, reasons, mark, now, ttl, max)
+  local expired = redis.call('ZRANGEBYSCORE', tombs, '-inf', now - ttl)
+  for i = 1, #expired, 500 do
+    redis.call('HDEL', reasons, unpack(expired, i, math.min(#expired, i + 499)))
+  end
   redis.call('ZREMRANGEBYSCORE', tombs, '-inf', now - ttl)
   local over = redis.call('ZCARD', tombs) - max
   if over > 0 then
     local old = redis.call('ZPOPMIN', tombs, over)
     local newest = 0
     for i = 1, #old, 2 do
-      redis.call('DEL', tombprefix .. old[i])
+      redis.call('HDEL', reasons, old[i])
       local at = tonumber(old[i + 1])
       if at > newest then newest = at end
     end

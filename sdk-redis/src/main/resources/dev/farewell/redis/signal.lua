@@ -1,4 +1,5 @@
--- Applies one page signal. KEYS: due, claimed, hold, session, tomb, gen, tombmark, nodes.
+-- Applies one page signal. KEYS: due, claimed, hold, session, tombstone reasons, gen, tombmark,
+-- nodes.
 -- ARGV: type, pageId, sequence, hidden, navigation, ageMs, force, heartbeatTimeoutMs,
 --       hiddenTimeoutMs, exitGraceMs, navigationGraceMs, maxPages, maxSessions, sessionKey,
 --       knownGeneration, recoveryGraceMs, partitionGraceMs.
@@ -10,7 +11,7 @@ local now = clock()
 local typ, pid, seq = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local at = now - tonumber(ARGV[6])
 local key = ARGV[14]
-local dead = redis.call('GET', KEYS[5])
+local dead = tombstone(KEYS[5], key, now)
 if dead then return {'RELEASED', 0, dead, 0, 0} end
 local h, n = hash(KEYS[4])
 local g = tonumber(h.g or '0')

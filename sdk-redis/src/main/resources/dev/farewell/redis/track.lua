@@ -1,7 +1,7 @@
 -- Starts or refreshes a session when the application serves a page of it.
--- KEYS: due, claimed, hold, session, tomb, gen, tombmark, nodes. ARGV: attributes, hasAttributes,
--- openTimeoutMs, maxSessions, sessionKey, ageMs, partitionGraceMs. Returns {status, accepted,
--- reason}.
+-- KEYS: due, claimed, hold, session, tombstone reasons, gen, tombmark, nodes. ARGV: attributes,
+-- hasAttributes, openTimeoutMs, maxSessions, sessionKey, ageMs, partitionGraceMs. Returns
+-- {status, accepted, reason}.
 -- ageMs > 0: a late track, asked ageMs ago while Redis could not serve this node; it never starts
 -- again a session released or decided since (a logout through another node meanwhile).
 local now = clock()
@@ -11,14 +11,14 @@ local at = now - tonumber(ARGV[6])
 local h, n = hash(KEYS[4])
 if n == 0 then
   if late then
-    local dead = redis.call('GET', KEYS[5])
+    local dead = tombstone(KEYS[5], key, now)
     if dead then return {'RELEASED', 0, dead} end
     if tonumber(redis.call('GET', KEYS[7]) or '0') > at then return {'RELEASED', 0, 'TIMEOUT'} end
   end
   if redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then
     return {'FULL', 0, ''}
   end
-  redis.call('DEL', KEYS[5])
+  redis.call('HDEL', KEYS[5], key)
   local dl = at + tonumber(ARGV[3])
   redis.call('HSET', KEYS[4], 'st', 'P', 'tr', str(at), 'ls', str(at), 'dl', str(dl), 'aw', str(dl),
     'at', ARGV[1], 'g', redis.call('INCR', KEYS[6]))

@@ -408,8 +408,9 @@ class RedisStoreRulesTest {
       farewell.release(key);
       time.advance(Duration.ofMillis(1));
     }
-    assertThat(redis.exists("{" + prefix + ":0}:t:a")).as("a's tombstone, forgotten by count")
-        .isFalse();
+    assertThat(redis.hexists("{" + prefix + ":0}:tombr", "a"))
+        .as("a's tombstone, forgotten by count").isFalse();
+    assertThat(redis.hexists("{" + prefix + ":0}:tombr", "c")).as("c's tombstone").isTrue();
     assertThat(farewell.signal(Signal.of(OPEN, "a", "p", 1)))
         .isEqualTo(SignalResult.released(ReleaseReason.TIMEOUT));
     assertThat(farewell.signal(Signal.of(OPEN, "unknown", "p", 1)).status())
@@ -514,7 +515,13 @@ class RedisStoreRulesTest {
   void builderRejectsBadSettingsWithClearMessages() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
         () -> RedisSessionStore.newBuilder().redisUri("http://localhost"))
-        .hasMessageContaining("redis:// or rediss://");
+        .hasMessageContaining("redis://, rediss://, redis-cluster:// or redis-sentinel://");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> RedisSessionStore.newBuilder().redisUri("redis-sentinel://127.0.0.1:26379"))
+        .hasMessageContaining("names the primary");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> RedisSessionStore.newBuilder().redisUri("redis-cluster://h1:7000,h2:x"))
+        .hasMessageContaining("bad port in 'h2:x'");
     org.assertj.core.api.Assertions.assertThatThrownBy(
         () -> RedisSessionStore.newBuilder().keyPrefix("a{b}"))
         .hasMessageContaining("without braces");

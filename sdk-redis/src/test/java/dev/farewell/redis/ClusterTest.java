@@ -1,0 +1,123 @@
+package dev.farewell.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.farewell.Release;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import redis.clients.jedis.util.JedisClusterCRC16;
+
+/**
+ * Two engine nodes on a real Redis Cluster of the test's own (three primaries, three replicas on
+ * loopback), configured by a {@code redis-cluster://} URI, under page traffic spread at random over
+ * both: a slot holding a shard is migrated by {@code redis-cli --cluster reshard} mid-traffic, then
+ * the primary serving it is killed ({@code SIGKILL}) and its replica promoted. Every session must
+ * be released exactly once (one release id), never before its deadline, with its attributes.
+ */
+class ClusterTest {
+
+  private static final int FIRST_PORT = 7000;
+  private static final int SHARDS = 16;
+  private static final int SESSIONS = 1_200;
+
+  /**
+   * Known to fail (see docs/multi-node.md, Redis Cluster): the outage state is per node, so a
+   * primary's failover loses sessions opened and ended meanwhile. Run with FAREWELL_CLUSTER_TEST=1.
+   */
+  @Test
+  @EnabledIfEnvironmentVariable(named = "FAREWELL_CLUSTER_TEST", matches = "1")
+  void releasesStayExactlyOnceThroughASlotMigrationAndAPrimaryKilled() throws Exception {
+    // A prefix one of whose shards lies in the lowest slots, which the reshard below moves.
+    String prefix = null;
+    int movedSlot = -1;
+    for (int i = 0; prefix == null; i++) {
+      for (int shard = 0; shard < SHARDS; shard++) {
+        int slot = JedisClusterCRC16.getSlot("{cluster" + i + ":" + shard + "}");
+        if (slot < 64) {
+          prefix = "cluster" + i;
+          movedSlot = slot;
+        }
+      }
+    }
+    String keyPrefix = prefix;
+    int slot = movedSlot;
+    RedisCluster started = null;
+    try {
+      started = RedisCluster.start(FIRST_PORT);
+    } catch (java.io.IOException e) {
+      TestRedis.skipOrFail("redis-server could not be started: " + e);
+    }
+    try (RedisCluster cluster = started;
+        Traffic traffic = new Traffic()) {
+      for (int i = 0; i < 2; i++) {
+        traffic.addNode(store -> store.redisUri(cluster.uri()).keyPrefix(keyPrefix)
+            .shards(SHARDS).recoveryGrace(Duration.ofSeconds(2))
+            .partitionGrace(Duration.ofSeconds(30)));
+      }
+      traffic.start(SESSIONS, 24_000);
+
+      Thread.sleep(6_000);
+      int source = cluster.primaryOf(slot);
+      int target = cluster.primaryOf(16_383);
+      long reshardStart = System.nanoTime();
+      cluster.reshard(source, target, 64);
+      long reshardMillis = (System.nanoTime() - reshardStart) / 1_000_000;
+      assertThat(cluster.primaryOf(slot)).as("the shard's slot moved").isEqualTo(target);
+
+      Thread.sleep(3_000);
+      long killedAt = System.nanoTime();
+      long killedAtMillis = System.currentTimeMillis();
+      cluster.kill(target);
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+          .until(() -> cluster.primaryOf(slot) != target);
+      long failoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
+
+      await().atMost(Duration.ofSeconds(60)).until(() -> traffic.finished.get() == SESSIONS);
+      try {
+        await().atMost(Duration.ofSeconds(40))
+            .until(() -> traffic.releases.size() >= traffic.expected.size());
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        traffic.expected.keySet().stream().filter(key -> !traffic.releases.containsKey(key))
+            .limit(5).forEach(key -> System.out.println("  not released: " + key + " "
+                + traffic.expected.get(key) + " " + traffic.nodes.get(0).session(key)));
+      }
+      // One more second for any second release of a session to show itself.
+      Thread.sleep(1_000);
+
+      // Late releases are allowed (an outage holds decisions); early, missing or double are not.
+      List<String> problems = traffic.check(30_000);
+      long lost = traffic.expected.keySet().stream()
+          .filter(key -> !traffic.releases.containsKey(key)).count();
+      long doubled = traffic.releases.values().stream()
+          .filter(list -> list.stream().map(Release::releaseId).distinct().count() > 1).count();
+      long sameIdTwice = traffic.releases.values().stream()
+          .filter(list -> list.size() > list.stream().map(Release::releaseId).distinct().count())
+          .count();
+      long falseReleases = problems.stream()
+          .filter(p -> p.contains(" early") || p.contains("never expected")).count();
+      Set<Integer> releasing = traffic.releasedBy.values().stream().collect(Collectors.toSet());
+      System.out.printf("cluster: %d sessions, %d released, lost %d, decided twice %d, acted twice "
+          + "with the same id %d, false %d; %d lives cut short by a late driver; reshard of 64 "
+          + "slots %d ms, failover %d ms; longest JVM stall %d ms; nodes releasing %s%n",
+          SESSIONS, traffic.releases.size(), lost, doubled, sameIdTwice, falseReleases,
+          traffic.abandoned.get(), reshardMillis, failoverMillis, traffic.longestStall(),
+          releasing);
+      Keys keys = new Keys(keyPrefix, SHARDS);
+      problems.stream().limit(20).forEach(p -> System.out.println("  " + p + " slot "
+          + JedisClusterCRC16.getSlot(keys.shardOf(p.substring(0, p.indexOf(':'))).due())));
+      System.out.println("moved slot " + slot + ", target " + target + " killed at "
+          + killedAtMillis + ", data losses detected "
+          + traffic.stores.stream().mapToLong(st -> st.health().dataLossesDetected()).sum());
+      assertThat(lost).as("lost").isZero();
+      assertThat(doubled).as("decided twice").isZero();
+      assertThat(falseReleases).as("false releases").isZero();
+      assertThat(problems).isEmpty();
+      assertThat(traffic.expected).hasSize(SESSIONS);
+    }
+  }
+}
