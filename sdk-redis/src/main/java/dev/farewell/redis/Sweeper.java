@@ -339,8 +339,12 @@ final class Sweeper {
   /** Back from an outage: hold the shards at risk, write what this node kept, pause deciding. */
   private boolean recover() {
     try {
-      // A keyed command, so that a cluster client routes it (PING has no key to route by).
-      store.client.exists(store.keys.shards().get(0).hold());
+      // A keyed command per shard, so that a cluster client routes each to its slot's primary:
+      // one that meets a primary gone since (its pipelines, which follow no redirection and
+      // renew no slot map, would meet it again and again) renews the client's slot map.
+      for (Keys.Shard shard : store.keys.shards()) {
+        store.client.exists(shard.hold());
+      }
     } catch (RuntimeException e) {
       if (Outages.isOutage(e)) {
         return false;
