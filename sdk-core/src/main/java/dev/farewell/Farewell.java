@@ -45,6 +45,7 @@ public final class Farewell implements AutoCloseable {
   private final boolean releaseOnClose;
   private final Duration shutdownTimeout;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final StatsCounter stats = new StatsCounter();
 
   private Farewell(Builder builder) {
     this.rules =
@@ -70,7 +71,7 @@ public final class Farewell implements AutoCloseable {
             builder.maximumPendingReleases,
             builder.releaseActionTimeout);
     this.store = (builder.store == null) ? new CaffeineSessionStore() : builder.store;
-    store.start(new Context(rules, ticker, dispatcher));
+    store.start(new Context(rules, ticker, dispatcher, stats));
   }
 
   /** Returns a builder with the defaults described on each of its setters. */
@@ -109,9 +110,18 @@ public final class Farewell implements AutoCloseable {
               + " characters");
     }
     if (closed.get()) {
+      stats.signal(signal.type(), FarewellStats.Outcome.CLOSED);
       return SignalResult.closed();
     }
-    return store.apply(signal);
+    SignalResult result;
+    try {
+      result = store.apply(signal);
+    } catch (RuntimeException e) {
+      stats.signal(signal.type(), FarewellStats.Outcome.FAILED);
+      throw e;
+    }
+    stats.signal(signal.type(), FarewellStats.Outcome.of(result));
+    return result;
   }
 
   /** Whether {@code id} is 1 to 64 characters of {@code [A-Za-z0-9_-]} (a loop: this is hot). */
@@ -197,9 +207,36 @@ public final class Farewell implements AutoCloseable {
     return store.size();
   }
 
+  /**
+   * Returns the number of open pages of the live sessions (visible or hidden, not exited). Costs a
+   * pass over all sessions (with a shared store, round trips to it).
+   */
+  public long pages() {
+    return store.pages();
+  }
+
   /** Returns the counters of the release pipeline. */
   public ReleaseStats releaseStats() {
     return dispatcher.stats();
+  }
+
+  /**
+   * Returns the engine's counters now: signals by type and outcome, releases by reason, the release
+   * pipeline, the store's state and the release backlog. Cheap; never calls a shared store's
+   * server.
+   */
+  public FarewellStats stats() {
+    return stats.snapshot(dispatcher.stats(), store.isServing(), store.releaseBacklog());
+  }
+
+  /**
+   * Adds a listener told of every release from now on, before its actions run (for metrics that
+   * time releases). What it throws is caught and logged; it never changes a release.
+   *
+   * @throws NullPointerException if {@code listener} is null
+   */
+  public void addStatsListener(StatsListener listener) {
+    stats.add(requireNonNull(listener, "listener"));
   }
 
   /** Returns the rules this engine keeps (timeouts, graces and limits). */
@@ -254,13 +291,15 @@ public final class Farewell implements AutoCloseable {
     private final SessionRules rules;
     private final Ticker ticker;
     private final ReleaseDispatcher dispatcher;
+    private final StatsCounter stats;
     private final long anchorNanos;
     private final Instant anchor;
 
-    Context(SessionRules rules, Ticker ticker, ReleaseDispatcher dispatcher) {
+    Context(SessionRules rules, Ticker ticker, ReleaseDispatcher dispatcher, StatsCounter stats) {
       this.rules = rules;
       this.ticker = ticker;
       this.dispatcher = dispatcher;
+      this.stats = stats;
       this.anchorNanos = ticker.read();
       this.anchor = Instant.now();
     }
@@ -282,11 +321,13 @@ public final class Farewell implements AutoCloseable {
 
     @Override
     public void released(Release release) {
+      stats.released(release);
       dispatcher.submit(release);
     }
 
     @Override
     public java.util.concurrent.CompletionStage<Boolean> releasedUntilActed(Release release) {
+      stats.released(release);
       return dispatcher.submitUntilActed(release);
     }
 

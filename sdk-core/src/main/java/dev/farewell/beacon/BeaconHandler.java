@@ -71,6 +71,7 @@ public final class BeaconHandler {
   private final long heartbeatMillis;
   private final Duration adoptionWindow;
   private final ServerOriginMemo serverOrigin = new ServerOriginMemo();
+  private final Refusals refusals = new Refusals();
 
   private BeaconHandler(Builder builder) {
     this.farewell = builder.farewell;
@@ -120,6 +121,16 @@ public final class BeaconHandler {
   }
 
   /**
+   * Returns how many requests this handler refused, by HTTP status: an entry for every status it
+   * can refuse with (400, 401, 403, 405, 413, 415, 429 and 503), in order, zero included. A
+   * snapshot; cheap. The {@code 410} that tells a page its session was released is an answer, not a
+   * refusal.
+   */
+  public Map<Integer, Long> refusals() {
+    return refusals.snapshot();
+  }
+
+  /**
    * Answers one request to {@code {base}/beacon}.
    *
    * @return the answer to write; never null
@@ -132,6 +143,7 @@ public final class BeaconHandler {
       return answer(request, headers);
     } catch (Rejection rejection) {
       logger.debug("Beacon refused with {}: {}", rejection.status, rejection.getMessage());
+      refusals.count(rejection.status);
       // A body refused before it was read (or read only to the limit) is not read on by the
       // container either, however large it claims to be: the connection goes.
       boolean unread = rejection.status == 413 || rejection.beforeBody && hasBody(request);

@@ -1,5 +1,7 @@
 package dev.farewell.spi;
 
+import dev.farewell.PageState;
+import dev.farewell.PageView;
 import dev.farewell.ReleaseReason;
 import dev.farewell.SessionView;
 import dev.farewell.Signal;
@@ -61,6 +63,40 @@ public interface SessionStore {
 
   /** Returns the number of live sessions (an estimate where the store cannot count exactly). */
   long size();
+
+  /**
+   * Returns the number of open pages (visible or hidden) of the live sessions. The default passes
+   * over {@link #forEachSession}; a store that can count more cheaply overrides it.
+   */
+  default long pages() {
+    long[] count = new long[1];
+    forEachSession(
+        session -> {
+          for (PageView page : session.pages()) {
+            if (page.state() != PageState.EXITED) {
+              count[0]++;
+            }
+          }
+        });
+    return count[0];
+  }
+
+  /**
+   * Whether the store serves this node now. Cheap: no call to a server. The default, for stores
+   * that cannot be down (in memory), is true.
+   */
+  default boolean isServing() {
+    return true;
+  }
+
+  /**
+   * Returns how many releases the store holds that it has not handed to the engine yet (a shared
+   * store keeps the releases asked for while it cannot reach its server). Cheap: no call to a
+   * server. The default, for stores that hand every release on at once, is zero.
+   */
+  default long releaseBacklog() {
+    return 0;
+  }
 
   /**
    * Releases every session whose deadline has passed by the store's clock now, rather than at the

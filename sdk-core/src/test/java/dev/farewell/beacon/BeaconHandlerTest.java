@@ -160,6 +160,24 @@ class BeaconHandlerTest {
   }
 
   @Test
+  void refusalsAreCountedByStatus() {
+    String token = tokens.issue("s1").value();
+    handler.handle(new Request("POST", heartbeat(token, 1)));
+    handler.handle(new Request("POST", heartbeat(token, 2)));
+    handler.handle(new Request("POST", heartbeat(token, 3))); // over the page rate limit
+    handler.handle(new Request("POST", "not json"));
+    handler.handle(new Request("POST", "x".repeat(5_000)));
+
+    assertThat(handler.refusals())
+        .containsEntry(429, 1L)
+        .containsEntry(400, 1L)
+        .containsEntry(413, 1L)
+        .containsEntry(401, 0L)
+        .containsKeys(403, 405, 415, 503)
+        .hasSize(8);
+  }
+
+  @Test
   void aClosedEngineIsAnswered503() {
     farewell.close();
 

@@ -575,6 +575,18 @@ public final class RedisSessionStore implements SessionStore {
     }
   }
 
+  /** Whether Redis serves this node now (see {@link RedisStoreHealth#redisUp()}). */
+  @Override
+  public boolean isServing() {
+    return !down;
+  }
+
+  /** The releases asked for while Redis could not serve, not decided yet. */
+  @Override
+  public long releaseBacklog() {
+    return offlineReleases.size();
+  }
+
   /**
    * Returns this node's view of the store now: whether Redis serves it, its backlog and what it
    * took over. Cheap (no call to Redis); safe from any thread.

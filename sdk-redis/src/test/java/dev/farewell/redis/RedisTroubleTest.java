@@ -205,6 +205,9 @@ class RedisTroubleTest {
       assertThat(health.redisUp()).isFalse();
       assertThat(health.keptTracks()).isEqualTo(1);
       assertThat(health.keptReleases()).isEqualTo(1);
+      // The engine's stats tell the same, for metrics and Actuator health.
+      assertThat(node.stats().storeUp()).isFalse();
+      assertThat(node.stats().releaseBacklog()).isEqualTo(1);
       long askedAt = System.nanoTime();
       assertThatThrownBy(() -> node.session("s")).isInstanceOf(IllegalStateException.class);
       assertThatThrownBy(node::size).isInstanceOf(IllegalStateException.class);
@@ -216,6 +219,7 @@ class RedisTroubleTest {
         node.cleanUp();
         return store.health().redisUp() && store.health().keptReleases() == 0;
       });
+      assertThat(node.stats().storeUp()).isTrue();
     }
   }
 

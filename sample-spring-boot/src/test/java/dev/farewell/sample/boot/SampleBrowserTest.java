@@ -84,6 +84,17 @@ class SampleBrowserTest {
     assertThat(second.evaluate("document.getElementById('user').textContent")).isEqualTo("alice");
     List<Release> all = releases.list();
     assertThat(all).hasSize(1);
+
+    // The logged-in user sees the release in Actuator: the farewell endpoint and the meters.
+    second.navigate(uri("/actuator/farewell"));
+    await().atMost(PAGE_LOAD).ignoreExceptions().until(() -> String.valueOf(
+        second.evaluate("document.body.textContent")).contains(release.releaseId()));
+    String report = String.valueOf(second.evaluate("document.body.textContent"));
+    assertThat(report).contains("\"reason\":\"exit\"").doesNotContain(release.sessionKey());
+    second.navigate(uri("/actuator/metrics/farewell.releases?tag=reason:exit"));
+    await().atMost(PAGE_LOAD).ignoreExceptions().until(() -> String.valueOf(
+        second.evaluate("document.body.textContent"))
+        .contains("\"statistic\":\"COUNT\",\"value\":1.0"));
   }
 
   private void logIn(Tab tab, String user) {

@@ -83,6 +83,8 @@ public class FarewellProperties {
 
   private final Security security = new Security();
 
+  private final Health health = new Health();
+
   public boolean isEnabled() {
     return enabled;
   }
@@ -233,6 +235,32 @@ public class FarewellProperties {
 
   public Security getSecurity() {
     return security;
+  }
+
+  public Health getHealth() {
+    return health;
+  }
+
+  /** {@code farewell.health.*}: the Actuator health indicator {@code farewell}. */
+  public static class Health {
+
+    /**
+     * How many releases may wait for their actions before the health indicator reports DEGRADED.
+     * Default 1000.
+     */
+    private long maximumReleaseBacklog = 1000;
+
+    public long getMaximumReleaseBacklog() {
+      return maximumReleaseBacklog;
+    }
+
+    public void setMaximumReleaseBacklog(long maximumReleaseBacklog) {
+      if (maximumReleaseBacklog < 0) {
+        throw new IllegalArgumentException(
+            "farewell.health.maximum-release-backlog must be >= 0, was " + maximumReleaseBacklog);
+      }
+      this.maximumReleaseBacklog = maximumReleaseBacklog;
+    }
   }
 
   /** {@code farewell.token.*}: the secrets that sign and verify page tokens. */
