@@ -130,6 +130,20 @@ class PageRateLimiterTest {
   }
 
   @Test
+  void theSameCharactersSplitOtherwiseAreAnotherPage() {
+    // A bucket keeps its session key and page id as one string: where the page id starts counts.
+    PageRateLimiter oneSet = new PageRateLimiter(1, Duration.ofHours(1), 2, nanos::get);
+    assertThat(oneSet.acquire("session-a", "bc123456")).isZero();
+
+    assertThat(oneSet.acquire("session-ab", "c123456")).isZero();
+    assertThat(oneSet.acquire("session-a", "bc123456")).isPositive();
+
+    PageRateLimiter sessions = new PageRateLimiter(1, Duration.ofHours(1), 2, nanos::get);
+    assertThat(sessions.acquire("session-a", "bc123456")).isZero();
+    assertThat(sessions.acquire("session-abc123456")).isZero();
+  }
+
+  @Test
   void concurrentSignalsOfOnePageShareOneBucket() throws InterruptedException {
     PageRateLimiter shared = new PageRateLimiter(1_000, Duration.ofHours(1), 100, nanos::get);
     AtomicInteger allowed = new AtomicInteger();
