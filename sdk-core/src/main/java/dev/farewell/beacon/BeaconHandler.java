@@ -249,13 +249,12 @@ public final class BeaconHandler {
     }
 
     // The page's bucket first: a page that floods does not spend its session's signals.
-    long waitNanos = pageRateLimiter.acquire(sessionKey, message.page());
+    long waitNanos = pageRateLimiter.acquire(sessionKey, message.page(), sessionRateLimiter);
     if (waitNanos > 0) {
       throw rateLimited(headers, waitNanos, "too many signals from this page");
     }
-    waitNanos = sessionRateLimiter.acquire(sessionKey);
-    if (waitNanos > 0) {
-      throw rateLimited(headers, waitNanos, "too many signals from this session");
+    if (waitNanos < 0) {
+      throw rateLimited(headers, -waitNanos, "too many signals from this session");
     }
 
     if (token != null

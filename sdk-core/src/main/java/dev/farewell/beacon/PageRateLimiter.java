@@ -70,23 +70,54 @@ final class PageRateLimiter {
   /** Takes one signal from the page's bucket; returns 0 if allowed, else the nanos to wait. */
   long acquire(String sessionKey, String pageId) {
     long now = ticker.read();
+    return bucket(sessionKey, pageId, now).take(now, interval, tolerance);
+  }
+
+  /**
+   * Takes one signal from the page's bucket here and, if it had one, one from its session's bucket
+   * in {@code sessions} (as {@code sessions.acquire(sessionKey)} would): returns 0 if both had one,
+   * the nanos to wait if the page's had none (the session's is not touched), or minus the nanos to
+   * wait if the session's had none. A page's bucket remembers its session's, and finds it again
+   * without comparing keys while that still holds its slot in {@code sessions} (a bucket never
+   * moves, so the bucket in that slot is the session's).
+   */
+  long acquire(String sessionKey, String pageId, PageRateLimiter sessions) {
+    long now = ticker.read();
+    Bucket page = bucket(sessionKey, pageId, now);
+    long wait = page.take(now, interval, tolerance);
+    if (wait > 0) {
+      return wait;
+    }
+    Bucket session = page.session;
+    if (session == null || session.slot < 0 || sessions.slots.get(session.slot) != session) {
+      session = sessions.bucket(sessionKey, "", now);
+      page.session = session;
+    }
+    return -session.take(now, sessions.interval, sessions.tolerance);
+  }
+
+  /** The page's bucket: the one in its set, or a new one, full at {@code now}, put in the set. */
+  private Bucket bucket(String sessionKey, String pageId, long now) {
     int hash = sessionKey.hashCode() * 31 + pageId.hashCode();
     int first = setOf(hash);
     for (int attempt = 1; ; attempt++) {
       Bucket a = slots.get(first);
       if (a != null && a.isFor(hash, sessionKey, pageId)) {
-        return a.take(now, interval, tolerance);
+        return a;
       }
       Bucket b = slots.get(first + 1);
       if (b != null && b.isFor(hash, sessionKey, pageId)) {
-        return b.take(now, interval, tolerance);
+        return b;
       }
-      Bucket fresh = new Bucket(hash, sessionKey, pageId, now);
       boolean intoFirst = (a == null) || (b != null && a.lastUsed() - b.lastUsed() <= 0);
       int slot = intoFirst ? first : first + 1;
-      if (slots.compareAndSet(slot, intoFirst ? a : b, fresh) || attempt == ATTEMPTS) {
+      Bucket fresh = new Bucket(hash, sessionKey, pageId, now, slot);
+      if (slots.compareAndSet(slot, intoFirst ? a : b, fresh)) {
+        return fresh;
+      }
+      if (attempt == ATTEMPTS) {
         // Had the set kept changing, the page is served from a bucket no one keeps: a full one.
-        return fresh.take(now, interval, tolerance);
+        return new Bucket(hash, sessionKey, pageId, now, -1);
       }
     }
   }
@@ -139,6 +170,13 @@ final class PageRateLimiter {
     private final int hash;
     private final int split;
     private final String page;
+    /** The slot the bucket was put in, for good (a bucket never moves); -1 for none. */
+    final int slot;
+    /**
+     * A page's bucket: its session's bucket when last looked up, or null. Read and written without
+     * synchronization: a stale or torn value only sends the next look-up to the table.
+     */
+    Bucket session;
     /** When the bucket holds its full capacity again if nothing more is taken (ticker nanos). */
     private volatile long fullAt;
     /**
@@ -147,8 +185,9 @@ final class PageRateLimiter {
      */
     private long lastUsed;
 
-    Bucket(int hash, String sessionKey, String pageId, long now) {
+    Bucket(int hash, String sessionKey, String pageId, long now, int slot) {
       this.hash = hash;
+      this.slot = slot;
       this.split = sessionKey.length();
       this.page = pageId.isEmpty() ? sessionKey : sessionKey.concat(pageId);
       this.fullAt = now;
