@@ -11,8 +11,11 @@ import dev.farewell.SignalType;
 import dev.farewell.Ticker;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -62,6 +65,21 @@ public final class BeaconHandler {
 
   private static final String JSON = "application/json";
 
+  /** The headers of most answers: no CORS, a JSON body that no cache may keep. */
+  private static final Map<String, String> NO_STORE_JSON = noStoreJson(new LinkedHashMap<>());
+
+  private static final byte[] EXITING = ascii("{\"status\":\"exiting\"}");
+
+  /** The body of a 410 for each reason, by ordinal. */
+  private static final byte[][] RELEASED = new byte[ReleaseReason.values().length][];
+
+  static {
+    for (ReleaseReason reason : ReleaseReason.values()) {
+      RELEASED[reason.ordinal()] =
+          ascii("{\"status\":\"released\",\"reason\":\"" + reason.name() + "\"}");
+    }
+  }
+
   private final Farewell farewell;
   private final PageTokens tokens;
   private final OriginPolicy origins;
@@ -70,6 +88,8 @@ public final class BeaconHandler {
   private final PageRateLimiter sessionRateLimiter;
   private final long heartbeatMillis;
   private final Duration adoptionWindow;
+  /** The answer to a signal the page goes on after without a fresh token, encoded once. */
+  private final byte[] live;
   private final ServerOriginMemo serverOrigin = new ServerOriginMemo();
   private final Refusals refusals = new Refusals();
 
@@ -89,6 +109,15 @@ public final class BeaconHandler {
             builder.ticker);
     this.heartbeatMillis = farewell.heartbeatInterval().toMillis();
     this.adoptionWindow = farewell.rules().tombstoneTtl();
+    this.live = ascii(liveJson().append('}').toString());
+  }
+
+  private StringBuilder liveJson() {
+    return new StringBuilder("{\"status\":\"live\",\"heartbeatMs\":").append(heartbeatMillis);
+  }
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
   }
 
   /**
@@ -160,6 +189,7 @@ public final class BeaconHandler {
       throws Rejection {
     RequestSite site;
     MediaType media;
+    long declared;
     try {
       site = RequestSite.of(request, origins, serverOrigin);
       if (site.corsOrigin != null) {
@@ -184,27 +214,31 @@ public final class BeaconHandler {
         throw new Rejection(405, "method_not_allowed", "use POST");
       }
       media = BodyDecoder.accept(request.header("Content-Type").orElse(null));
-      Optional<String> declaredLength = request.header("Content-Length");
-      if (declaredLength.isPresent() && tooLong(declaredLength.get())) {
+      declared = declaredLength(request.header("Content-Length"));
+      if (declared > MAXIMUM_BODY_BYTES) {
         throw tooLarge();
       }
     } catch (Rejection beforeBody) {
       throw beforeBody.beforeBody();
     }
-    byte[] body = new byte[MAXIMUM_BODY_BYTES + 1];
+    // Room for the declared length and one byte more (to see a body longer than declared), or
+    // for the limit and one byte more; a body that overruns its declared length gets the latter.
+    byte[] body = new byte[(declared >= 0 ? (int) declared : MAXIMUM_BODY_BYTES) + 1];
     int length;
     try {
-      length = read(request, body);
+      InputStream in = body(request);
+      length = read(in, body, 0);
+      if (length == body.length && length <= MAXIMUM_BODY_BYTES) {
+        body = Arrays.copyOf(body, MAXIMUM_BODY_BYTES + 1);
+        length = read(in, body, length);
+      }
     } catch (Rejection unreadable) {
       throw unreadable.beforeBody();
     }
     if (length > MAXIMUM_BODY_BYTES) {
       throw tooLarge();
     }
-    BeaconMessage message =
-        BodyDecoder.isAsciiJson(media, body, length)
-            ? MessageParser.parseAscii(body, length)
-            : MessageParser.parse(BodyDecoder.json(media, body, length));
+    BeaconMessage message = MessageParser.parse(media, body, length);
 
     String sessionKey;
     PageToken token = null;
@@ -227,13 +261,12 @@ public final class BeaconHandler {
     }
 
     // The page's bucket first: a page that floods does not spend its session's signals.
-    long waitNanos = pageRateLimiter.acquire(sessionKey, message.page());
+    long waitNanos = pageRateLimiter.acquire(sessionKey, message.page(), sessionRateLimiter);
     if (waitNanos > 0) {
       throw rateLimited(headers, waitNanos, "too many signals from this page");
     }
-    waitNanos = sessionRateLimiter.acquire(sessionKey);
-    if (waitNanos > 0) {
-      throw rateLimited(headers, waitNanos, "too many signals from this session");
+    if (waitNanos < 0) {
+      throw rateLimited(headers, -waitNanos, "too many signals from this session");
     }
 
     if (token != null
@@ -242,7 +275,6 @@ public final class BeaconHandler {
       // The session may have been released longer ago than its tombstone lasts: starting it again
       // would release it twice. An EXIT needs no check, it never starts a session.
       if (!isLive(sessionKey)) {
-        headers.put("Cache-Control", "no-store");
         return released(headers, ReleaseReason.TIMEOUT);
       }
       // Live at the check. Should it be released before the signal below, its tombstone answers
@@ -267,11 +299,8 @@ public final class BeaconHandler {
       logger.warn("Signal for session {} failed in the engine", sessionKey, e);
       throw new Rejection(503, "unavailable", "the session store is unavailable");
     }
-    headers.put("Cache-Control", "no-store");
     switch (result.status()) {
       case LIVE:
-        StringBuilder live =
-            new StringBuilder("{\"status\":\"live\",\"heartbeatMs\":").append(heartbeatMillis);
         // Only a signal the engine took renews: a replay it ignored, or an exit, says nothing of
         // a page that lives on. The renewal keeps its chain's expiry.
         if (token != null
@@ -279,11 +308,15 @@ public final class BeaconHandler {
             && signal.type() != SignalType.EXIT
             && tokens.shouldRefresh(token, adoptionWindow, now)) {
           // Token values are base64url and a dot: nothing to escape.
-          live.append(",\"token\":\"").append(tokens.renew(token, now).value()).append('"');
+          String renewed = tokens.renew(token, now).value();
+          return json(
+              200,
+              headers,
+              ascii(liveJson().append(",\"token\":\"").append(renewed).append("\"}").toString()));
         }
-        return json(200, headers, live.append('}').toString());
+        return json(200, headers, live);
       case EXITING:
-        return json(200, headers, "{\"status\":\"exiting\"}");
+        return json(200, headers, EXITING);
       case RELEASED:
         return released(headers, result.reason().orElseThrow());
       case FULL:
@@ -313,22 +346,36 @@ public final class BeaconHandler {
   }
 
   private static BeaconResponse released(Map<String, String> headers, ReleaseReason reason) {
-    return json(410, headers, "{\"status\":\"released\",\"reason\":\"" + reason.name() + "\"}");
+    return json(410, headers, RELEASED[reason.ordinal()]);
   }
 
-  private static boolean tooLong(String declared) {
+  private static InputStream body(BeaconRequest request) throws Rejection {
     try {
-      return Long.parseLong(declared.trim()) > MAXIMUM_BODY_BYTES;
-    } catch (NumberFormatException e) {
-      return false; // the container refuses a malformed length before we see it
+      return request.body();
+    } catch (IOException | RuntimeException e) {
+      throw Rejection.malformed("body could not be read");
     }
   }
 
-  /** Reads up to {@code buffer.length} bytes, and not one more. */
-  private static int read(BeaconRequest request, byte[] buffer) throws Rejection {
-    int length = 0;
+  /** The declared body length, or -1 when there is none or it is no number. */
+  private static long declaredLength(Optional<String> declared) {
+    if (declared.isEmpty()) {
+      return -1;
+    }
     try {
-      InputStream in = request.body();
+      long length = Long.parseLong(declared.get().trim());
+      return length >= 0 ? length : -1;
+    } catch (NumberFormatException e) {
+      return -1; // the container refuses a malformed length before we see it
+    }
+  }
+
+  /**
+   * Reads into {@code buffer} from {@code length} on, up to its end and not one byte more; returns
+   * the length read in all.
+   */
+  private static int read(InputStream in, byte[] buffer, int length) throws Rejection {
+    try {
       while (length < buffer.length) {
         int n = in.read(buffer, length, buffer.length - length);
         if (n < 0) {
@@ -358,9 +405,16 @@ public final class BeaconHandler {
     return new Rejection(413, "too_large", "body exceeds " + MAXIMUM_BODY_BYTES + " bytes");
   }
 
-  private static BeaconResponse json(int status, Map<String, String> headers, String body) {
+  /** A JSON answer that no cache may keep, with {@code headers} (CORS) before its own. */
+  private static BeaconResponse json(int status, Map<String, String> headers, byte[] body) {
+    return new BeaconResponse(
+        status, headers.isEmpty() ? NO_STORE_JSON : noStoreJson(headers), body);
+  }
+
+  private static Map<String, String> noStoreJson(Map<String, String> headers) {
+    headers.put("Cache-Control", "no-store");
     headers.put("Content-Type", JSON);
-    return new BeaconResponse(status, headers, body, false);
+    return Collections.unmodifiableMap(headers);
   }
 
   private static BeaconResponse error(

@@ -27,6 +27,17 @@ public final class BeaconResponse {
     this.closeConnection = closeConnection;
   }
 
+  /**
+   * An answer that keeps {@code headers}, unmodifiable already, and {@code body}, which no one
+   * changes (answers share them), without copying either.
+   */
+  BeaconResponse(int status, Map<String, String> headers, byte[] body) {
+    this.status = status;
+    this.headers = headers;
+    this.body = body;
+    this.closeConnection = false;
+  }
+
   /** Returns the HTTP status code. */
   public int status() {
     return status;

@@ -66,17 +66,14 @@ final class BodyDecoder {
     }
   }
 
-  /**
-   * Whether the message is {@code body} itself and ASCII, so that it can be parsed as it is: the
-   * usual case, and the parser's fast one.
-   */
-  static boolean isAsciiJson(MediaType media, byte[] body, int length) {
+  /** Whether the message is the body itself (not a field of a form). */
+  static boolean isJsonBody(MediaType media) {
     switch (media.type) {
       case "application/x-www-form-urlencoded":
       case "multipart/form-data":
         return false;
       default:
-        return isAscii(body, 0, length);
+        return true;
     }
   }
 

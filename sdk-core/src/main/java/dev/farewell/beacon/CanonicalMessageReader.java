@@ -31,8 +31,10 @@ final class CanonicalMessageReader {
   }
 
   /**
-   * Returns the message in the first {@code length} bytes of {@code json}, all ASCII, or null if
-   * they are not a valid message in the plain form.
+   * Returns the message in the first {@code length} bytes of {@code json}, or null if they are not
+   * a valid message in the plain form. Any byte outside ASCII is declined (it is no structural
+   * character, and inside a string every byte below {@code 0x20}, as bytes of {@code 0x80} and
+   * above are in Java, ends the plain form), so the bytes need no check for ASCII first.
    */
   static BeaconMessage read(byte[] json, int length) {
     return new CanonicalMessageReader(json, length).message();

@@ -43,6 +43,25 @@ final class MessageParser {
   }
 
   /**
+   * Reads the message in the first {@code length} bytes of a body of type {@code media}. A JSON
+   * body in the snippet's plain form is read by {@link CanonicalMessageReader} straight from its
+   * bytes (which declines any byte outside ASCII, so the body is not scanned for one first); any
+   * other goes to the full parser, decoded first unless it is ASCII JSON.
+   */
+  static BeaconMessage parse(MediaType media, byte[] body, int length) throws Rejection {
+    if (BodyDecoder.isJsonBody(media)) {
+      BeaconMessage plain = CanonicalMessageReader.read(body, length);
+      if (plain != null) {
+        return plain;
+      }
+      if (BodyDecoder.isAscii(body, 0, length)) {
+        return parseAsciiInFull(body, length);
+      }
+    }
+    return parse(BodyDecoder.json(media, body, length));
+  }
+
+  /**
    * {@link #parse(String)} of the first {@code length} bytes of {@code json}, which are all ASCII
    * (the usual message, parsed without decoding it first).
    */

@@ -1,6 +1,8 @@
 package dev.farewell.beacon;
 
 import dev.farewell.Ticker;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -10,12 +12,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * {@code capacity} per {@code period}.
  *
  * <p>Buckets live in a table of fixed size, in sets of two slots chosen by a seeded hash of the
- * page. A page that finds its bucket allocates nothing and takes no lock but its bucket's; a page that
- * does not takes an empty slot of its set, or the one whose bucket was used least recently. So the
- * memory is bounded however many pages an attacker invents, and a forgotten page starts again from
- * a full bucket: sharing a set with other pages can let a page send more than its rate, never less.
- * A page is never refused for another page's signals: a bucket serves only the page it was made for
- * (and a page's session key comes from a verified token).
+ * page. A page that finds its bucket allocates nothing and takes no lock: a bucket is one {@code
+ * long}, the time at which it would be full again (the generic cell rate algorithm, exact in integer
+ * nanoseconds), moved by one compare-and-set per signal. A page that does not find its bucket takes
+ * an empty slot of its set, or the one whose bucket was used least recently. So the memory is
+ * bounded however many pages an attacker invents, and a forgotten page starts again from a full
+ * bucket: sharing a set with other pages can let a page send more than its rate, never less. A page
+ * is never refused for another page's signals: a bucket serves only the page it was made for (and a
+ * page's session key comes from a verified token).
  *
  * <p>The beacon handler keeps a second instance for whole sessions ({@link #acquire(String)}: one
  * bucket per session key, under a page id no page can have), so that inventing a page id for every
@@ -33,13 +37,15 @@ final class PageRateLimiter {
   private final int setMask;
   private final int seed;
   private final Ticker ticker;
-  private final int capacity;
-  private final double nanosPerSignal;
+  /** The time one signal takes to refill, in nanos (at least 1). */
+  private final long interval;
+  /** How far ahead of now a bucket's full time may be for a signal to pass: capacity - 1 signals. */
+  private final long tolerance;
 
   PageRateLimiter(int capacity, Duration period, long maximumPages, Ticker ticker) {
     this.ticker = ticker;
-    this.capacity = capacity;
-    this.nanosPerSignal = (double) period.toNanos() / capacity;
+    this.interval = Math.max(1, period.toNanos() / capacity);
+    this.tolerance = (capacity - 1) * interval;
     int size = tableSize(maximumPages);
     this.slots = new AtomicReferenceArray<>(size);
     this.setMask = (size - 1) & ~1;
@@ -64,22 +70,54 @@ final class PageRateLimiter {
   /** Takes one signal from the page's bucket; returns 0 if allowed, else the nanos to wait. */
   long acquire(String sessionKey, String pageId) {
     long now = ticker.read();
-    int first = setOf(sessionKey, pageId);
+    return bucket(sessionKey, pageId, now).take(now, interval, tolerance);
+  }
+
+  /**
+   * Takes one signal from the page's bucket here and, if it had one, one from its session's bucket
+   * in {@code sessions} (as {@code sessions.acquire(sessionKey)} would): returns 0 if both had one,
+   * the nanos to wait if the page's had none (the session's is not touched), or minus the nanos to
+   * wait if the session's had none. A page's bucket remembers its session's, and finds it again
+   * without comparing keys while that still holds its slot in {@code sessions} (a bucket never
+   * moves, so the bucket in that slot is the session's).
+   */
+  long acquire(String sessionKey, String pageId, PageRateLimiter sessions) {
+    long now = ticker.read();
+    Bucket page = bucket(sessionKey, pageId, now);
+    long wait = page.take(now, interval, tolerance);
+    if (wait > 0) {
+      return wait;
+    }
+    Bucket session = page.session;
+    if (session == null || session.slot < 0 || sessions.slots.get(session.slot) != session) {
+      session = sessions.bucket(sessionKey, "", now);
+      page.session = session;
+    }
+    return -session.take(now, sessions.interval, sessions.tolerance);
+  }
+
+  /** The page's bucket: the one in its set, or a new one, full at {@code now}, put in the set. */
+  private Bucket bucket(String sessionKey, String pageId, long now) {
+    int hash = sessionKey.hashCode() * 31 + pageId.hashCode();
+    int first = setOf(hash);
     for (int attempt = 1; ; attempt++) {
       Bucket a = slots.get(first);
-      if (a != null && a.isFor(sessionKey, pageId)) {
-        return a.take(now, capacity, nanosPerSignal);
+      if (a != null && a.isFor(hash, sessionKey, pageId)) {
+        return a;
       }
       Bucket b = slots.get(first + 1);
-      if (b != null && b.isFor(sessionKey, pageId)) {
-        return b.take(now, capacity, nanosPerSignal);
+      if (b != null && b.isFor(hash, sessionKey, pageId)) {
+        return b;
       }
-      Bucket fresh = new Bucket(sessionKey, pageId, capacity, now);
-      boolean intoFirst = (a == null) || (b != null && a.lastUsed <= b.lastUsed);
+      boolean intoFirst = (a == null) || (b != null && a.lastUsed() - b.lastUsed() <= 0);
       int slot = intoFirst ? first : first + 1;
-      if (slots.compareAndSet(slot, intoFirst ? a : b, fresh) || attempt == ATTEMPTS) {
+      Bucket fresh = new Bucket(hash, sessionKey, pageId, now, slot);
+      if (slots.compareAndSet(slot, intoFirst ? a : b, fresh)) {
+        return fresh;
+      }
+      if (attempt == ATTEMPTS) {
         // Had the set kept changing, the page is served from a bucket no one keeps: a full one.
-        return fresh.take(now, capacity, nanosPerSignal);
+        return new Bucket(hash, sessionKey, pageId, now, -1);
       }
     }
   }
@@ -100,8 +138,8 @@ final class PageRateLimiter {
     return slots.length();
   }
 
-  private int setOf(String sessionKey, String pageId) {
-    int h = (sessionKey.hashCode() * 31 + pageId.hashCode()) ^ seed;
+  private int setOf(int hash) {
+    int h = hash ^ seed;
     // murmur3's finalizer: every bit of the hash moves the set
     h ^= h >>> 16;
     h *= 0x85ebca6b;
@@ -111,37 +149,77 @@ final class PageRateLimiter {
     return h & setMask;
   }
 
+  /**
+   * One page's bucket: its page as one string (session key, then page id) with the place where the
+   * page id starts, so that a look-up reads one string, not two, and the time the bucket is full.
+   */
   private static final class Bucket {
-    private final String sessionKey;
-    private final String pageId;
-    private double tokens;
-    private long updated;
-    /** When the bucket was last taken from; read without the lock to choose which slot to reuse. */
-    volatile long lastUsed;
+    private static final VarHandle FULL_AT;
+    private static final VarHandle LAST_USED;
 
-    Bucket(String sessionKey, String pageId, int capacity, long now) {
-      this.sessionKey = sessionKey;
-      this.pageId = pageId;
-      this.tokens = capacity;
-      this.updated = now;
+    static {
+      try {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        FULL_AT = lookup.findVarHandle(Bucket.class, "fullAt", long.class);
+        LAST_USED = lookup.findVarHandle(Bucket.class, "lastUsed", long.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    private final int hash;
+    private final int split;
+    private final String page;
+    /** The slot the bucket was put in, for good (a bucket never moves); -1 for none. */
+    final int slot;
+    /**
+     * A page's bucket: its session's bucket when last looked up, or null. Read and written without
+     * synchronization: a stale or torn value only sends the next look-up to the table.
+     */
+    Bucket session;
+    /** When the bucket holds its full capacity again if nothing more is taken (ticker nanos). */
+    private volatile long fullAt;
+    /**
+     * When the bucket was last taken from; read without synchronization to choose which slot to
+     * reuse (a stale value only changes which of two pages starts again from a full bucket).
+     */
+    private long lastUsed;
+
+    Bucket(int hash, String sessionKey, String pageId, long now, int slot) {
+      this.hash = hash;
+      this.slot = slot;
+      this.split = sessionKey.length();
+      this.page = pageId.isEmpty() ? sessionKey : sessionKey.concat(pageId);
+      this.fullAt = now;
       this.lastUsed = now;
     }
 
-    boolean isFor(String sessionKey, String pageId) {
-      return this.pageId.equals(pageId) && this.sessionKey.equals(sessionKey);
+    boolean isFor(int hash, String sessionKey, String pageId) {
+      return this.hash == hash
+          && split == sessionKey.length()
+          && page.length() == split + pageId.length()
+          && page.startsWith(pageId, split)
+          && page.startsWith(sessionKey);
     }
 
-    synchronized long take(long now, int capacity, double nanosPerSignal) {
-      if (now > updated) {
-        tokens = Math.min(capacity, tokens + (now - updated) / nanosPerSignal);
-        updated = now;
+    long lastUsed() {
+      return (long) LAST_USED.getOpaque(this);
+    }
+
+    /** Takes one signal at {@code now}: 0 if there was one, else the nanos until there is. */
+    long take(long now, long interval, long tolerance) {
+      LAST_USED.setOpaque(this, now);
+      while (true) {
+        long full = fullAt;
+        long from = (full - now > 0) ? full : now;
+        long ahead = from - now; // how many signals' worth of refill the bucket lacks
+        if (ahead > tolerance) {
+          return ahead - tolerance;
+        }
+        if (FULL_AT.compareAndSet(this, full, from + interval)) {
+          return 0;
+        }
       }
-      lastUsed = now;
-      if (tokens >= 1) {
-        tokens -= 1;
-        return 0;
-      }
-      return Math.max(1, (long) Math.ceil((1 - tokens) * nanosPerSignal));
     }
   }
 }

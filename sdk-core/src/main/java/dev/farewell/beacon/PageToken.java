@@ -19,23 +19,24 @@ public final class PageToken {
 
   private final String value;
   private final String sessionKey;
-  private final Instant firstIssuedAt;
-  private final Instant issuedAt;
-  private final Instant expiresAt;
+  /** When the chain began and when this token was issued, in seconds since the epoch. */
+  private final long firstIssuedSecond;
+  private final long issuedSecond;
+  private final Duration maxAge;
   private final int signer;
 
   PageToken(
       String value,
       String sessionKey,
-      Instant firstIssuedAt,
-      Instant issuedAt,
+      long firstIssuedSecond,
+      long issuedSecond,
       Duration maxAge,
       int signer) {
     this.value = requireNonNull(value);
     this.sessionKey = requireNonNull(sessionKey);
-    this.firstIssuedAt = requireNonNull(firstIssuedAt);
-    this.issuedAt = requireNonNull(issuedAt);
-    this.expiresAt = firstIssuedAt.plus(maxAge);
+    this.firstIssuedSecond = firstIssuedSecond;
+    this.issuedSecond = issuedSecond;
+    this.maxAge = requireNonNull(maxAge);
     this.signer = signer;
   }
 
@@ -54,20 +55,34 @@ public final class PageToken {
    * second; equal to {@link #issuedAt()} for a token that is no renewal.
    */
   public Instant firstIssuedAt() {
-    return firstIssuedAt;
+    return Instant.ofEpochSecond(firstIssuedSecond);
   }
 
   /** Returns when this token was issued (to the second). */
   public Instant issuedAt() {
-    return issuedAt;
+    return Instant.ofEpochSecond(issuedSecond);
   }
 
   /**
-   * Returns when the token stops being accepted: the maximum age after {@link #firstIssuedAt()}.
-   * Renewals carry the same time.
+   * Returns when the token stops being accepted: the maximum age after {@link #firstIssuedAt()}
+   * ({@link Instant#MAX} if that is later). Renewals carry the same time.
    */
   public Instant expiresAt() {
-    return expiresAt;
+    Instant first = firstIssuedAt();
+    // (a maximum age of centuries: past the largest instant, the token does not expire)
+    return maxAge.compareTo(Duration.between(first, Instant.MAX)) >= 0
+        ? Instant.MAX
+        : first.plus(maxAge);
+  }
+
+  /** {@link #firstIssuedAt()} in seconds since the epoch. */
+  long firstIssuedSecond() {
+    return firstIssuedSecond;
+  }
+
+  /** {@link #issuedAt()} in seconds since the epoch. */
+  long issuedSecond() {
+    return issuedSecond;
   }
 
   /** Which of the configured secrets signed it (0: the current one); renewals keep it. */
@@ -88,7 +103,7 @@ public final class PageToken {
   /** Returns the session key and times; the value is left out so that logs do not copy tokens. */
   @Override
   public String toString() {
-    return "PageToken{session=" + sessionKey + ", firstIssuedAt=" + firstIssuedAt + ", issuedAt="
-        + issuedAt + ", expiresAt=" + expiresAt + "}";
+    return "PageToken{session=" + sessionKey + ", firstIssuedAt=" + firstIssuedAt()
+        + ", issuedAt=" + issuedAt() + ", expiresAt=" + expiresAt() + "}";
   }
 }

@@ -51,7 +51,8 @@ public final class PageTokens {
   private static final int HEADER_BYTES = 1 + 2 * Long.BYTES;
   private static final int MAXIMUM_TOKEN_CHARS = 512;
   private static final int MAC_BYTES = 32;
-  private static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
+  /** How far in the future a token's time of issue may be, for clocks that disagree. */
+  private static final long CLOCK_SKEW_SECONDS = 60;
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
   private final List<SecretKeySpec> secrets;
@@ -110,7 +111,7 @@ public final class PageTokens {
       throw new IllegalArgumentException(
           "sessionKey must be 1 to " + MAXIMUM_KEY_BYTES + " UTF-8 bytes, was " + key.length);
     }
-    Instant issuedAt = Instant.ofEpochSecond(clock.instant().getEpochSecond());
+    long issuedAt = clock.instant().getEpochSecond();
     return sign(0, sessionKey, key, issuedAt, issuedAt);
   }
 
@@ -119,26 +120,25 @@ public final class PageTokens {
    * start, expiry and secret.
    */
   PageToken renew(PageToken token, Instant now) {
-    Instant issuedAt = Instant.ofEpochSecond(now.getEpochSecond());
-    if (issuedAt.isBefore(token.issuedAt())) {
-      issuedAt = token.issuedAt(); // a token issued by a node whose clock runs ahead
-    }
+    // (not before the token's own time: a token issued by a node whose clock runs ahead)
+    long issuedAt = Math.max(now.getEpochSecond(), token.issuedSecond());
     String sessionKey = token.sessionKey();
     return sign(
         token.signer(),
         sessionKey,
         sessionKey.getBytes(StandardCharsets.UTF_8),
-        token.firstIssuedAt(),
+        token.firstIssuedSecond(),
         issuedAt);
   }
 
+  /** Signs a token; times in seconds since the epoch. */
   private PageToken sign(
-      int signer, String sessionKey, byte[] key, Instant firstIssuedAt, Instant issuedAt) {
+      int signer, String sessionKey, byte[] key, long firstIssuedAt, long issuedAt) {
     byte[] payload =
         ByteBuffer.allocate(HEADER_BYTES + key.length)
             .put(VERSION)
-            .putLong(firstIssuedAt.getEpochSecond())
-            .putLong(issuedAt.getEpochSecond())
+            .putLong(firstIssuedAt)
+            .putLong(issuedAt)
             .put(key)
             .array();
     String value =
@@ -190,14 +190,13 @@ public final class PageTokens {
     if (signer < 0) {
       return Optional.empty();
     }
-    ByteBuffer buffer = ByteBuffer.wrap(payload);
-    if (buffer.get() != VERSION) {
+    if (payload[0] != VERSION) {
       return Optional.empty();
     }
-    long firstSeconds = buffer.getLong();
-    long seconds = buffer.getLong();
+    long firstSeconds = bigEndianLong(payload, 1);
+    long seconds = bigEndianLong(payload, 1 + Long.BYTES);
     String sessionKey;
-    int keyStart = buffer.position();
+    int keyStart = HEADER_BYTES;
     if (BodyDecoder.isAscii(payload, keyStart, payload.length - keyStart)) {
       // (most keys: no decoder needed)
       sessionKey =
@@ -209,26 +208,47 @@ public final class PageTokens {
                 .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(buffer);
+                .decode(ByteBuffer.wrap(payload, keyStart, payload.length - keyStart));
         sessionKey = chars.toString();
       } catch (CharacterCodingException e) {
         return Optional.empty();
       }
     }
-    Instant firstIssuedAt;
-    Instant issuedAt;
-    try {
-      firstIssuedAt = Instant.ofEpochSecond(firstSeconds);
-      issuedAt = Instant.ofEpochSecond(seconds);
-    } catch (java.time.DateTimeException e) {
+    // In whole seconds, without an Instant per check (times of issue have no fraction):
+    // refused when out of Instant's range, the chain began after the token was issued, the token
+    // was issued more than the clock skew after now, or the chain's expiry is not after now.
+    long nowSecond = now.getEpochSecond();
+    if (firstSeconds < Instant.MIN.getEpochSecond()
+        || seconds > Instant.MAX.getEpochSecond()
+        || firstSeconds > seconds
+        || seconds - CLOCK_SKEW_SECONDS > nowSecond
+        || compare(firstSeconds, maxAge.getSeconds(), maxAge.getNano(), now) <= 0) {
       return Optional.empty();
     }
-    if (firstIssuedAt.isAfter(issuedAt)
-        || issuedAt.isAfter(now.plus(CLOCK_SKEW))
-        || !firstIssuedAt.plus(maxAge).isAfter(now)) {
-      return Optional.empty();
+    return Optional.of(new PageToken(value, sessionKey, firstSeconds, seconds, maxAge, signer));
+  }
+
+  /** The eight bytes of {@code bytes} from {@code offset} on, big-endian. */
+  private static long bigEndianLong(byte[] bytes, int offset) {
+    long value = 0;
+    for (int i = offset; i < offset + Long.BYTES; i++) {
+      value = (value << 8) | (bytes[i] & 0xff);
     }
-    return Optional.of(new PageToken(value, sessionKey, firstIssuedAt, issuedAt, maxAge, signer));
+    return value;
+  }
+
+  /**
+   * Compares {@code second} (whole, since the epoch) plus {@code seconds} and {@code nanos} (0 to
+   * 999,999,999) with {@code now}: negative, zero or positive as it is before, at or after. A sum
+   * beyond the range of {@code long} is after (or before) every instant.
+   */
+  private static int compare(long second, long seconds, int nanos, Instant now) {
+    long sum = second + seconds;
+    if (((second ^ sum) & (seconds ^ sum)) < 0) {
+      return (seconds > 0) ? 1 : -1; // overflowed
+    }
+    int bySecond = Long.compare(sum, now.getEpochSecond());
+    return (bySecond != 0) ? bySecond : Integer.compare(nanos, now.getNano());
   }
 
   /**
@@ -250,14 +270,11 @@ public final class PageTokens {
   boolean shouldRefresh(PageToken token, Duration adoptionWindow, Instant now) {
     requireNonNull(token, "token");
     Duration life = adoptionWindow.compareTo(maxAge) < 0 ? adoptionWindow : maxAge;
-    // life / 2, without Duration.dividedBy's BigDecimal (this runs for every heartbeat)
+    // life / 2, without Duration.dividedBy's BigDecimal nor an Instant (this runs for every
+    // heartbeat): refresh unless issued + life / 2 is after now
     long seconds = life.getSeconds();
-    Instant halfLife =
-        token
-            .issuedAt()
-            .plusSeconds(seconds / 2)
-            .plusNanos(((seconds % 2) * 1_000_000_000L + life.getNano()) / 2);
-    return !now.isBefore(halfLife);
+    int halfNanos = (int) (((seconds % 2) * 1_000_000_000L + life.getNano()) / 2);
+    return compare(token.issuedSecond(), seconds / 2, halfNanos, now) <= 0;
   }
 
   /**
@@ -265,7 +282,7 @@ public final class PageTokens {
    * token issued up to the allowed clock skew in the future counts as issued now.
    */
   boolean issuedWithin(PageToken token, Duration window, Instant now) {
-    return !now.isAfter(token.issuedAt().plus(window));
+    return compare(token.issuedSecond(), window.getSeconds(), window.getNano(), now) >= 0;
   }
 
   private byte[] mac(int secret, byte[] payload) {

@@ -16,6 +16,12 @@ final class RequestSite {
   /** The allowed other origin to echo in CORS headers, or null. */
   final String corsOrigin;
 
+  /** A request proven to come from the server's own origin (most requests: one instance). */
+  private static final RequestSite SAME_ORIGIN = new RequestSite(true, null);
+
+  /** A request without an Origin whose browser does not say it is same-origin. */
+  private static final RequestSite UNPROVEN = new RequestSite(false, null);
+
   private RequestSite(boolean sameOrigin, String corsOrigin) {
     this.sameOrigin = sameOrigin;
     this.corsOrigin = corsOrigin;
@@ -32,7 +38,7 @@ final class RequestSite {
       // A browser never says cross-site for its own origin: such a request confused the Host.
       if (origin != null && origin.equals(server.normalize(request.serverOrigin()))
           && !crossSite) {
-        return new RequestSite(true, null);
+        return SAME_ORIGIN;
       }
       if (policy.allowsListed(origin)) {
         return new RequestSite(false, originHeader.get().trim());
@@ -43,7 +49,7 @@ final class RequestSite {
       throw forbidden();
     }
     // No Origin: same-origin only if the browser says so (Fetch Metadata), else unproven.
-    return new RequestSite(fetchSite.equals("same-origin"), null);
+    return fetchSite.equals("same-origin") ? SAME_ORIGIN : UNPROVEN;
   }
 
   private static Rejection forbidden() {

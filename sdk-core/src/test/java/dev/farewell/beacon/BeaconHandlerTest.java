@@ -199,6 +199,25 @@ class BeaconHandlerTest {
   }
 
   @Test
+  void aBodyLongerThanItsDeclaredLengthIsStillReadNoFurtherThanTheLimit() {
+    // The buffer is sized by the declared length; a body that overruns it is read on to the limit.
+    Request large = new Request("POST", "x".repeat(1_000_000));
+    large.headers.put("content-length", "10");
+    String heartbeat = heartbeat(tokens.issue("s1").value(), 1);
+    Request overrun = new Request("POST", heartbeat);
+    overrun.headers.put("content-length", "10");
+    Request exact = new Request("POST", heartbeat(tokens.issue("s2").value(), 1));
+    exact.headers.put("content-length", Integer.toString(exact.body.length));
+
+    assertThat(handler.handle(large).status()).isEqualTo(413);
+    assertThat(large.bytesRead).isEqualTo(BeaconHandler.MAXIMUM_BODY_BYTES + 1);
+    assertThat(handler.handle(overrun).status()).isEqualTo(200);
+    assertThat(overrun.bytesRead).isEqualTo(heartbeat.length());
+    assertThat(handler.handle(exact).bodyText()).contains("\"status\":\"live\"");
+    assertThat(exact.bytesRead).isEqualTo(exact.body.length);
+  }
+
+  @Test
   void aDeclaredLengthOverTheLimitIsRefusedWithoutReading() {
     Request request = new Request("POST", "{}");
     request.headers.put("content-length", "5000");

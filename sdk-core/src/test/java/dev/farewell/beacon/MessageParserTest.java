@@ -96,6 +96,21 @@ class MessageParserTest {
     }
   }
 
+  @Test
+  void thePlainReaderDeclinesAnyByteOutsideAsciiAndTheFullParserReadsIt() throws Rejection {
+    // The endpoint hands a JSON body to the plain reader without checking it for ASCII first.
+    String json =
+        "{\"v\":1,\"type\":\"heartbeat\",\"token\":\"t\u00e9.t\",\"page\":\"page-0001\","
+            + "\"seq\":12,\"hidden\":true}";
+    byte[] utf8 = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] latin1 = json.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+    assertThat(CanonicalMessageReader.read(utf8, utf8.length)).isNull();
+    assertThat(CanonicalMessageReader.read(latin1, latin1.length)).isNull();
+    assertThat(MessageParser.parse(MediaType.parse("text/plain;charset=UTF-8"), utf8, utf8.length))
+        .isEqualTo(MessageParser.parse(json));
+  }
+
   /** Names from the wire fill no table without bound: Jackson keeps at most 6,000 of them. */
   @Test
   void manyDistinctFieldNamesAreParsedAndIgnored() throws Rejection {

@@ -130,6 +130,53 @@ class PageRateLimiterTest {
   }
 
   @Test
+  void theSameCharactersSplitOtherwiseAreAnotherPage() {
+    // A bucket keeps its session key and page id as one string: where the page id starts counts.
+    PageRateLimiter oneSet = new PageRateLimiter(1, Duration.ofHours(1), 2, nanos::get);
+    assertThat(oneSet.acquire("session-a", "bc123456")).isZero();
+
+    assertThat(oneSet.acquire("session-ab", "c123456")).isZero();
+    assertThat(oneSet.acquire("session-a", "bc123456")).isPositive();
+
+    PageRateLimiter sessions = new PageRateLimiter(1, Duration.ofHours(1), 2, nanos::get);
+    assertThat(sessions.acquire("session-a", "bc123456")).isZero();
+    assertThat(sessions.acquire("session-abc123456")).isZero();
+  }
+
+  @Test
+  void aPageAndItsSessionAreTakenFromTogether() {
+    PageRateLimiter pages = new PageRateLimiter(2, Duration.ofHours(1), 100, nanos::get);
+    PageRateLimiter sessions = new PageRateLimiter(3, Duration.ofHours(1), 100, nanos::get);
+
+    assertThat(pages.acquire("s", "p", sessions)).isZero();
+    assertThat(pages.acquire("s", "p", sessions)).isZero();
+    assertThat(pages.acquire("s", "p", sessions)).isPositive(); // the page's: the session's kept
+    assertThat(pages.acquire("s", "q", sessions)).isZero();
+    assertThat(pages.acquire("s", "r", sessions)).isNegative(); // the session's
+    assertThat(sessions.acquire("s")).isPositive();
+    assertThat(pages.acquire("t", "p", sessions)).isZero();
+  }
+
+  @Test
+  void aPageForgetsItsSessionsBucketOnceThatLostItsSlot() {
+    PageRateLimiter pages = new PageRateLimiter(10, Duration.ofHours(1), 100, nanos::get);
+    PageRateLimiter oneSet = new PageRateLimiter(1, Duration.ofHours(1), 2, nanos::get);
+    assertThat(pages.acquire("s", "p", oneSet)).isZero();
+    assertThat(pages.acquire("s", "q", oneSet)).isNegative();
+    assertThat(pages.acquire("s", "p", oneSet)).isNegative(); // the remembered bucket, still empty
+
+    // Both slots of the sessions' only set go to other sessions; s was used least recently.
+    nanos.addAndGet(1);
+    oneSet.acquire("t");
+    nanos.addAndGet(1);
+    oneSet.acquire("u");
+
+    // s starts again from a full bucket, as for a page that never remembered the old one.
+    assertThat(pages.acquire("s", "p", oneSet)).isZero();
+    assertThat(pages.acquire("s", "q", oneSet)).isNegative();
+  }
+
+  @Test
   void concurrentSignalsOfOnePageShareOneBucket() throws InterruptedException {
     PageRateLimiter shared = new PageRateLimiter(1_000, Duration.ofHours(1), 100, nanos::get);
     AtomicInteger allowed = new AtomicInteger();

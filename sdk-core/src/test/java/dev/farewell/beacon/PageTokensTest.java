@@ -36,9 +36,9 @@ class PageTokensTest {
   void aTokenIsRefusedOnceItsMaxAgeHasPassed() {
     PageToken token = tokens.issue("session-1");
 
-    clock.advance(Duration.ofHours(12).minusSeconds(1));
+    clock.advance(Duration.ofHours(12).minusNanos(1));
     assertThat(tokens.verify(token.value())).isPresent();
-    clock.advance(Duration.ofSeconds(1));
+    clock.advance(Duration.ofNanos(1));
     assertThat(tokens.verify(token.value())).isEmpty();
   }
 
@@ -50,6 +50,35 @@ class PageTokensTest {
     assertThat(tokens.shouldRefresh(tokens.verify(token.value()).orElseThrow())).isFalse();
     clock.advance(Duration.ofSeconds(1));
     assertThat(tokens.shouldRefresh(tokens.verify(token.value()).orElseThrow())).isTrue();
+  }
+
+  @Test
+  void aTokenIssuedUpToTheClockSkewAheadVerifies() {
+    MutableClock ahead = new MutableClock(clock.instant().plus(Duration.ofMinutes(1)));
+    PageTokens fast = PageTokens.newBuilder().secret(SECRET).clock(ahead).build();
+    String minuteAhead = fast.issue("session-1").value();
+    ahead.advance(Duration.ofSeconds(1));
+    String beyond = fast.issue("session-1").value();
+
+    assertThat(tokens.verify(minuteAhead)).isPresent();
+    clock.advance(Duration.ofMillis(999));
+    assertThat(tokens.verify(beyond)).isEmpty();
+  }
+
+  @Test
+  void aMaximumAgeBeyondTheLastInstantNeverExpiresAndNeverThrows() {
+    PageTokens forever =
+        PageTokens.newBuilder()
+            .secret(SECRET)
+            .clock(clock)
+            .maxAge(Duration.ofSeconds(Long.MAX_VALUE))
+            .build();
+    PageToken token = forever.issue("session-1");
+
+    clock.advance(Duration.ofDays(365_000));
+    PageToken verified = forever.verify(token.value()).orElseThrow();
+    assertThat(verified.expiresAt()).isEqualTo(Instant.MAX);
+    assertThat(forever.shouldRefresh(verified)).isFalse();
   }
 
   @Test
