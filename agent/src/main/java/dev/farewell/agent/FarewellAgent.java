@@ -3,7 +3,10 @@ package dev.farewell.agent;
 import java.lang.instrument.Instrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.utility.JavaModule;
 
 /**
  * The {@code -javaagent:farewell-agent.jar} entry point: it watches the servlet containers of the
@@ -13,9 +16,11 @@ import net.bytebuddy.matcher.ElementMatchers;
  * <p>Two hook points, both where a container is about to run the {@code
  * ServletContainerInitializer}s of an application: Tomcat's (9, 10, 11) {@code
  * StandardContext.startInternal} and Jetty's (12, ee8 to ee11) {@code
- * ServletContextHandler} constructors (Jetty takes initializers only before a context starts). The advice only hands the context to {@link Hooks}, which
- * registers one more initializer through the container's own API; nothing else of the container
- * changes. Whatever fails is logged once and the application starts without Farewell.
+ * ServletContextHandler} constructors (Jetty takes initializers only before a context starts).
+ * The advice only hands the context to {@link Hooks}, which registers one more initializer through
+ * the container's own API; nothing else of the container changes. Whatever fails (a type Byte
+ * Buddy cannot hook, a hook or an initializer that throws) is logged once and the application
+ * starts without Farewell.
  */
 public final class FarewellAgent {
 
@@ -29,7 +34,7 @@ public final class FarewellAgent {
       new AgentBuilder.Default()
           .disableClassFormatChanges()
           .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-          .with(AgentBuilder.Listener.StreamWriting.toSystemError().withErrorsOnly())
+          .with(new Problems())
           .ignore(ElementMatchers.nameStartsWith("net.bytebuddy.")
               .or(ElementMatchers.nameStartsWith("dev.farewell.")))
           .type(ElementMatchers.named("org.apache.catalina.core.StandardContext"))
@@ -45,6 +50,26 @@ public final class FarewellAgent {
           .installOn(instrumentation);
     } catch (Throwable e) {
       Hooks.warnOnce("agent", "farewell-agent could not start; the JVM goes on without it", e);
+    }
+  }
+
+  /**
+   * Byte Buddy's report: a type it could not hook (an unknown container version) is logged once,
+   * at WARNING, and left as it is; a hooked type at FINE.
+   */
+  static final class Problems extends AgentBuilder.Listener.Adapter {
+
+    @Override
+    public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
+        boolean loaded, DynamicType dynamicType) {
+      Hooks.logger.fine(() -> "farewell-agent hooked into " + type.getName());
+    }
+
+    @Override
+    public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded,
+        Throwable error) {
+      Hooks.warnOnce("type:" + typeName, "farewell-agent cannot hook into " + typeName
+          + "; it is left alone", error);
     }
   }
 

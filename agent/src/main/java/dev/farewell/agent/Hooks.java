@@ -21,7 +21,7 @@ import java.util.logging.Logger;
  */
 public final class Hooks {
 
-  private static final Logger logger = Logger.getLogger("dev.farewell.agent");
+  static final Logger logger = Logger.getLogger("dev.farewell.agent");
   private static final Set<String> warned = ConcurrentHashMap.newKeySet();
 
   /** The context attribute the drop-in reads the agent's settings from. */
