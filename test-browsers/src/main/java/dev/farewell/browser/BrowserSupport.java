@@ -1,4 +1,4 @@
-package dev.farewell.sample.browser;
+package dev.farewell.browser;
 
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.abort;

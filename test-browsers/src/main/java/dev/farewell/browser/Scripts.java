@@ -1,4 +1,4 @@
-package dev.farewell.sample.browser;
+package dev.farewell.browser;
 
 /**
  * Turns the snippets of JavaScript the tests evaluate ({@code "a(); b(); true"}) into a function

@@ -1,4 +1,4 @@
-package dev.farewell.sample.browser;
+package dev.farewell.browser;
 
 import java.net.URI;
 import java.util.Map;

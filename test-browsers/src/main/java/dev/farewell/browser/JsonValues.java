@@ -1,4 +1,4 @@
-package dev.farewell.sample.browser;
+package dev.farewell.browser;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,4 +1,4 @@
-package dev.farewell.sample.browser;
+package dev.farewell.browser;
 
 /** A DevTools command failed, timed out, or the connection to the browser broke. */
 public final class DevToolsException extends RuntimeException {
