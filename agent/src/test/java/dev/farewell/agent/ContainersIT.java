@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.farewell.agent.demo.DemoApp;
 import dev.farewell.agent.demo.Launch;
+import dev.farewell.browser.BrowserSupport;
+import dev.farewell.browser.Chromium;
+import dev.farewell.browser.ChromiumTab;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -28,6 +31,7 @@ import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import net.bytebuddy.jar.asm.ClassReader;
@@ -35,6 +39,7 @@ import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.commons.ClassRemapper;
 import net.bytebuddy.jar.asm.commons.Remapper;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -51,6 +56,9 @@ class ContainersIT {
 
   private static final String SECRET = "an agent test secret of at least 32 bytes";
   private static final Duration EXIT_GRACE = Duration.ofSeconds(1);
+  /** Long enough for a reload or a link in a browser on a loaded machine. */
+  private static final Duration BROWSER_EXIT_GRACE = Duration.ofSeconds(3);
+  private static final Duration PAGE_LOAD = Duration.ofSeconds(20);
   private static final Pattern TOKEN = Pattern.compile("data-token=\"([^\"]+)\"");
 
   private final HttpClient http = HttpClient.newBuilder()
@@ -68,6 +76,21 @@ class ContainersIT {
     return all.stream();
   }
 
+  /**
+   * Loads MockWebServer's classes in this JVM before any timing: the first request a fresh server
+   * takes is otherwise slow, and the first scenario's logout bound would measure this JVM.
+   */
+  @BeforeAll
+  static void warmUp() throws Exception {
+    try (MockWebServer warm = new MockWebServer()) {
+      warm.enqueue(new MockResponse.Builder().code(200).build());
+      warm.start();
+      HttpClient.newHttpClient().send(HttpRequest.newBuilder(warm.url("/").uri())
+          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.discarding());
+      assertThat(warm.takeRequest(30, TimeUnit.SECONDS)).isNotNull();
+    }
+  }
+
   @AfterEach
   void stop() throws Exception {
     if (container != null) {
@@ -83,31 +106,9 @@ class ContainersIT {
   void aClosedTabEndsTheSessionAndCallsTheLogoutUrlWhileReloadAndNavigationReleaseNothing(
       String kind, boolean agent) throws Exception {
     try (MockWebServer sso = new MockWebServer()) {
+      sso.enqueue(new MockResponse.Builder().code(200).build());
       sso.start();
-      String logoutUrl = sso.url("/logout").toString() + "?user=${attributes.user}";
-      boolean javax = kind.equals("tomcat9");
-      Path dir = Files.createTempDirectory("farewell-" + kind);
-      Path secretFile = dir.resolve("secret");
-      Files.writeString(secretFile, SECRET + "\n");
-      String settings = agent ? "" : """
-          <context-param><param-name>farewell.secret</param-name><param-value>%s</param-value></context-param>
-          <context-param><param-name>farewell.exitGrace</param-name><param-value>1s</param-value></context-param>
-          <context-param><param-name>farewell.sessionAttributes</param-name><param-value>user</param-value></context-param>
-          <context-param><param-name>farewell.injectExclude</param-name><param-value>/login,/count</param-value></context-param>
-          <context-param><param-name>farewell.logoutUrl</param-name><param-value>%s</param-value></context-param>
-          """.formatted(SECRET, logoutUrl.replace("&", "&amp;"));
-      Path war = war(dir.resolve("war"), javax, settings, !agent);
-      List<String> command = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-      if (agent) {
-        command.add("-javaagent:" + System.getProperty("farewell.agent.jar")
-            + "=secret-file=" + secretFile + ",exit-grace=1s,session-attributes=user"
-            + ",inject-exclude=/login,/count,logout-url=" + logoutUrl);
-      }
-      command.addAll(List.of("-cp", classPath(kind), Launch.class.getName(),
-          kind.startsWith("tomcat") ? "tomcat" : "jetty", war.toString(),
-          dir.resolve("base").toString()));
-      start(command, dir.resolve("container.log"));
+      deploy(kind, agent, EXIT_GRACE, sso);
 
       assertThat(get("/login?user=alice")).isEqualTo("welcome");
       String token = token(get("/home"));
@@ -141,6 +142,101 @@ class ContainersIT {
           .until(() -> get("/count").equals("1"));
       assertThat(sso.takeRequest(200, TimeUnit.MILLISECONDS)).isNull();
     }
+  }
+
+  static Stream<String> kinds() {
+    return Stream.of("tomcat9", "tomcat11", "jetty12");
+  }
+
+  /**
+   * The same with only {@code -javaagent} and a real Chromium: a user logs in through the form,
+   * the page gets the tag and sends its messages, a reload and a click on a link of the
+   * application release nothing, closing the tab invalidates the session and calls the logout URL
+   * within the exit grace plus one second.
+   */
+  @ParameterizedTest(name = "{0}, agent, Chromium")
+  @MethodSource("kinds")
+  void inChromiumAClosedTabEndsTheSessionWhileReloadAndALinkReleaseNothing(String kind)
+      throws Exception {
+    try (MockWebServer sso = new MockWebServer();
+        Chromium chromium = BrowserSupport.launchOrSkip()) {
+      sso.enqueue(new MockResponse.Builder().code(200).build());
+      sso.start();
+      deploy(kind, true, BROWSER_EXIT_GRACE, sso);
+      Duration withinGrace = BROWSER_EXIT_GRACE.plusSeconds(1);
+
+      ChromiumTab tab = chromium.newTab(base.resolve("/login"));
+      await().atMost(PAGE_LOAD).ignoreExceptions()
+          .until(() -> Boolean.TRUE.equals(tab.evaluate("document.forms.length === 1")));
+      tab.evaluate("document.querySelector('input[name=user]').value = 'alice';"
+          + " document.forms[0].submit(); true");
+      awaitBeatingPage(tab, "/home");
+
+      tab.reload();
+      awaitBeatingPage(tab, "/home");
+      tab.evaluate("document.getElementById('other').click(); true");
+      awaitBeatingPage(tab, "/other");
+
+      assertThat(sso.takeRequest(withinGrace.toMillis(), TimeUnit.MILLISECONDS))
+          .as("no logout after a reload and a link").isNull();
+      assertThat(get("/count")).isEqualTo("0");
+
+      long closed = System.nanoTime();
+      tab.close();
+      RecordedRequest logout = sso.takeRequest(withinGrace.toMillis(), TimeUnit.MILLISECONDS);
+      assertThat(logout).as("logout URL called within exit grace + 1 s").isNotNull();
+      assertThat(logout.getTarget()).isEqualTo("/logout?user=alice");
+      await().atMost(withinGrace.minusNanos(System.nanoTime() - closed))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> get("/count").equals("1"));
+      assertThat(sso.takeRequest(200, TimeUnit.MILLISECONDS)).isNull();
+    }
+  }
+
+  /**
+   * Waits for a new document at {@code path} with the tag whose snippet has sent a message to the
+   * endpoint, then marks the document so that the next wait needs a new one.
+   */
+  private static void awaitBeatingPage(ChromiumTab tab, String path) {
+    await().atMost(PAGE_LOAD).ignoreExceptions().until(() -> Boolean.TRUE.equals(tab.evaluate(
+        "location.pathname === '" + path + "' && window.seen === undefined"
+            + " && document.querySelector('script[data-token]') !== null"
+            + " && performance.getEntriesByType('resource')"
+            + ".some(e => e.name.indexOf('/farewell/beacon') >= 0)")));
+    tab.evaluate("window.seen = true; true");
+  }
+
+  /**
+   * Starts {@code kind} in a JVM of its own with the demo WAR: with the drop-in jars and the
+   * settings in {@code web.xml}, or with only {@code -javaagent} and the settings as its arguments.
+   */
+  private void deploy(String kind, boolean agent, Duration exitGrace, MockWebServer sso)
+      throws Exception {
+    String logoutUrl = sso.url("/logout").toString() + "?user=${attributes.user}";
+    String grace = exitGrace.toMillis() + "ms";
+    boolean javax = kind.equals("tomcat9");
+    Path dir = Files.createTempDirectory("farewell-" + kind);
+    Path secretFile = dir.resolve("secret");
+    Files.writeString(secretFile, SECRET + "\n");
+    String settings = agent ? "" : """
+        <context-param><param-name>farewell.secret</param-name><param-value>%s</param-value></context-param>
+        <context-param><param-name>farewell.exitGrace</param-name><param-value>%s</param-value></context-param>
+        <context-param><param-name>farewell.sessionAttributes</param-name><param-value>user</param-value></context-param>
+        <context-param><param-name>farewell.injectExclude</param-name><param-value>/login,/count</param-value></context-param>
+        <context-param><param-name>farewell.logoutUrl</param-name><param-value>%s</param-value></context-param>
+        """.formatted(SECRET, grace, logoutUrl.replace("&", "&amp;"));
+    Path war = war(dir.resolve("war"), javax, settings, !agent);
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    if (agent) {
+      command.add("-javaagent:" + System.getProperty("farewell.agent.jar")
+          + "=secret-file=" + secretFile + ",exit-grace=" + grace + ",session-attributes=user"
+          + ",inject-exclude=/login,/count,logout-url=" + logoutUrl);
+    }
+    command.addAll(List.of("-cp", classPath(kind), Launch.class.getName(),
+        kind.startsWith("tomcat") ? "tomcat" : "jetty", war.toString(),
+        dir.resolve("base").toString()));
+    start(command, dir.resolve("container.log"));
   }
 
   /** The demo WAR: web.xml, the demo classes (javax or jakarta), the drop-in jars or none. */

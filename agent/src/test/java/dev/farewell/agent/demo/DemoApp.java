@@ -28,14 +28,31 @@ public final class DemoApp {
     }
   }
 
-  /** {@code /login?user=NAME}: takes a seat. */
+  /**
+   * {@code /login}: a form whose post takes a seat and goes to {@code /home}; {@code
+   * /login?user=NAME} takes it at once.
+   */
   public static final class Login extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response)
         throws IOException {
+      if (request.getParameter("user") == null) {
+        response.setContentType("text/html;charset=UTF-8");
+        response.getWriter().write("<!doctype html><html><head><title>Log in</title></head><body>"
+            + "<form method=\"post\" action=\"login\"><input name=\"user\">"
+            + "<button>Log in</button></form></body></html>");
+        return;
+      }
       request.getSession(true).setAttribute("user", request.getParameter("user"));
       response.setContentType("text/plain");
       response.getWriter().write("welcome");
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
+      request.getSession(true).setAttribute("user", request.getParameter("user"));
+      response.sendRedirect("home");
     }
   }
 
