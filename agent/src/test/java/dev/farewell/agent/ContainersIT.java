@@ -47,10 +47,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The demo WAR (no Farewell code) in real Tomcat 9 (javax), Tomcat 11 and Jetty 12, each in a JVM
  * of its own: with the drop-in jars in {@code WEB-INF/lib} and a {@code web.xml} secret, or with
- * nothing in the WAR and only {@code -javaagent:farewell-agent.jar=...}. The pages' messages are
- * the snippet's protocol over HTTP: a reload and an in-app navigation release nothing; a closed
- * tab invalidates the {@code HttpSession} and calls the logout URL with the user, within the exit
- * grace plus one second.
+ * nothing in the WAR and only {@code -javaagent:farewell-agent.jar=...}: a reload and an in-app
+ * navigation release nothing; a closed tab invalidates the {@code HttpSession} and calls the
+ * logout URL with the user, within the exit grace plus one second. Once with the snippet's
+ * protocol sent over HTTP (both ways), once in real Chromium (the agent).
  */
 class ContainersIT {
 
