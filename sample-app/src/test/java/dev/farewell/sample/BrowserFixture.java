@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.farewell.PageState;
 import dev.farewell.SessionView;
-import dev.farewell.sample.browser.Browser;
-import dev.farewell.sample.browser.Chromium;
-import dev.farewell.sample.browser.Engine;
-import dev.farewell.sample.browser.Tab;
+import dev.farewell.browser.Browser;
+import dev.farewell.browser.Chromium;
+import dev.farewell.browser.Engine;
+import dev.farewell.browser.Tab;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

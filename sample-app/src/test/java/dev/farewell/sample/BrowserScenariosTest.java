@@ -10,10 +10,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.farewell.PageState;
 import dev.farewell.ReleaseReason;
-import dev.farewell.sample.browser.ChromiumTab;
-import dev.farewell.sample.browser.DevToolsConnection;
-import dev.farewell.sample.browser.Engine;
-import dev.farewell.sample.browser.Tab;
+import dev.farewell.browser.ChromiumTab;
+import dev.farewell.browser.DevToolsConnection;
+import dev.farewell.browser.Engine;
+import dev.farewell.browser.Tab;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

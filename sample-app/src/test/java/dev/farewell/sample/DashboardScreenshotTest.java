@@ -3,8 +3,8 @@ package dev.farewell.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.farewell.sample.browser.ChromiumTab;
-import dev.farewell.sample.browser.Tab;
+import dev.farewell.browser.ChromiumTab;
+import dev.farewell.browser.Tab;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

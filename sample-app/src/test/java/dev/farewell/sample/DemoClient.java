@@ -1,6 +1,6 @@
 package dev.farewell.sample;
 
-import dev.farewell.sample.browser.JsonValues;
+import dev.farewell.browser.JsonValues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -3,7 +3,7 @@ package dev.farewell.sample;
 import static dev.farewell.sample.BrowserFixture.HEARTBEAT_TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.farewell.sample.browser.ChromiumTab;
+import dev.farewell.browser.ChromiumTab;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.farewell.PageState;
 import dev.farewell.PageView;
-import dev.farewell.sample.browser.Engine;
-import dev.farewell.sample.browser.Tab;
+import dev.farewell.browser.Engine;
+import dev.farewell.browser.Tab;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

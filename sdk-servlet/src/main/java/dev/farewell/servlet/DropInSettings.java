@@ -7,19 +7,27 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The drop-in's settings, each read by one name from three places, the first that has it winning:
- * a system property ({@code -Dfarewell.exitGrace=5s}), an environment variable ({@code
+ * The drop-in's settings, each read by one name from three places, the first that has it winning
+ * (after the settings of farewell-agent, when it started the drop-in): a system property ({@code -Dfarewell.exitGrace=5s}), an environment variable ({@code
  * FAREWELL_EXIT_GRACE=5s}), a context parameter of the application ({@code farewell.exitGrace} in
  * {@code web.xml}). A deployment can thus override what the application ships with. Values that
  * cannot be read fail with a message naming the setting, where it came from, and what it takes.
  */
 final class DropInSettings {
+
+  /**
+   * A context attribute holding a {@code Map<String, String>} of settings that win over every
+   * other place: farewell-agent sets it (from its arguments, its properties file and the
+   * environment) around its call of the initializer. Not an application's API.
+   */
+  static final String AGENT_SETTINGS_ATTRIBUTE = "dev.farewell.agent.settings";
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
@@ -45,6 +53,10 @@ final class DropInSettings {
   }
 
   Optional<Value> get(String name) {
+    if (context.getAttribute(AGENT_SETTINGS_ATTRIBUTE) instanceof Map<?, ?> agent
+        && agent.get(name) instanceof String text && present(text)) {
+      return Optional.of(new Value(name, text.trim(), "farewell-agent setting " + name));
+    }
     String value = System.getProperty(name);
     if (present(value)) {
       return Optional.of(new Value(name, value.trim(), "system property " + name));

@@ -1,6 +1,7 @@
 package dev.farewell.servlet;
 
 import dev.farewell.Farewell;
+import dev.farewell.ReleaseAction;
 import dev.farewell.beacon.OriginPolicy;
 import dev.farewell.beacon.PageTokens;
 import jakarta.servlet.ServletContainerInitializer;
@@ -72,6 +73,8 @@ public final class FarewellInitializer implements ServletContainerInitializer {
               .ifPresent(patterns -> filter.include(patterns.toArray(String[]::new)));
           settings.list("farewell.injectExclude")
               .ifPresent(patterns -> filter.exclude(patterns.toArray(String[]::new)));
+          settings.list("farewell.sessionAttributes")
+              .ifPresent(names -> filter.sessionAttributes(names.toArray(String[]::new)));
         } catch (IllegalArgumentException e) {
           throw new IllegalStateException("Farewell drop-in: " + e.getMessage()
               + " (farewell.injectInclude or farewell.injectExclude)", e);
@@ -104,11 +107,32 @@ public final class FarewellInitializer implements ServletContainerInitializer {
     if (settings.bool("farewell.invalidateOnRelease").orElse(true)) {
       engine.releaseAction(bridge.invalidateOnRelease());
     }
+    if (settings.get("farewell.logoutUrl").isPresent()) {
+      engine.releaseAction(logoutCall(settings));
+    }
     try {
       return engine.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new IllegalStateException("Farewell drop-in: " + e.getMessage()
           + " (check the farewell.* timeouts)", e);
+    }
+  }
+
+  /** The call of {@code farewell.logoutUrl}, through farewell-okhttp, which must be there. */
+  private static ReleaseAction logoutCall(DropInSettings settings) {
+    try {
+      Class.forName("dev.farewell.okhttp.HttpReleaseAction", false,
+          FarewellInitializer.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new IllegalStateException("Farewell drop-in: farewell.logoutUrl ("
+          + settings.source("farewell.logoutUrl") + ") needs farewell-okhttp and OkHttp next to"
+          + " farewell-servlet", e);
+    }
+    try {
+      return LogoutCall.of(settings);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new IllegalStateException("Farewell drop-in: " + e.getMessage()
+          + " (check farewell.logoutUrl, farewell.logoutMethod and the logout body)", e);
     }
   }
 

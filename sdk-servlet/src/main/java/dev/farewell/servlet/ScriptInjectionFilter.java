@@ -12,10 +12,13 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -62,12 +65,14 @@ public final class ScriptInjectionFilter implements Filter {
   private final List<String> include;
   private final List<String> exclude;
   private final Predicate<HttpServletRequest> watch;
+  private final List<String> sessionAttributes;
 
   private ScriptInjectionFilter(Builder builder) {
     this.servlet = builder.servlet;
     this.include = List.copyOf(builder.include);
     this.exclude = List.copyOf(builder.exclude);
     this.watch = builder.watch;
+    this.sessionAttributes = List.copyOf(builder.sessionAttributes);
   }
 
   /**
@@ -113,14 +118,36 @@ public final class ScriptInjectionFilter implements Filter {
     InjectingResponse injecting =
         new InjectingResponse(httpResponse, servlet.basePath() + "/farewell.js",
             nonce -> nonce == null
-                ? servlet.scriptTag(http)
-                : servlet.scriptTag(http, java.util.Map.of(), nonce),
+                ? servlet.scriptTag(http, releaseAttributes(http))
+                : servlet.scriptTag(http, releaseAttributes(http), nonce),
             () -> http.getAttribute(FarewellServlet.TAG_ISSUED_ATTRIBUTE) != null);
     try {
       chain.doFilter(request, injecting);
     } finally {
       injecting.finish(http.isAsyncStarted());
     }
+  }
+
+  /** The {@link Builder#sessionAttributes} of the request's {@code HttpSession} that are set. */
+  private Map<String, String> releaseAttributes(HttpServletRequest request) {
+    if (sessionAttributes.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> attributes = new HashMap<>();
+    try {
+      HttpSession session = request.getSession(false);
+      if (session != null) {
+        for (String name : sessionAttributes) {
+          Object value = session.getAttribute(name);
+          if (value != null) {
+            attributes.put(name, String.valueOf(value));
+          }
+        }
+      }
+    } catch (IllegalStateException invalidated) {
+      return Map.of();
+    }
+    return attributes;
   }
 
   private boolean watched(HttpServletRequest request) {
@@ -183,6 +210,7 @@ public final class ScriptInjectionFilter implements Filter {
     private Predicate<HttpServletRequest> watch =
         request -> request.getUserPrincipal() != null || request.getSession(false) != null;
     private boolean watchSet;
+    private final List<String> sessionAttributes = new ArrayList<>();
 
     private Builder(FarewellServlet servlet) {
       this.servlet = servlet;
@@ -234,6 +262,19 @@ public final class ScriptInjectionFilter implements Filter {
       }
       this.watch = predicate;
       watchSet = true;
+      return this;
+    }
+
+    /**
+     * {@code HttpSession} attributes copied (as {@code String.valueOf}) into the session's {@link
+     * dev.farewell.Release#attributes()} each time a page gets the tag, for release actions such as
+     * an identity server's logout call ({@code ${attributes.NAME}} in its templates); attributes
+     * not set are left out. May be called several times. Default: none.
+     */
+    public Builder sessionAttributes(String... names) {
+      for (String name : requireNonNull(names, "names")) {
+        sessionAttributes.add(requireNonNull(name, "name"));
+      }
       return this;
     }
 

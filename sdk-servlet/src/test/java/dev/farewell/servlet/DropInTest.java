@@ -15,7 +15,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import okhttp3.OkHttpClient;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Server;
@@ -68,6 +71,18 @@ class DropInTest {
         response.getWriter().print("<html><head><title>app</title></head><body></body></html>");
       }
     }, "/html/*");
+    context.addServlet(new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest request, HttpServletResponse response) {
+        request.getSession(true).setAttribute("user", request.getParameter("user"));
+      }
+    }, "/login");
+    context.addServlet(new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest request, HttpServletResponse response) {
+        request.getSession(true).invalidate();
+      }
+    }, "/logout");
     server.setHandler(context);
     server.start();
     return URI.create("http://127.0.0.1:" + connector.getLocalPort());
@@ -127,6 +142,53 @@ class DropInTest {
     browser.get("/page", Map.of());
 
     assertThat(browser.get("/html/home", Map.of()).body()).doesNotContain("<script");
+  }
+
+  @Test
+  void aClosedTabCallsTheLogoutUrlWithTheSessionsAttributesAndALogoutCallsNothing()
+      throws Exception {
+    try (MockWebServer sso = new MockWebServer()) {
+      sso.start();
+      Browser browser = new Browser(start(Map.of(
+          "farewell.secret", SECRET,
+          "farewell.exitGrace", "300ms",
+          "farewell.sessionAttributes", "user,missing",
+          "farewell.logoutUrl", sso.url("/logout").toString() + "?user=${attributes.user}")), http);
+      browser.get("/login?user=al%20ice", Map.of());
+      String html = browser.get("/html/home", Map.of()).body();
+      String token = html.replaceAll("(?s).*data-token=\"([^\"]+)\".*", "$1");
+      String page = UUID.randomUUID().toString();
+
+      assertThat(browser.beacon(BeaconEndpointContract.message("open", token, page, 1, false))
+          .code()).isEqualTo(200);
+      assertThat(browser.beacon(BeaconEndpointContract.message("exit", token, page, 2, null))
+          .code()).isEqualTo(200);
+
+      RecordedRequest logout = sso.takeRequest(3, TimeUnit.SECONDS);
+      assertThat(logout).isNotNull();
+      assertThat(logout.getTarget()).isEqualTo("/logout?user=al%20ice");
+      await().atMost(Duration.ofSeconds(3)).until(() -> destroyedSessions.get() == 1);
+
+      Browser other = new Browser(URI.create(browser.origin()), http);
+      other.get("/login?user=bob", Map.of());
+      other.get("/html/home", Map.of());
+      other.get("/logout", Map.of());
+      await().atMost(Duration.ofSeconds(3)).until(() -> destroyedSessions.get() == 2);
+      assertThat(sso.takeRequest(500, TimeUnit.MILLISECONDS)).isNull();
+    }
+  }
+
+  @Test
+  void aLogoutUrlThatIsNotAnHttpUrlStopsTheStart() {
+    ServletContextHandler context = new ServletContextHandler();
+    context.setInitParameter("farewell.secret", SECRET);
+    context.setInitParameter("farewell.logoutUrl", "ftp://sso/logout");
+
+    assertThatThrownBy(
+            () -> new FarewellInitializer().onStartup(Set.of(), context.getServletContext()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("Farewell drop-in: ")
+        .hasMessageContaining("farewell.logoutUrl");
   }
 
   @Test
@@ -257,6 +319,11 @@ class DropInTest {
       assertThat(settings.duration("farewell.exitGrace")).contains(Duration.ofMillis(500));
       assertThat(settings.source("farewell.exitGrace"))
           .isEqualTo("system property farewell.exitGrace");
+      context.setAttribute(DropInSettings.AGENT_SETTINGS_ATTRIBUTE,
+          Map.of("farewell.exitGrace", "4s"));
+      assertThat(settings.duration("farewell.exitGrace")).contains(Duration.ofSeconds(4));
+      assertThat(settings.source("farewell.exitGrace"))
+          .isEqualTo("farewell-agent setting farewell.exitGrace");
     } finally {
       System.clearProperty("farewell.exitGrace");
     }

@@ -30,10 +30,11 @@ class ModuleDescriptorTest {
 
     assertThat(descriptor.requires().stream()
             .filter(r -> !r.modifiers().contains(Requires.Modifier.MANDATED))
-            .map(r -> r.modifiers().contains(Requires.Modifier.TRANSITIVE) ? r.name() + " (transitive)" : r.name())
+            .map(r -> r.modifiers().contains(Requires.Modifier.TRANSITIVE) ? r.name() + " (transitive)"
+                : r.modifiers().contains(Requires.Modifier.STATIC) ? r.name() + " (static)" : r.name())
             .collect(Collectors.toSet()))
         .containsExactlyInAnyOrder("dev.farewell.core (transitive)", "jakarta.servlet (transitive)", "dev.farewell.snippet",
-            "com.github.benmanes.caffeine", "org.slf4j");
+            "com.github.benmanes.caffeine", "org.slf4j", "dev.farewell.okhttp (static)");
   }
 
   @Test

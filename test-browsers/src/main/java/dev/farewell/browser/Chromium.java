@@ -1,0 +1,303 @@
+package dev.farewell.browser;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/**
+ * A headless Chromium started for one test with a fresh profile, driven through the DevTools
+ * protocol: tabs are opened with {@code PUT /json/new} and closed with {@code /json/close}, as a
+ * user would; each tab can be driven over its WebSocket.
+ *
+ * <p>Thread-safe. Close it to end the browser and delete the profile.
+ */
+public final class Chromium implements Browser {
+
+  /** Where Debian's {@code chromium} package puts the browser. */
+  public static final Path DEBIAN_CHROMIUM = Path.of("/usr/bin/chromium");
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Process process;
+  private final Path profile;
+  private final int port;
+  private final String browserWebSocketUrl;
+  private final OkHttpClient http;
+
+  private Chromium(
+      Process process, Path profile, int port, String browserWebSocketUrl, OkHttpClient http) {
+    this.process = process;
+    this.profile = profile;
+    this.port = port;
+    this.browserWebSocketUrl = browserWebSocketUrl;
+    this.http = http;
+  }
+
+  /**
+   * Finds the browser: {@code FAREWELL_CHROMIUM} if set, else {@code /usr/bin/chromium}, else
+   * {@code chromium} or {@code chromium-browser} on the {@code PATH}.
+   */
+  public static Optional<Path> locate() {
+    String configured = System.getenv("FAREWELL_CHROMIUM");
+    if (configured != null && !configured.isBlank()) {
+      Path path = Path.of(configured);
+      return Files.isExecutable(path) ? Optional.of(path) : Optional.empty();
+    }
+    if (Files.isExecutable(DEBIAN_CHROMIUM)) {
+      return Optional.of(DEBIAN_CHROMIUM);
+    }
+    String pathVariable = System.getenv("PATH");
+    if (pathVariable != null) {
+      for (String dir : pathVariable.split(java.io.File.pathSeparator)) {
+        for (String name : List.of("chromium", "chromium-browser")) {
+          Path candidate = Path.of(dir, name);
+          if (Files.isExecutable(candidate)) {
+            return Optional.of(candidate);
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Starts headless Chromium with a fresh profile and waits until its DevTools endpoint answers.
+   *
+   * @throws IllegalStateException if the browser does not start within a minute
+   */
+  public static Chromium launch(Path executable) {
+    Path profile;
+    try {
+      profile = Files.createTempDirectory("farewell-chromium-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<String> command =
+        List.of(
+            executable.toString(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--user-data-dir=" + profile,
+            "--remote-debugging-port=0",
+            "about:blank");
+    Process process;
+    try {
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(profile.resolve("chromium.log").toFile())
+              .start();
+    } catch (IOException e) {
+      deleteQuietly(profile);
+      throw new IllegalStateException("cannot start " + executable + ": " + e.getMessage(), e);
+    }
+    Path activePort = profile.resolve("DevToolsActivePort");
+    Instant giveUp = Instant.now().plus(START_TIMEOUT);
+    try {
+      while (true) {
+        if (Files.exists(activePort)) {
+          List<String> lines = Files.readAllLines(activePort);
+          if (lines.size() >= 2 && !lines.get(1).isBlank()) {
+            int port = Integer.parseInt(lines.get(0).trim());
+            String ws = "ws://127.0.0.1:" + port + lines.get(1).trim();
+            OkHttpClient http =
+                new OkHttpClient.Builder()
+                    .readTimeout(DevToolsConnection.COMMAND_TIMEOUT)
+                    .callTimeout(DevToolsConnection.COMMAND_TIMEOUT)
+                    .build();
+            return new Chromium(process, profile, port, ws, http);
+          }
+        }
+        if (!process.isAlive()) {
+          throw new IllegalStateException(
+              "chromium exited with " + process.exitValue() + " before it was ready: "
+                  + log(profile));
+        }
+        if (Instant.now().isAfter(giveUp)) {
+          throw new IllegalStateException(
+              "chromium did not open its DevTools port within " + START_TIMEOUT + ": "
+                  + log(profile));
+        }
+        TimeUnit.MILLISECONDS.sleep(50);
+      }
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      process.destroyForcibly();
+      deleteQuietly(profile);
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      if (e instanceof IllegalStateException) {
+        throw (IllegalStateException) e;
+      }
+      throw new IllegalStateException("cannot start chromium: " + e, e);
+    }
+  }
+
+  /** The port of the DevTools HTTP endpoint. */
+  public int devToolsPort() {
+    return port;
+  }
+
+  /** The HTTP client the harness uses; tests may share it. */
+  public OkHttpClient http() {
+    return http;
+  }
+
+  /** Opens a new tab on {@code url} ({@code PUT /json/new}) and returns it at once. */
+  @Override
+  public ChromiumTab newTab(URI url) {
+    String target =
+        "http://127.0.0.1:" + port + "/json/new?"
+            + URLEncoder.encode(url.toString(), StandardCharsets.UTF_8);
+    Request request =
+        new Request.Builder().url(target).put(RequestBody.create(new byte[0], null)).build();
+    Map<String, Object> info = JsonValues.object(call(request));
+    return new ChromiumTab(this, (String) info.get("id"), (String) info.get("webSocketDebuggerUrl"));
+  }
+
+  /**
+   * Opens a tab on {@code url} in a new browser context (its own cookies and storage, like a
+   * private window), so that one browser can hold the logins of several users.
+   */
+  public ChromiumTab newIsolatedTab(URI url) {
+    try (DevToolsConnection browser = browser()) {
+      Object context = browser.send("Target.createBrowserContext").get("browserContextId");
+      Object targetId =
+          browser
+              .send("Target.createTarget", Map.of("url", url.toString(), "browserContextId", context))
+              .get("targetId");
+      for (Map<String, Object> target : targets()) {
+        if (targetId.equals(target.get("id"))) {
+          return new ChromiumTab(this, (String) targetId, (String) target.get("webSocketDebuggerUrl"));
+        }
+      }
+      throw new DevToolsException("the new target " + targetId + " is not listed");
+    }
+  }
+
+  /**
+   * Opens {@code url} in a new window of its own, so that it does not hide the tabs of the other
+   * windows (a tab opened with {@link #newTab} comes to the front of its window).
+   */
+  public ChromiumTab newWindow(URI url) {
+    try (DevToolsConnection browser = browser()) {
+      Object targetId =
+          browser
+              .send("Target.createTarget", Map.of("url", url.toString(), "newWindow", true))
+              .get("targetId");
+      for (Map<String, Object> target : targets()) {
+        if (targetId.equals(target.get("id"))) {
+          return new ChromiumTab(this, (String) targetId, (String) target.get("webSocketDebuggerUrl"));
+        }
+      }
+      throw new DevToolsException("the new target " + targetId + " is not listed");
+    }
+  }
+
+  /** Closes a tab as a user would ({@code /json/close/ID}): the page gets its pagehide. */
+  public void closeTab(String targetId) {
+    call(new Request.Builder().url("http://127.0.0.1:" + port + "/json/close/" + targetId).build());
+  }
+
+  /** The browser's open targets ({@code /json/list}). */
+  public List<Map<String, Object>> targets() {
+    return JsonValues.objects(
+        call(new Request.Builder().url("http://127.0.0.1:" + port + "/json/list").build()));
+  }
+
+  /** Opens a DevTools connection to the browser itself (not a page). */
+  public DevToolsConnection browser() {
+    return DevToolsConnection.open(http, browserWebSocketUrl);
+  }
+
+  @Override
+  public String name() {
+    return "Chromium";
+  }
+
+  /** Whether the browser process is running. */
+  @Override
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /**
+   * Kills the browser and all its processes with SIGKILL: no page gets any event, as when an
+   * operating system kills a background browser.
+   */
+  @Override
+  public void kill() {
+    List<ProcessHandle> all = new ArrayList<>();
+    process.toHandle().descendants().forEach(all::add);
+    process.destroyForcibly();
+    all.forEach(ProcessHandle::destroyForcibly);
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Kills the browser if it still runs and deletes its profile. */
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      kill();
+    }
+    http.dispatcher().executorService().shutdown();
+    http.connectionPool().evictAll();
+    deleteQuietly(profile);
+  }
+
+  String call(Request request) {
+    try (Response response = http.newCall(request).execute()) {
+      String body = response.body().string();
+      if (!response.isSuccessful()) {
+        throw new DevToolsException(request.url() + " answered " + response.code() + ": " + body);
+      }
+      return body;
+    } catch (IOException e) {
+      throw new DevToolsException(request.url() + " failed: " + e, e);
+    }
+  }
+
+  private static String log(Path profile) {
+    try {
+      String text = Files.readString(profile.resolve("chromium.log"));
+      return text.length() <= 2000 ? text : text.substring(text.length() - 2000);
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // A leftover temporary directory does no harm.
+    }
+  }
+}
