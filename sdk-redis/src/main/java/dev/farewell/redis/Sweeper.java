@@ -159,11 +159,20 @@ final class Sweeper {
   }
 
   private void sweepAll() {
+    long flushedAt = context.ticker().read();
     for (Keys.Shard shard : store.keys.shards()) {
       while (true) {
         // Swept with no room too: the claim also tells the other nodes this one is alive.
         int room = Math.max(0, Math.min(BATCH, store.maximumReleasesInFlight - held.size()));
-        if (sweep(shard, room, false) < room || room == 0) {
+        int taken = sweep(shard, room, false);
+        // A long drain (a mass expiry) must not hold back the coalesced beats due meanwhile:
+        // they are written at least once a sweep interval.
+        long now = context.ticker().read();
+        if (now - flushedAt >= store.sweepInterval.toNanos()) {
+          flushUnwritten(false, false);
+          flushedAt = now;
+        }
+        if (taken < room || room == 0) {
           break;
         }
       }
