@@ -215,11 +215,6 @@ public final class Farewell implements AutoCloseable {
     return store.pages();
   }
 
-  /** Returns the counters of the release pipeline. */
-  public ReleaseStats releaseStats() {
-    return dispatcher.stats();
-  }
-
   /**
    * Returns the engine's counters now: signals by type and outcome, releases by reason, the release
    * pipeline, the store's state and the release backlog. Cheap; never calls a shared store's
@@ -242,11 +237,6 @@ public final class Farewell implements AutoCloseable {
   /** Returns the rules this engine keeps (timeouts, graces and limits). */
   public SessionRules rules() {
     return rules;
-  }
-
-  /** Returns how often pages should beat; the beacon endpoint tells pages. */
-  public Duration heartbeatInterval() {
-    return rules.heartbeatInterval();
   }
 
   /**

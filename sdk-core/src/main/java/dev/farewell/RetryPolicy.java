@@ -23,35 +23,88 @@ import java.time.Duration;
  *     .build();
  * }</pre>
  *
- * <p>Instances are immutable and thread-safe.
- *
- * @param maxAttempts how many times the action runs at most for one release, the first run
- *     included; {@code >= 1}
- * @param maxTotalTime how long after the first attempt started a retry may still start; {@code >
- *     0}
- * @param initialBackoff the wait before the first retry; {@code > 0}
- * @param maxBackoff the longest computed wait; {@code >= initialBackoff}
- * @param multiplier how much each wait grows over the previous one; {@code >= 1}
- * @param jitter the random spread of each wait, as a fraction of it; in {@code [0, 1]}
+ * <p>Made by {@link #newBuilder()} (or {@link #none()}). Instances are immutable and
+ * thread-safe; equal policies are equal.
  */
-public record RetryPolicy(
-    int maxAttempts,
-    Duration maxTotalTime,
-    Duration initialBackoff,
-    Duration maxBackoff,
-    double multiplier,
-    double jitter) {
+public final class RetryPolicy {
 
   private static final RetryPolicy NONE =
       new RetryPolicy(1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 0);
 
-  /**
-   * Checks every component.
-   *
-   * @throws NullPointerException if a duration is null
-   * @throws IllegalArgumentException if a component is out of its range (the message names it)
-   */
-  public RetryPolicy {
+  private final int maxAttempts;
+  private final Duration maxTotalTime;
+  private final Duration initialBackoff;
+  private final Duration maxBackoff;
+  private final double multiplier;
+  private final double jitter;
+
+  private RetryPolicy(int maxAttempts, Duration maxTotalTime, Duration initialBackoff,
+      Duration maxBackoff, double multiplier, double jitter) {
+    check(maxAttempts, maxTotalTime, initialBackoff, maxBackoff, multiplier, jitter);
+    this.maxAttempts = maxAttempts;
+    this.maxTotalTime = maxTotalTime;
+    this.initialBackoff = initialBackoff;
+    this.maxBackoff = maxBackoff;
+    this.multiplier = multiplier;
+    this.jitter = jitter;
+  }
+
+  /** How many times the action runs at most for one release, the first run included. */
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
+  /** How long after the first attempt started a retry may still start. */
+  public Duration maxTotalTime() {
+    return maxTotalTime;
+  }
+
+  /** The wait before the first retry. */
+  public Duration initialBackoff() {
+    return initialBackoff;
+  }
+
+  /** The longest computed wait. */
+  public Duration maxBackoff() {
+    return maxBackoff;
+  }
+
+  /** How much each wait grows over the previous one. */
+  public double multiplier() {
+    return multiplier;
+  }
+
+  /** The random spread of each wait, as a fraction of it. */
+  public double jitter() {
+    return jitter;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RetryPolicy other
+        && maxAttempts == other.maxAttempts
+        && maxTotalTime.equals(other.maxTotalTime)
+        && initialBackoff.equals(other.initialBackoff)
+        && maxBackoff.equals(other.maxBackoff)
+        && Double.compare(multiplier, other.multiplier) == 0
+        && Double.compare(jitter, other.jitter) == 0;
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(
+        maxAttempts, maxTotalTime, initialBackoff, maxBackoff, multiplier, jitter);
+  }
+
+  @Override
+  public String toString() {
+    return "RetryPolicy[maxAttempts=" + maxAttempts + ", maxTotalTime=" + maxTotalTime
+        + ", initialBackoff=" + initialBackoff + ", maxBackoff=" + maxBackoff + ", multiplier="
+        + multiplier + ", jitter=" + jitter + "]";
+  }
+
+  private static void check(int maxAttempts, Duration maxTotalTime, Duration initialBackoff,
+      Duration maxBackoff, double multiplier, double jitter) {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be >= 1, was " + maxAttempts);
     }

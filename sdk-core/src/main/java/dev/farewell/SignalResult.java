@@ -8,14 +8,11 @@ import java.util.Optional;
  * What became of a {@link Signal} (or of {@link Farewell#track}): the state of its session after
  * the engine applied it.
  *
- * <p>Instances are immutable and thread-safe.
- *
- * @param status the session's state as the page should learn it
- * @param accepted false when the signal changed nothing: its sequence number was not newer than the
- *     last one seen for its page, or the session was already released, or the engine refused it
- * @param reason why the session was released; present only when {@code status} is {@code RELEASED}
+ * <p>Made by the factories {@link #live}, {@link #exiting}, {@link #released}, {@link #full} and
+ * {@link #closed} (a session store returns them from its SPI methods). Instances are immutable and
+ * thread-safe; equal results are equal.
  */
-public record SignalResult(Status status, boolean accepted, Optional<ReleaseReason> reason) {
+public final class SignalResult {
 
   /** The session's state after a signal. */
   public enum Status {
@@ -42,19 +39,50 @@ public record SignalResult(Status status, boolean accepted, Optional<ReleaseReas
   private static final SignalResult CLOSED =
       new SignalResult(Status.CLOSED, false, Optional.empty());
 
+  private final Status status;
+  private final boolean accepted;
+  private final Optional<ReleaseReason> reason;
+
+  private SignalResult(Status status, boolean accepted, Optional<ReleaseReason> reason) {
+    this.status = status;
+    this.accepted = accepted;
+    this.reason = reason;
+  }
+
+  /** The session's state as the page should learn it. */
+  public Status status() {
+    return status;
+  }
+
   /**
-   * Checks the components.
-   *
-   * @throws IllegalArgumentException if a reason is given for a status other than
-   *     {@code RELEASED}, or none for {@code RELEASED}
+   * False when the signal changed nothing: its sequence number was not newer than the last one
+   * seen for its page, or the session was already released, or the engine refused it.
    */
-  public SignalResult {
-    requireNonNull(status, "status");
-    requireNonNull(reason, "reason");
-    if ((status == Status.RELEASED) != reason.isPresent()) {
-      throw new IllegalArgumentException(
-          "a reason goes with RELEASED and only with it, was " + status + " " + reason);
-    }
+  public boolean accepted() {
+    return accepted;
+  }
+
+  /** Why the session was released; present only when {@link #status()} is {@code RELEASED}. */
+  public Optional<ReleaseReason> reason() {
+    return reason;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SignalResult other
+        && status == other.status
+        && accepted == other.accepted
+        && reason.equals(other.reason);
+  }
+
+  @Override
+  public int hashCode() {
+    return (status.hashCode() * 31 + Boolean.hashCode(accepted)) * 31 + reason.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "SignalResult[status=" + status + ", accepted=" + accepted + ", reason=" + reason + "]";
   }
 
   /** The session is alive; {@code accepted} tells whether this signal changed it. */
@@ -69,7 +97,7 @@ public record SignalResult(Status status, boolean accepted, Optional<ReleaseReas
 
   /** The session was released for {@code reason}; the signal changed nothing. */
   public static SignalResult released(ReleaseReason reason) {
-    return new SignalResult(Status.RELEASED, false, Optional.of(reason));
+    return new SignalResult(Status.RELEASED, false, Optional.of(requireNonNull(reason, "reason")));
   }
 
   /** The engine refused the signal because a limit was reached. */

@@ -42,7 +42,7 @@ final class StatsCounter {
     for (StatsListener listener : listeners) {
       try {
         listener.released(release);
-      } catch (RuntimeException | LinkageError e) {
+      } catch (Throwable e) { // an Error or an undeclared checked exception too: never a lost release
         logger.warn("Stats listener failed on the release of session {}", release.sessionKey(), e);
       }
     }

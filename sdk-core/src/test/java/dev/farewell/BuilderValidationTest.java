@@ -17,7 +17,6 @@ class BuilderValidationTest {
       assertThat(farewell.rules().hiddenTimeout()).isEqualTo(Duration.ofSeconds(150));
       assertThat(farewell.rules().exitGrace()).isEqualTo(Duration.ofSeconds(3));
       assertThat(farewell.rules().navigationGrace()).isEqualTo(Duration.ofSeconds(10));
-      assertThat(farewell.heartbeatInterval()).isEqualTo(Duration.ofSeconds(5));
     }
   }
 

@@ -53,13 +53,13 @@ class ReleaseOnCloseAndActionsTest {
             () -> {
               // not a shorter wait than close's: a worker that gave up would leave close waiting
               await().atMost(Duration.ofSeconds(240))
-                  .until(() -> farewell.releaseStats().pending() >= 100 || closeReturned.get());
+                  .until(() -> farewell.stats().actions().pending() >= 100 || closeReturned.get());
               try {
                 while (true) {
                   Runnable task = tasks.poll(100, TimeUnit.MILLISECONDS);
                   if (task != null) {
                     task.run();
-                  } else if (closeReturned.get() && farewell.releaseStats().pending() == 0) {
+                  } else if (closeReturned.get() && farewell.stats().actions().pending() == 0) {
                     return;
                   }
                 }
@@ -74,7 +74,7 @@ class ReleaseOnCloseAndActionsTest {
     worker.join(240_000);
 
     assertThat(failures).isEmpty();
-    assertThat(farewell.releaseStats().rejected()).isZero();
+    assertThat(farewell.stats().actions().rejected()).isZero();
     assertThat(released.size()).isEqualTo(5_000);
     assertThat(released.releasedMoreThanOnce()).isEmpty();
   }

@@ -97,7 +97,7 @@ class StatsTest {
 
     assertThat(released.keys()).containsExactly("s1");
     assertThat(farewell.stats().releases(ReleaseReason.EXPLICIT)).isEqualTo(1);
-    assertThat(farewell.releaseStats().failed()).isZero();
+    assertThat(farewell.stats().actions().failed()).isZero();
   }
 
   @Test

@@ -107,8 +107,19 @@ final class AgentSettings {
 
   @Override
   public String toString() {
+    // Secrets, logout bodies (a client_secret, a token) and the query of the logout URL (an
+    // api_key) are not shown, as HttpReleaseAction shows no query either.
     Map<String, String> shown = new LinkedHashMap<>(settings);
-    shown.replaceAll((key, value) -> key.toLowerCase(Locale.ROOT).contains("secret") ? "…" : value);
+    shown.replaceAll((key, value) -> {
+      String name = key.toLowerCase(Locale.ROOT);
+      if (name.contains("secret") || name.contains("body") || name.contains("password")) {
+        return "…";
+      }
+      if (name.contains("url") && value.indexOf('?') >= 0) {
+        return value.substring(0, value.indexOf('?')) + "?…";
+      }
+      return value;
+    });
     return shown.toString();
   }
 }

@@ -107,7 +107,7 @@ public final class BeaconHandler {
             builder.sessionRatePeriod,
             builder.maximumRatePages,
             builder.ticker);
-    this.heartbeatMillis = farewell.heartbeatInterval().toMillis();
+    this.heartbeatMillis = farewell.rules().heartbeatInterval().toMillis();
     this.adoptionWindow = farewell.rules().tombstoneTtl();
     this.live = ascii(liveJson().append('}').toString());
   }

@@ -205,6 +205,6 @@ class ExactlyOnceConcurrencyTest {
     assertThat(explicitlyReleased.values()).containsOnly(1);
     assertThat(released.keys()).containsAll(explicitlyReleased.keySet());
     assertThat(farewell.size()).isZero();
-    assertThat(farewell.releaseStats().rejected()).isZero();
+    assertThat(farewell.stats().actions().rejected()).isZero();
   }
 }

@@ -77,6 +77,12 @@ public final class FarewellMetrics implements MeterBinder {
    *
    * @throws NullPointerException if an argument is null
    */
+  // Registries do not override equals: keyed by identity.
+  private final Map<MeterRegistry, Map<ReleaseReason, Timer>> latenessByRegistry =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicBoolean listening =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   public FarewellMetrics(BeaconHandler handler, Iterable<Tag> tags) {
     this.handler = requireNonNull(handler, "handler");
     this.farewell = handler.farewell();
@@ -150,7 +156,13 @@ public final class FarewellMetrics implements MeterBinder {
               .publishPercentiles(PERCENTILES)
               .register(registry));
     }
-    farewell.addStatsListener(release -> record(lateness, release));
+    // One listener per FarewellMetrics, recording into each registry once: binding to the same
+    // registry again (Micrometer hands back the same timers) must not time a release twice.
+    latenessByRegistry.put(registry, lateness);
+    if (listening.compareAndSet(false, true)) {
+      farewell.addStatsListener(
+          release -> latenessByRegistry.values().forEach(timers -> record(timers, release)));
+    }
   }
 
   private static void record(Map<ReleaseReason, Timer> lateness, Release release) {

@@ -137,7 +137,7 @@ class FarewellMetricsTest {
     farewell.release("broken");
 
     await().atMost(Duration.ofSeconds(30))
-        .until(() -> farewell.releaseStats().pending() == 0);
+        .until(() -> farewell.stats().actions().pending() == 0);
     assertThat(counter("farewell.release.actions", "outcome", "succeeded")).isEqualTo(1);
     assertThat(counter("farewell.release.actions", "outcome", "failed")).isEqualTo(1);
     assertThat(counter("farewell.release.actions", "outcome", "rejected")).isZero();
@@ -172,7 +172,7 @@ class FarewellMetricsTest {
     open("s1", "p1");
 
     assertThat(farewell.release("s1")).isTrue();
-    assertThat(farewell.releaseStats().succeeded()).isEqualTo(1);
+    assertThat(farewell.stats().actions().succeeded()).isEqualTo(1);
   }
 
   private static String heartbeat(String token, long seq) {

@@ -74,14 +74,14 @@ class HangingEndpointTest {
               });
       List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
       long sequence = 1;
-      while (!releasing.isDone() || farewell.releaseStats().attempted() < RELEASES) {
+      while (!releasing.isDone() || farewell.stats().actions().attempted() < RELEASES) {
         sequence = beat(farewell, sequence, latencies);
       }
       for (int i = 0; i < 200; i++) {
         sequence = beat(farewell, sequence, latencies);
       }
 
-      ReleaseStats stats = farewell.releaseStats();
+      ReleaseStats stats = farewell.stats().actions();
       assertThat(stats.released()).isEqualTo(RELEASES);
       assertThat(stats.pending()).as("all releases still wait on the endpoint").isEqualTo(RELEASES);
       assertThat(stats.succeeded() + stats.failed()).isZero();
@@ -102,7 +102,7 @@ class HangingEndpointTest {
       // and none may come near the heartbeat interval.
       assertThat(Duration.ofNanos(sorted[(int) (sorted.length * 0.99)]))
           .isLessThan(Duration.ofMillis(50));
-      assertThat(Duration.ofNanos(slowest)).isLessThan(farewell.heartbeatInterval());
+      assertThat(Duration.ofNanos(slowest)).isLessThan(farewell.rules().heartbeatInterval());
       assertThat(farewell.session("alive")).isPresent();
     } finally {
       long start = System.nanoTime();
@@ -111,7 +111,7 @@ class HangingEndpointTest {
     }
     await().atMost(Duration.ofSeconds(5)).until(() -> failures.size() == RELEASES);
     assertThat(failures).allMatch(cause -> cause instanceof CancellationException);
-    assertThat(farewell.releaseStats().abandoned()).isEqualTo(RELEASES);
+    assertThat(farewell.stats().actions().abandoned()).isEqualTo(RELEASES);
   }
 
   private static long beat(Farewell farewell, long sequence, List<Long> latencies) {

@@ -33,7 +33,7 @@ final class RedisClients {
     String scheme = uri.getScheme();
     if (scheme == null || !SCHEMES.contains(scheme)) {
       throw new IllegalArgumentException("redisUri must start with redis://, rediss://, "
-          + "redis-cluster:// or redis-sentinel://, was " + uri);
+          + "redis-cluster:// or redis-sentinel://, was " + (scheme == null ? "no scheme" : scheme + "://"));
     }
     if (scheme.startsWith("redis-")) {
       hosts(uri);
@@ -41,7 +41,22 @@ final class RedisClients {
     if (scheme.equals("redis-sentinel")) {
       primaryName(uri);
       database(uri);
+      if (path(uri).length > 2) {
+        throw new IllegalArgumentException(
+            "a redis-sentinel:// URI ends with /primaryName or /primaryName/db: " + safe(uri));
+      }
     }
+    if (scheme.equals("redis-cluster") && path(uri).length > 0 && !path(uri)[0].isEmpty()) {
+      throw new IllegalArgumentException(
+          "a redis-cluster:// URI has no path (Redis Cluster has database 0 only): " + safe(uri));
+    }
+  }
+
+  /** The URI without its {@code user:password@}, for messages. */
+  static String safe(URI uri) {
+    String authority = uri.getRawAuthority();
+    String hosts = authority == null ? "" : authority.substring(authority.lastIndexOf('@') + 1);
+    return uri.getScheme() + "://" + hosts + (uri.getRawPath() == null ? "" : uri.getRawPath());
   }
 
   static UnifiedJedis create(URI uri) {
@@ -63,18 +78,25 @@ final class RedisClients {
   private static Set<HostAndPort> hosts(URI uri) {
     String authority = uri.getRawAuthority();
     if (authority == null || authority.isEmpty()) {
-      throw new IllegalArgumentException("redisUri names no host: " + uri);
+      throw new IllegalArgumentException("redisUri names no host: " + safe(uri));
     }
     Set<HostAndPort> hosts = new LinkedHashSet<>();
     for (String host : authority.substring(authority.lastIndexOf('@') + 1).split(",")) {
       int colon = host.lastIndexOf(':');
+      String name = colon < 0 ? host : host.substring(0, colon);
+      int port;
       try {
-        hosts.add(colon < 0
-            ? new HostAndPort(host, uri.getScheme().equals("redis-sentinel") ? 26379 : 6379)
-            : new HostAndPort(host.substring(0, colon), Integer.parseInt(host.substring(colon + 1))));
+        port = colon < 0
+            ? (uri.getScheme().equals("redis-sentinel") ? 26379 : 6379)
+            : Integer.parseInt(host.substring(colon + 1));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("redisUri has a bad port in '" + host + "': " + uri);
+        port = -1;
       }
+      if (name.isEmpty() || port < 1 || port > 65_535) {
+        throw new IllegalArgumentException(
+            "redisUri has a bad host:port '" + host + "' in " + safe(uri));
+      }
+      hosts.add(new HostAndPort(name, port));
     }
     return hosts;
   }
@@ -101,18 +123,23 @@ final class RedisClients {
     String[] path = path(uri);
     if (path.length == 0 || path[0].isEmpty()) {
       throw new IllegalArgumentException(
-          "a redis-sentinel:// URI names the primary after the hosts (/name): " + uri);
+          "a redis-sentinel:// URI names the primary after the hosts (/name): " + safe(uri));
     }
     return decode(path[0]);
   }
 
   private static int database(URI uri) {
     String[] path = path(uri);
+    int db;
     try {
-      return path.length > 1 ? Integer.parseInt(path[1]) : 0;
+      db = path.length > 1 ? Integer.parseInt(path[1]) : 0;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("redisUri has a bad database number: " + uri);
+      db = -1;
     }
+    if (db < 0) {
+      throw new IllegalArgumentException("redisUri has a bad database number: " + safe(uri));
+    }
+    return db;
   }
 
   private static String[] path(URI uri) {

@@ -305,7 +305,8 @@ public final class RedisSessionStore implements SessionStore {
         List.of(AttributeCodec.encode(attributes), attributes.isEmpty() ? "0" : "1",
             Long.toString(rules.openTimeout().toMillis()),
             Long.toString(maximumSessionsPerShard), sessionKey, Long.toString(ageMillis),
-            Long.toString(partitionGrace.toMillis()))));
+            Long.toString(partitionGrace.toMillis()),
+            Long.toString(rules.tombstoneTtl().toMillis()))));
   }
 
   /**

@@ -1,9 +1,11 @@
 -- Starts or refreshes a session when the application serves a page of it.
 -- KEYS: due, claimed, hold, session, tombstone reasons, gen, tombmark, nodes. ARGV: attributes,
--- hasAttributes, openTimeoutMs, maxSessions, sessionKey, ageMs, partitionGraceMs. Returns
--- {status, accepted, reason}.
--- ageMs > 0: a late track, asked ageMs ago while Redis could not serve this node; it never starts
--- again a session released or decided since (a logout through another node meanwhile).
+-- hasAttributes, openTimeoutMs, maxSessions, sessionKey, ageMs, partitionGraceMs,
+-- tombstoneTtlMs. Returns {status, accepted, reason}.
+-- ageMs > 0: a late track, asked ageMs ago while Redis could not serve this node, applied as of
+-- when it was asked: it never starts again a session released or decided after that (a logout
+-- through another node meanwhile), nor undoes what the session's pages said since; asked after a
+-- release, it starts the new session as a track at once would have.
 local now = clock()
 local key = ARGV[5]
 local late = tonumber(ARGV[6]) > 0
@@ -12,8 +14,13 @@ local h, n = hash(KEYS[4])
 if n == 0 then
   if late then
     local dead = tombstone(KEYS[5], key, now)
-    if dead then return {'RELEASED', 0, dead} end
-    if tonumber(redis.call('GET', KEYS[7]) or '0') > at then return {'RELEASED', 0, 'TIMEOUT'} end
+    if dead then
+      -- The tombstone ends a TTL after the release: a track asked before the release is stale.
+      local ends = tonumber(string.match(redis.call('HGET', KEYS[5], key), ',(%d+)$'))
+      if at <= ends - tonumber(ARGV[8]) then return {'RELEASED', 0, dead} end
+    elseif tonumber(redis.call('GET', KEYS[7]) or '0') > at then
+      return {'RELEASED', 0, 'TIMEOUT'}
+    end
   end
   if redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then
     return {'FULL', 0, ''}
@@ -25,16 +32,29 @@ if n == 0 then
   redis.call('ZADD', KEYS[1], dl, key)
   return {'LIVE', 1, ''}
 end
-if late and (h.cl or h.rid or tonumber(h.dl) <= now) then
-  return {'RELEASED', 0, h.rr or 'TIMEOUT'}
+local asked = false -- a late track that is the session's newest word: applied as of `at`
+if late then
+  if h.cl or h.rid then
+    -- Decided before the track was asked: stale. Decided after: the application tracked the key
+    -- again during the release, as below.
+    if at <= tonumber(h.rat or now) then return {'RELEASED', 0, h.rr or reason(h)} end
+  elseif tonumber(h.ls or '0') > at then
+    -- The session's pages spoke since: their word stands (an exit is not undone); the attributes
+    -- given at login are kept if the session has none.
+    if ARGV[2] == '1' and (h.at or '') == '' then redis.call('HSET', KEYS[4], 'at', ARGV[1]) end
+    return {'LIVE', 1, ''}
+  else
+    -- Asked while the session lived: it awaited the page served then for the open timeout.
+    local would = at + tonumber(ARGV[3])
+    if h.st ~= 'X' and tonumber(h.dl) > would then would = tonumber(h.dl) end
+    if would <= now and not stale(KEYS[3], KEYS[8], now, tonumber(ARGV[7])) then
+      return {'RELEASED', 0, reason(h)}
+    end
+    asked = true
+  end
 end
-if late and tonumber(h.ls or '0') > at then
-  -- The session's pages spoke since: their word stands (an exit is not undone); the attributes
-  -- given at login are kept if the session has none.
-  if ARGV[2] == '1' and (h.at or '') == '' then redis.call('HSET', KEYS[4], 'at', ARGV[1]) end
-  return {'LIVE', 1, ''}
-end
-if h.cl or (tonumber(h.dl) <= now and not stale(KEYS[3], KEYS[8], now, tonumber(ARGV[7]))) then
+if h.cl or (not asked and tonumber(h.dl) <= now
+    and not stale(KEYS[3], KEYS[8], now, tonumber(ARGV[7]))) then
   -- The old session is being released; the acknowledgement starts the new one right after it.
   local attrs = h.ra or h.at or ''
   if ARGV[2] == '1' then attrs = ARGV[1] end

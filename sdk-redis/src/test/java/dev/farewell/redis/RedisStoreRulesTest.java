@@ -521,7 +521,7 @@ class RedisStoreRulesTest {
         .hasMessageContaining("names the primary");
     org.assertj.core.api.Assertions.assertThatThrownBy(
         () -> RedisSessionStore.newBuilder().redisUri("redis-cluster://h1:7000,h2:x"))
-        .hasMessageContaining("bad port in 'h2:x'");
+        .hasMessageContaining("bad host:port 'h2:x'");
     org.assertj.core.api.Assertions.assertThatThrownBy(
         () -> RedisSessionStore.newBuilder().keyPrefix("a{b}"))
         .hasMessageContaining("without braces");

@@ -65,6 +65,12 @@ public final class ScriptInjectionFilter implements Filter {
   private final List<String> include;
   private final List<String> exclude;
   private final Predicate<HttpServletRequest> watch;
+  /**
+   * The release attribute naming the session attributes copied; always there when some are
+   * configured, so that the copy is replaced even when none of them is set any more.
+   */
+  static final String COPIED = "farewell.sessionAttributes";
+
   private final List<String> sessionAttributes;
 
   private ScriptInjectionFilter(Builder builder) {
@@ -133,7 +139,10 @@ public final class ScriptInjectionFilter implements Filter {
     if (sessionAttributes.isEmpty()) {
       return Map.of();
     }
+    // Never empty (an empty map would keep the earlier copy): a session whose attributes were all
+    // removed (the application logged it out of its identity server) replaces what was copied.
     Map<String, String> attributes = new HashMap<>();
+    attributes.put(COPIED, String.join(",", sessionAttributes));
     try {
       HttpSession session = request.getSession(false);
       if (session != null) {
@@ -145,7 +154,7 @@ public final class ScriptInjectionFilter implements Filter {
         }
       }
     } catch (IllegalStateException invalidated) {
-      return Map.of();
+      return Map.of(COPIED, String.join(",", sessionAttributes));
     }
     return attributes;
   }

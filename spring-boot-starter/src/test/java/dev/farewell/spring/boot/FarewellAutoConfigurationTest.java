@@ -52,7 +52,7 @@ class FarewellAutoConfigurationTest {
             "farewell.heartbeat-interval=2s", "farewell.heartbeat-timeout=7s",
             "farewell.base-path=/bye", SECRET)
         .run(context -> {
-          assertThat(context.getBean(Farewell.class).heartbeatInterval())
+          assertThat(context.getBean(Farewell.class).rules().heartbeatInterval())
               .isEqualTo(Duration.ofSeconds(2));
           assertThat(context.getBean(FarewellServlet.class).basePath()).isEqualTo("/bye");
           assertThat(((ServletRegistrationBean<?>) context.getBean("farewellServletRegistration"))
@@ -83,7 +83,7 @@ class FarewellAutoConfigurationTest {
     runner.withUserConfiguration(OwnEngine.class).run(context -> {
       assertThat(context).hasSingleBean(Farewell.class);
       assertThat(context.getBean(Farewell.class)).isSameAs(context.getBean("ownEngine"));
-      assertThat(context.getBean(Farewell.class).heartbeatInterval())
+      assertThat(context.getBean(Farewell.class).rules().heartbeatInterval())
           .isEqualTo(Duration.ofSeconds(1));
       assertThat(context).hasSingleBean(FarewellServlet.class);
     });
