@@ -17,8 +17,6 @@ import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.OkHttpClient;
-import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.jasper.servlet.JasperInitializer;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +37,7 @@ class JspScriptTagTest {
   private final Farewell farewell = Farewell.newBuilder().build();
   private final OkHttpClient http =
       new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(30)).build();
-  private Tomcat tomcat;
+  private final TomcatContainer tomcat = new TomcatContainer();
   private Browser browser;
 
   @BeforeEach
@@ -58,19 +56,13 @@ class JspScriptTagTest {
         "<!doctype html><title>plain</title><p>no tag here</p>");
     libraryJar(Files.createDirectories(pages.resolve("WEB-INF/lib")).resolve("farewell.jar"));
 
-    tomcat = new Tomcat();
-    tomcat.setBaseDir(base.toString());
-    Connector connector = new Connector();
-    connector.setPort(0);
-    connector.setProperty("address", "127.0.0.1");
-    tomcat.setConnector(connector);
-    Context context = tomcat.addContext("", pages.toString());
-    Tomcat.initWebappDefaults(context);
-    context.addServletContainerInitializer(new JasperInitializer(), null);
-    context.addServletContainerInitializer(
-        new TestApplication(FarewellServlet.newBuilder(farewell).build()), null);
-    tomcat.start();
-    browser = new Browser(URI.create("http://127.0.0.1:" + connector.getLocalPort()), http);
+    FarewellServlet servlet = FarewellServlet.newBuilder(farewell).build();
+    URI uri = tomcat.start(pages, context -> {
+      Tomcat.initWebappDefaults(context);
+      context.addServletContainerInitializer(new JasperInitializer(), null);
+      context.addServletContainerInitializer(new TestApplication(servlet), null);
+    });
+    browser = new Browser(uri, http);
   }
 
   /**
@@ -92,8 +84,7 @@ class JspScriptTagTest {
 
   @AfterEach
   void stop() throws Exception {
-    tomcat.stop();
-    tomcat.destroy();
+    tomcat.close();
     farewell.close();
     http.dispatcher().executorService().shutdown();
     http.connectionPool().evictAll();
