@@ -215,6 +215,23 @@ public final class FarewellServlet extends HttpServlet {
     return scriptTag(request, Map.of());
   }
 
+  /**
+   * Same as {@link #scriptTag(HttpServletRequest)}, with the nonce of the {@code
+   * Content-Security-Policy} header already set on {@code response} when it allows scripts by
+   * nonce ({@code script-src 'nonce-…'}, else {@code default-src 'nonce-…'}), as {@link
+   * ScriptInjectionFilter} does; without such a header, the tag has no nonce. What the JSP tag
+   * {@code <farewell:script/>} prints.
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  public String scriptTag(HttpServletRequest request, HttpServletResponse response) {
+    String nonce =
+        ScriptNonce.of(requireNonNull(response, "response").getHeader("Content-Security-Policy"));
+    return nonce == null
+        ? scriptTag(request, Map.of())
+        : scriptTag(request, Map.of(), nonce);
+  }
+
   /** Returns the snippet's Subresource Integrity hash ({@code sha384-…}). */
   public String snippetIntegrity() {
     return snippet.integrity();

@@ -13,8 +13,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +25,6 @@ final class InjectingResponse extends HttpServletResponseWrapper {
 
   private static final Logger logger = LoggerFactory.getLogger(InjectingResponse.class);
   static final int MAXIMUM_HELD_BYTES = 64 * 1024;
-  private static final Pattern NONCE = Pattern.compile("'nonce-([A-Za-z0-9+/=_-]+)'");
 
   private enum Mode { UNDECIDED, HOLD, PASS }
 
@@ -383,22 +380,7 @@ final class InjectingResponse extends HttpServletResponseWrapper {
   }
 
   private String nonce() {
-    String policy = super.getHeader("Content-Security-Policy");
-    if (policy == null) {
-      return null;
-    }
-    String fallback = null;
-    for (String directive : policy.split(";")) {
-      String trimmed = directive.trim();
-      Matcher nonce = NONCE.matcher(trimmed);
-      if (trimmed.startsWith("script-src ") && nonce.find()) {
-        return nonce.group(1);
-      }
-      if (trimmed.startsWith("default-src ") && nonce.find()) {
-        fallback = nonce.group(1);
-      }
-    }
-    return fallback;
+    return ScriptNonce.of(super.getHeader("Content-Security-Policy"));
   }
 
   private static boolean contains(byte[] page, int offset, int length, byte[] text) {

@@ -36,7 +36,8 @@ import org.springframework.web.servlet.DispatcherServlet;
  * Auto-configuration of Farewell in a Spring Boot servlet application: the engine ({@link
  * Farewell}), the beacon and snippet endpoints ({@link FarewellServlet} on {@code
  * farewell.base-path}), the {@link HttpSessionBridge} and its listener, the Redis store when
- * {@code farewell.store.redis.uri} is set, and the {@code farewellScript} model attribute. Every
+ * {@code farewell.store.redis.uri} is set, the {@code farewellScript} model attribute and, with
+ * Thymeleaf, the {@code <farewell:script/>} element ({@link FarewellDialect}). Every
  * bean backs off when the application defines its own of the same type. {@link ReleaseAction},
  * {@link ReleaseListener} and {@link ReleaseFailureListener} beans are added to the engine, in
  * their {@code @Order}.
@@ -249,6 +250,18 @@ public class FarewellAutoConfiguration {
     @ConditionalOnMissingBean
     PageScriptAdvice farewellPageScriptAdvice(FarewellServlet servlet) {
       return new PageScriptAdvice(servlet);
+    }
+  }
+
+  /** The Thymeleaf dialect {@code farewell}: {@code <farewell:script/>} in templates. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.thymeleaf.web.servlet.IServletWebExchange")
+  static class ThymeleafDialectConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    FarewellDialect farewellDialect(FarewellServlet servlet) {
+      return new FarewellDialect(servlet);
     }
   }
 }

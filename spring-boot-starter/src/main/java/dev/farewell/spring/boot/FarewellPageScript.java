@@ -14,7 +14,8 @@ import jakarta.servlet.http.HttpServletRequest;
  * {{{farewellScript}}}                                  <!-- Mustache -->
  * }</pre>
  *
- * <p>Outside MVC views, call {@link FarewellServlet#scriptTag(HttpServletRequest)} on the
+ * <p>In Thymeleaf, {@code <farewell:script/>} ({@link FarewellDialect}) does the same and can carry
+ * a CSP nonce. Outside MVC views, call {@link FarewellServlet#scriptTag(HttpServletRequest)} on the
  * {@code FarewellServlet} bean. One instance serves one request; not thread-safe.
  */
 public final class FarewellPageScript {

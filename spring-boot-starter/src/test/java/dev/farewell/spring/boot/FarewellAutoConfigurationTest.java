@@ -164,6 +164,32 @@ class FarewellAutoConfigurationTest {
     });
   }
 
+  @Test
+  void theThymeleafDialectComesWithThymeleafAndGoesWithoutIt() {
+    runner.run(context -> assertThat(context).hasSingleBean(FarewellDialect.class));
+    runner.withClassLoader(new FilteredClassLoader("org.thymeleaf")).run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context).hasSingleBean(FarewellServlet.class);
+      assertThat(context).doesNotHaveBean(FarewellDialect.class);
+    });
+  }
+
+  @Test
+  void anApplicationsOwnDialectReplacesTheStartersOne() {
+    runner.withUserConfiguration(OwnDialect.class).run(context -> {
+      assertThat(context).hasSingleBean(FarewellDialect.class);
+      assertThat(context).hasBean("ownDialect");
+    });
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnDialect {
+    @Bean
+    FarewellDialect ownDialect(FarewellServlet servlet) {
+      return new FarewellDialect(servlet);
+    }
+  }
+
   @Configuration(proxyBeanMethods = false)
   static class OwnEngine {
     @Bean
