@@ -13,20 +13,20 @@
   // away within this many ms of it (a slow server can take a while to answer).
   const NAV_WINDOW = 1e4;
   const noop = () => {};
-  const attempt = (fn, fallback) => {
+  // Runs fn; undefined if it throws.
+  const attempt = (fn) => {
     try {
       return fn();
     } catch (e) {
-      return fallback;
+      // a throwing page getter or a missing API: carry on
     }
   };
-  const now = () => Date.now();
   // Back-off deadlines on a monotonic clock: a wall clock set back must not hold the beats.
   const mono = () => attempt(() => w.performance.now());
 
   const pageId =
     attempt(() => w.crypto.randomUUID()) ||
-    (Math.random() + '').slice(2) + now();
+    (Math.random() + '').slice(2) + Date.now();
   const script = attempt(() => doc.currentScript);
   const tag = attempt(
     () =>
@@ -59,7 +59,7 @@
   let navEvent, navAt;
   let closing; // pagehide (not persisted) has begun: Firefox may cut it before the exit is built
 
-  const isHidden = () => attempt(() => doc.visibilityState == 'hidden', false);
+  const isHidden = () => !!attempt(() => doc.hidden);
 
   // A `hidden` message says hidden:true even where the page is still visible (pagehide into
   // the back/forward cache fires before visibilitychange).
@@ -104,10 +104,8 @@
   // fetchLater (Chrome 135+) sends the armed exit if the renderer dies or the tab is
   // killed; re-armed after every message, aborted before a real exit is sent.
   // https://developer.mozilla.org/docs/Web/API/Window/fetchLater
-  const disarm = () => {
-    attempt(() => deferred.abort());
-    deferred = 0;
-  };
+  // (aborting an aborted controller again does nothing)
+  const disarm = () => attempt(() => deferred.abort());
   // Armed on hidden pages only: a visible page can be blocked by alert() or a long task for any
   // time (its worker beats on), and no activateAfter is long enough for that.
   const arm = () => {
@@ -118,16 +116,15 @@
     // The feature checks run inside attempt too: a page's throwing getter cannot stop a beat.
     attempt(() => {
       if (live && !away && isHidden() && w.fetchLater) {
-        const ac = new w.AbortController();
+        deferred = new w.AbortController();
         later = w.fetchLater(url, {
           method: 'POST',
           body: message('exit'),
-          signal: ac.signal,
+          signal: deferred.signal,
           // Three beats missed, counted in the longest gap the page's timers can have now:
           // page timers of a hidden page (no worker) run once a minute in Chrome.
           activateAfter: 3 * heartbeatMs + (worker ? 0 : 6e4) + Math.max(0, backoffUntil - mono()),
         });
-        deferred = ac;
       }
     });
     // After the armed exit took its seq: the worker's next beats are newer, so that they
@@ -148,15 +145,14 @@
     if (status != 200 && status != 410) {
       if (!h && !worker && isHidden() && !refusals++) return send('heartbeat');
       // seconds, or an HTTP date (without the header: NaN)
-      let ms = h * 1e3 || Date.parse(h) - now();
+      let ms = h * 1e3 || Date.parse(h) - Date.now();
       // Retried every half interval until the server's deadline (3 intervals since the last
       // accepted message) has passed; only then back off, doubling up to a minute. Page timers
       // of a hidden page may run once a minute: there the first refusal is retried at once.
-      const quick = mono() - lastOk < 3 * heartbeatMs;
       ms =
         ms > 0
           ? Math.min(Math.max(ms, heartbeatMs), 6e5)
-          : quick
+          : mono() - lastOk < 3 * heartbeatMs
           ? heartbeatMs / 2
           : Math.min(heartbeatMs * 2 ** refusals++, Math.max(heartbeatMs, 6e4));
       backoffUntil = mono() + ms;
@@ -189,13 +185,8 @@
 
   // Beats come 0-20% early so that jitter never pushes one past the server's timeout.
   const jitter = (ms) => ms * (0.8 + 0.2 * Math.random());
-  // Called by timers and the worker: guarded, so nothing can throw into the page.
-  const beat = () =>
-    attempt(() => {
-      if (!live || away) return;
-      schedule(jitter(heartbeatMs));
-      send('heartbeat');
-    });
+  // Called by timers: schedule and send guard each browser call, so nothing throws into the page.
+  const beat = () => live && !away && (schedule(jitter(heartbeatMs)), send('heartbeat'));
   // With a worker, a page timer only watches it: a worker silent for two intervals past its due
   // beat is dropped and page timers take over.
   const wait = (fn, ms) => {
@@ -267,16 +258,17 @@
     if (viaBeacon(bye) || viaFetch(bye)) away = 2;
     quiet(); // after the send: Firefox may cut this listener at any call
   };
-  const own = (t) => !t || t == '_self';
-  const navigating = () => navEvent && !navEvent.defaultPrevented && now() - navAt < NAV_WINDOW;
+  // A link or form without a target of its own takes the document's <base target>.
+  const own = (t) => !(t = t || attempt(() => doc.querySelector('base[target]').target)) || t == '_self';
+  const navigating = () => navEvent && !navEvent.defaultPrevented && mono() - navAt < NAV_WINDOW;
   const leaving = (e, href) => {
     const here = w.location;
-    const to = new w.URL(href, here.href);
+    const to = new w.URL(href, doc.baseURI); // an attribute's URL is relative to <base href>
     if (to.origin != here.origin) return; // leaves the application: a plain exit
     if (to.hash && to.href.split('#')[0] == here.href.split('#')[0]) return; // same document
     // Checked at pagehide: by then a router that handles the click has called preventDefault.
     navEvent = e;
-    navAt = now();
+    navAt = mono();
   };
 
   const onPagehide = (e) => {
@@ -306,11 +298,14 @@
       'click',
       (e) => {
         navEvent = 0; // a later click (to another site, or a download) ends an earlier one
-        // composedPath: a link inside an open shadow root, where e.target is the host
-        const a = (e.composedPath ? e.composedPath()[0] : e.target).closest('a[href]');
-        if (a && !e.button && !(e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) &&
+        // composedPath: a link inside an open shadow root, where e.target is the host.
+        // An image map's <area>, and SVG's <a>, whose link may be xlink:href (a[href] misses it)
+        // and whose href property is no string (an SVGAnimatedString): attributes, resolved later.
+        const a = (e.composedPath ? e.composedPath()[0] : e.target).closest('a,area');
+        const h = a && a.getAttribute(a.hasAttribute('href') ? 'href' : 'xlink:href');
+        if (h != null && !e.button && !(e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) &&
             own(a.getAttribute('target')) && !a.hasAttribute('download'))
-          leaving(e, a.href);
+          leaving(e, h);
       },
     ],
     [
@@ -332,28 +327,33 @@
       'navigate',
       (e) => e.destination.sameDocument || leaving(e, e.destination.url),
     ],
-  ].map(([target, type, fn, bubble]) => [target, type, (e) => attempt(() => live && fn(e)), !bubble]);
+  ];
+  // Each handler is wrapped once (the same wrapper removes it): guarded, and inert once stopped.
   const listen = (on) =>
-    handlers.forEach(([target, type, fn, capture]) =>
-      attempt(() => target[on ? 'addEventListener' : 'removeEventListener'](type, fn, capture))
+    handlers.forEach(([target, type, fn, bubble]) =>
+      attempt(() =>
+        target[on ? 'addEventListener' : 'removeEventListener'](
+          type,
+          (fn.f = fn.f || ((e) => attempt(() => live && fn(e)))),
+          !bubble
+        )
+      )
     );
 
   const open = () => {
-    away = 0;
     workerSrc === false || startWorker();
-    send('open');
+    show('open');
     hiddenSent = isHidden();
-    schedule(jitter(heartbeatMs));
   };
 
-  function start(options) {
+  const start = (options) => {
     attempt(() => {
       const o = options || {};
       stop();
       // a string, so that no odd value can make JSON.stringify throw at a later beat
       token = o.token ? '' + o.token : undefined;
       // resolved against the page's own URL, never the document's base URL (<base href> may name a CDN)
-      url = new w.URL(o.endpoint || '/farewell/beacon', w.location.href).href;
+      url = new w.URL(o.endpoint || '/farewell/beacon', w.location).href;
       onReleased = o.onReleased;
       workerSrc = o.worker;
       live = true;
@@ -367,32 +367,31 @@
       // https://developer.chrome.com/docs/web-platform/prerender-pages
       attempt(() => doc.prerendering) || open();
     });
-  }
+  };
 
-  function stop() {
-    attempt(() => {
-      if (!live) return;
+  // Each step guards its own browser calls.
+  const stop = () => {
+    if (live) {
       live = false;
       life++;
       listen(0);
       disarm();
       wait();
       dropWorker();
-    });
-  }
+    }
+  };
 
-  function logout() {
-    attempt(() => live && (exit(), stop()));
-  }
+  // exit and stop guard each browser call
+  const logout = () => {
+    live && (exit(), stop());
+  };
 
   // guarded: a page may have made `Farewell` a read-only (falsy) property
   attempt(() => (w.Farewell = Object.freeze({
     start,
     stop,
     logout,
-    get pageId() {
-      return pageId;
-    },
+    pageId, // read-only: the object is frozen
     get running() {
       return live;
     },

@@ -74,10 +74,27 @@ function makeEvent(type, props) {
   );
 }
 
-/** A fake DOM element: enough for links, forms and the script tag. */
-function element(tag, attrs, parent) {
+/**
+ * Whether a fake element matches a selector list of `tag` and `tag[attr]` parts. As in a browser,
+ * `[href]` matches an attribute named href only, never the namespaced `xlink:href` of SVG.
+ */
+function matches(el, selector) {
+  return selector.split(',').some((part) => {
+    const [, tag, attr] = /^\s*([a-z]+)(?:\[([a-z:-]+)\])?\s*$/i.exec(part) || [];
+    if (!tag) throw new Error('fake closest() does not know the selector ' + selector);
+    return el.localName === tag.toLowerCase() && (!attr || el.hasAttribute(attr));
+  });
+}
+
+/**
+ * A fake DOM element: enough for links, image-map areas, forms and the script tag. `svg`: an
+ * element of the SVG namespace (tagName keeps its case; `href` is an SVGAnimatedString holding
+ * the attribute `href`, else `xlink:href`, unresolved).
+ */
+function element(tag, attrs, parent, svg) {
   const el = {
-    tagName: tag.toUpperCase(),
+    tagName: svg ? tag : tag.toUpperCase(),
+    localName: tag,
     parent: parent || null,
     attrs: Object.assign({}, attrs),
     getAttribute(name) {
@@ -87,15 +104,19 @@ function element(tag, attrs, parent) {
       return Object.prototype.hasOwnProperty.call(this.attrs, name);
     },
     closest(selector) {
-      if (selector !== 'a[href]') throw new Error('fake closest() only knows a[href], got ' + selector);
-      for (let e = this; e; e = e.parent) if (e.tagName === 'A' && e.hasAttribute('href')) return e;
+      for (let e = this; e; e = e.parent) if (matches(e, selector)) return e;
       return null;
     },
-    get target() {
-      return this.getAttribute('target') || '';
-    },
   };
-  if (tag === 'a' && el.hasAttribute('href')) el.href = new URL(el.attrs.href, PAGE_URL).href;
+  if (svg) {
+    const value = () => (el.hasAttribute('href') ? el.attrs.href : el.getAttribute('xlink:href') || '');
+    el.href = { get baseVal() { return value(); }, get animVal() { return value(); } };
+    el.target = { baseVal: el.getAttribute('target') || '' };
+    return el;
+  }
+  // The target property reflects the attribute only: a <base target> is not reflected in it.
+  Object.defineProperty(el, 'target', { get: () => el.getAttribute('target') || '', configurable: true });
+  if (tag === 'a' || tag === 'area') el.href = el.hasAttribute('href') ? new URL(el.attrs.href, PAGE_URL).href : '';
   if (tag === 'form') {
     el.action = new URL(el.attrs.action || '', PAGE_URL).href;
     el.method = (el.attrs.method || 'get').toLowerCase();
@@ -155,7 +176,13 @@ function createBrowser(options = {}) {
   };
   doc.visibilityState = opts.prerendering ? 'hidden' : opts.visibility;
   if (opts.prerendering) doc.prerendering = true;
+  // document.hidden is true exactly when visibilityState is 'hidden' (and throws where it throws).
+  Object.defineProperty(doc, 'hidden', { get: () => doc.visibilityState === 'hidden', configurable: true });
   doc.currentScript = null;
+  doc.baseURI = PAGE_URL;
+  // <base> elements of the document's head, in tree order (b.base() adds one)
+  const bases = [];
+  doc.querySelector = (selector) => bases.find((e) => matches(e, selector)) || null;
   const blobs = new Map();
 
   class FakeURL extends URL {
@@ -254,7 +281,8 @@ function createBrowser(options = {}) {
   Object.assign(win, {
     performance: { now: () => b.now - startedAt },
     document: doc,
-    location: { href: PAGE_URL, origin: ORIGIN },
+    // a Location stringifies to its href (as `new URL(x, location)` relies on)
+    location: { href: PAGE_URL, origin: ORIGIN, toString: () => PAGE_URL },
     navigator: {
       sendBeacon(url, data) {
         api();
@@ -392,6 +420,14 @@ function createBrowser(options = {}) {
     const a = element('a', attrs);
     return child ? element('span', {}, a) : a;
   };
+  /** An SVG <a> (attributes such as href or xlink:href); child: a click target inside it. */
+  b.svgLink = (attrs, child) => {
+    const a = element('a', attrs, null, true);
+    return child ? element('text', {}, a, true) : a;
+  };
+  b.area = (attrs) => element('area', attrs, element('map', {}));
+  /** Adds a <base> element (such as {target: '_blank'}) to the document. */
+  b.base = (attrs) => bases.push(element('base', attrs));
   b.form = (attrs) => element('form', attrs);
   b.element = (tag, attrs) => element(tag, attrs);
 

@@ -17,7 +17,18 @@ for (const target of Object.keys(TARGETS)) {
     // Issue 15, defect 5: the endpoint came from the script's URL, so a script from a CDN sent
     // the page's token to the CDN, and a bundled one posted to /static/js/beacon.
     for (const src of ['https://cdn.example/npm/@farewell/snippet/dist/farewell.min.js', '/static/js/main.3f2a.js']) {
-      it(`a script loaded from ${src} posts to /farewell/beacon of the page's origin`, () => {
+      it('a tab reloaded after the browser discarded it (document.wasDiscarded) opens as a new page', () => {
+      const gone = createBrowser({ target, script: { 'data-token': 'tok-1' } });
+      gone.load();
+      const b = createBrowser({ target, script: { 'data-token': 'tok-1' } });
+      b.document.wasDiscarded = true;
+      b.load();
+      assert.deepEqual(b.types(), ['open']);
+      assert.equal(b.sent[0].body.seq, 2 ** 20, 'no seq of the discarded page is carried on');
+      assert.notEqual(b.sent[0].body.page, gone.window.Farewell.pageId);
+    });
+
+    it(`a script loaded from ${src} posts to /farewell/beacon of the page's origin`, () => {
         const b = createBrowser({ target, script: { 'data-token': 't', src } });
         b.load();
         assert.equal(b.sent[0].url, BEACON_URL);

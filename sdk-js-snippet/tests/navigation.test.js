@@ -36,6 +36,27 @@ for (const target of Object.keys(TARGETS)) {
       assert.equal(exitAfter(b, () => b.click(host, { composedPath: () => [inner, host] })).nav, true);
     });
 
+    it('a click on an SVG link (xlink:href, which a[href] does not match) marks the exit nav:true', () => {
+      const b = started();
+      assert.equal(exitAfter(b, () => b.click(b.svgLink({ 'xlink:href': '/orders/43' }, true))).nav, true);
+    });
+
+    it('a click on an SVG link with an SVG 2 href marks the exit nav:true', () => {
+      const b = started();
+      assert.equal(exitAfter(b, () => b.click(b.svgLink({ href: '/orders/43' }))).nav, true);
+    });
+
+    it('a click on an image-map <area href> marks the exit nav:true', () => {
+      const b = started();
+      assert.equal(exitAfter(b, () => b.click(b.area({ href: '/orders/43' }))).nav, true);
+    });
+
+    it('a link naming target=_self under a <base target="_blank"> marks the exit nav:true', () => {
+      const b = started();
+      b.base({ target: '_blank' });
+      assert.equal(exitAfter(b, () => b.click(b.link({ href: '/orders/43', target: '_self' }))).nav, true);
+    });
+
     it('a submit of a same-origin form marks the exit nav:true', () => {
       const b = started();
       assert.equal(exitAfter(b, () => b.submit(b.form({ action: '/orders', method: 'post' }))).nav, true);
@@ -54,6 +75,19 @@ for (const target of Object.keys(TARGETS)) {
       'a form submitted into another window': (b) => b.submit(b.form({ action: '/orders', target: '_blank' })),
       'a dialog form': (b) => b.submit(b.form({ method: 'dialog' })),
       'a cross-origin form': (b) => b.submit(b.form({ action: 'https://pay.example/checkout' })),
+      'a cross-origin SVG link': (b) => b.click(b.svgLink({ href: 'https://elsewhere.example/' })),
+      'a cross-origin SVG link (xlink:href)': (b) => b.click(b.svgLink({ 'xlink:href': 'https://elsewhere.example/' })),
+      'an SVG <a> without a link': (b) => b.click(b.svgLink({}, true)),
+      'an <area> opening a new tab': (b) => b.click(b.area({ href: '/orders/43', target: '_blank' })),
+      'an <area> without href': (b) => b.click(b.area({})),
+      'a link under <base target="_blank"> (it opens a new tab)': (b) => {
+        b.base({ target: '_blank' });
+        b.click(b.link({ href: '/orders/43' }));
+      },
+      'a form under <base target="_blank">': (b) => {
+        b.base({ target: '_blank' });
+        b.submit(b.form({ action: '/orders', method: 'post' }));
+      },
       'a click on something that is not a link': (b) => b.click({ tagName: 'DIV', closest: () => null }),
     };
     for (const [what, act] of Object.entries(notNavigation)) {

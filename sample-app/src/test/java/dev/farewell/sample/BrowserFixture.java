@@ -9,6 +9,7 @@ import dev.farewell.browser.Browser;
 import dev.farewell.browser.Chromium;
 import dev.farewell.browser.Engine;
 import dev.farewell.browser.Tab;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -30,10 +31,13 @@ final class BrowserFixture implements AutoCloseable {
 
   final SampleApp app;
   final Browser browser;
+  /** The gateway the browser reaches the demo through, or null when it reaches it directly. */
+  final Gateway gateway;
 
-  private BrowserFixture(SampleApp app, Browser browser) {
+  private BrowserFixture(SampleApp app, Browser browser, Gateway gateway) {
     this.app = app;
     this.browser = browser;
+    this.gateway = gateway;
   }
 
   /** Starts Chromium (or skips the test) and a demo with short timeouts. */
@@ -43,6 +47,18 @@ final class BrowserFixture implements AutoCloseable {
 
   /** Starts a browser of {@code engine} (or skips the test) and a demo with short timeouts. */
   static BrowserFixture start(Engine engine) {
+    return start(engine, false);
+  }
+
+  /**
+   * Same as {@link #start(Engine)}, the browser reaching the demo through a {@link Gateway} (a
+   * reverse proxy that can add a CSP to pages or refuse heartbeats).
+   */
+  static BrowserFixture startBehindGateway(Engine engine) {
+    return start(engine, true);
+  }
+
+  private static BrowserFixture start(Engine engine, boolean behindGateway) {
     Browser browser = engine.launchOrSkip();
     try {
       SampleApp app =
@@ -56,16 +72,26 @@ final class BrowserFixture implements AutoCloseable {
                   .exitGrace(EXIT_GRACE)
                   .navigationGrace(NAVIGATION_GRACE)
                   .build());
-      return new BrowserFixture(app, browser);
+      try {
+        return new BrowserFixture(app, browser, behindGateway ? Gateway.start(app.uri()) : null);
+      } catch (RuntimeException e) {
+        app.close();
+        throw e;
+      }
     } catch (RuntimeException e) {
       browser.close();
       throw e;
     }
   }
 
+  /** Where the browser reaches the demo: through the gateway if there is one. */
+  URI uri() {
+    return gateway == null ? app.uri() : gateway.uri();
+  }
+
   /** Opens a tab on the login page, logs {@code user} in, and waits until the app page beats. */
   Tab logIn(String user) {
-    Tab tab = browser.newTab(app.uri());
+    Tab tab = browser.newTab(uri());
     await()
         .atMost(PAGE_LOAD)
         .ignoreExceptions()
@@ -81,7 +107,7 @@ final class BrowserFixture implements AutoCloseable {
 
   /** Opens one more tab of the logged-in browser on {@code path} and waits until it runs. */
   Tab openAppTab(String path) {
-    Tab tab = browser.newTab(app.uri().resolve(path));
+    Tab tab = browser.newTab(uri().resolve(path));
     awaitAppPage(tab, path);
     return tab;
   }
@@ -147,6 +173,9 @@ final class BrowserFixture implements AutoCloseable {
     try {
       browser.close();
     } finally {
+      if (gateway != null) {
+        gateway.close();
+      }
       app.close();
     }
   }

@@ -1,7 +1,9 @@
 package dev.farewell.browser;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One tab of a {@link Chromium}, driven over its own DevTools connection (opened on first use).
@@ -26,12 +28,32 @@ public final class ChromiumTab implements Tab {
     return id;
   }
 
-  /** The DevTools connection of the tab, opened on first use. */
+  /**
+   * The DevTools connection of the tab, opened on first use with the Page domain's events on (for
+   * {@link #dialog()}).
+   */
   public synchronized DevToolsConnection devTools() {
     if (devTools == null) {
       devTools = DevToolsConnection.open(browser.http(), webSocketUrl);
+      devTools.send("Page.enable");
     }
     return devTools;
+  }
+
+  @Override
+  public Optional<String> dialog() {
+    List<Map<String, Object>> opened = devTools().events("Page.javascriptDialogOpening");
+    if (opened.size() <= devTools().events("Page.javascriptDialogClosed").size()) {
+      return Optional.empty();
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> params = (Map<String, Object>) opened.get(opened.size() - 1).get("params");
+    return Optional.of(String.valueOf(params.get("message")));
+  }
+
+  @Override
+  public void acceptDialog() {
+    devTools().send("Page.handleJavaScriptDialog", Map.of("accept", true));
   }
 
   /**

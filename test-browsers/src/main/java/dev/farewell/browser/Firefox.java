@@ -108,6 +108,9 @@ public final class Firefox implements Browser {
                       "capabilities",
                       Map.of("alwaysMatch", Map.of("unhandledPromptBehavior", Map.of("default", "ignore")))))
               .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+          bidi.send(
+              "session.subscribe",
+              Map.of("events", List.of("browsingContext.userPromptOpened", "browsingContext.userPromptClosed")));
           return new Firefox(process, profile, http, bidi);
         }
         if (!process.isAlive()) {
@@ -236,6 +239,29 @@ public final class Firefox implements Browser {
     @Override
     public void reload() {
       bidi.send("browsingContext.reload", Map.of("context", context, "wait", "none"));
+    }
+
+    @Override
+    public Optional<String> dialog() {
+      List<Map<String, Object>> opened = prompts("browsingContext.userPromptOpened");
+      if (opened.size() <= prompts("browsingContext.userPromptClosed").size()) {
+        return Optional.empty();
+      }
+      return Optional.of(String.valueOf(opened.get(opened.size() - 1).get("message")));
+    }
+
+    /** The parameters of this tab's events of {@code method}. */
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> prompts(String method) {
+      return bidi.events(method).stream()
+          .map(e -> (Map<String, Object>) e.get("params"))
+          .filter(p -> context.equals(p.get("context")))
+          .collect(java.util.stream.Collectors.toList());
+    }
+
+    @Override
+    public void acceptDialog() {
+      bidi.send("browsingContext.handleUserPrompt", Map.of("context", context, "accept", true));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.farewell.browser;
 
 import java.net.URI;
+import java.util.Optional;
 
 /** One tab of a {@link Browser}, driven as a test drives it. Thread-safe. */
 public interface Tab extends AutoCloseable {
@@ -22,6 +23,15 @@ public interface Tab extends AutoCloseable {
 
   /** Reloads the page, as the reload button would. */
   void reload();
+
+  /**
+   * The message of the user prompt ({@code alert()}, {@code confirm()}) the page shows now, if any:
+   * one the browser really shows, which blocks the page's main thread until it is answered.
+   */
+  Optional<String> dialog();
+
+  /** Accepts the user prompt the page shows, as a user clicking OK would. */
+  void acceptDialog();
 
   /** Closes the tab as a user would: the page gets its pagehide. */
   @Override

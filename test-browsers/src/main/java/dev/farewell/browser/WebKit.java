@@ -46,6 +46,11 @@ public final class WebKit implements Browser {
   private final OkHttpClient http;
   private final String session;
   private final Object lock = new Object();
+  /**
+   * The window WebDriver commands go to (guarded by the lock): switched to only when another one is
+   * wanted, since a switch waits while the page shows an alert().
+   */
+  private String current;
 
   private WebKit(Process process, Path dir, OkHttpClient http, String session) {
     this.process = process;
@@ -171,6 +176,7 @@ public final class WebKit implements Browser {
       List<String> handles = (List<String>) command("GET", "/window/handles", null);
       if (!handles.isEmpty()) {
         command("POST", "/window", Map.of("handle", handles.get(0)));
+        current = handles.get(0);
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> created =
@@ -256,7 +262,10 @@ public final class WebKit implements Browser {
     }
 
     private void select() {
-      command("POST", "/window", Map.of("handle", handle));
+      if (!handle.equals(current)) {
+        command("POST", "/window", Map.of("handle", handle));
+        current = handle;
+      }
     }
 
     @Override
@@ -285,10 +294,34 @@ public final class WebKit implements Browser {
     }
 
     @Override
+    public Optional<String> dialog() {
+      synchronized (lock) {
+        select();
+        try {
+          return Optional.of(String.valueOf(command("GET", "/alert/text", null)));
+        } catch (DevToolsException e) {
+          if (e.getMessage().contains("no such alert")) {
+            return Optional.empty();
+          }
+          throw e;
+        }
+      }
+    }
+
+    @Override
+    public void acceptDialog() {
+      synchronized (lock) {
+        select();
+        command("POST", "/alert/accept", Map.of());
+      }
+    }
+
+    @Override
     public void close() {
       synchronized (lock) {
         select();
         command("DELETE", "/window", null);
+        current = null;
       }
     }
   }
