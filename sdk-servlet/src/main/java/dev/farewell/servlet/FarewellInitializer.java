@@ -8,6 +8,7 @@ import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +67,8 @@ public final class FarewellInitializer implements ServletContainerInitializer {
       FarewellServlet servlet = servlet(settings, farewell, bridge);
       servlet.register(context);
       context.setAttribute(DROP_IN_ATTRIBUTE, Boolean.TRUE);
+      settings.list("farewell.sessionAttributes")
+          .ifPresent(names -> context.setAttribute(CopiedAttributes.NAMES, List.copyOf(names)));
       if (settings.bool("farewell.inject").orElse(true)) {
         ScriptInjectionFilter.Builder filter = ScriptInjectionFilter.newBuilder(servlet);
         try {

@@ -153,6 +153,11 @@ public final class FarewellServlet extends HttpServlet {
     requireNonNull(request, "request");
     requireNonNull(attributes, "attributes");
     String key = bridge.keyFor(request.getSession(true));
+    if (attributes.isEmpty()) {
+      // The drop-in's farewell.sessionAttributes, copied for every page that gets a tag, also the
+      // ones a page prints itself (the JSP tag) rather than the injection filter.
+      attributes = CopiedAttributes.of(request);
+    }
     try {
       farewell.track(key, attributes);
     } catch (RuntimeException e) {
@@ -226,7 +231,7 @@ public final class FarewellServlet extends HttpServlet {
    */
   public String scriptTag(HttpServletRequest request, HttpServletResponse response) {
     String nonce =
-        ScriptNonce.of(requireNonNull(response, "response").getHeader("Content-Security-Policy"));
+        ScriptNonce.of(requireNonNull(response, "response").getHeaders("Content-Security-Policy"));
     return nonce == null
         ? scriptTag(request, Map.of())
         : scriptTag(request, Map.of(), nonce);

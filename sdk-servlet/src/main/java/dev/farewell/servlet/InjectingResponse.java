@@ -380,7 +380,7 @@ final class InjectingResponse extends HttpServletResponseWrapper {
   }
 
   private String nonce() {
-    return ScriptNonce.of(super.getHeader("Content-Security-Policy"));
+    return ScriptNonce.of(super.getHeaders("Content-Security-Policy"));
   }
 
   private static boolean contains(byte[] page, int offset, int length, byte[] text) {

@@ -12,11 +12,9 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -65,12 +63,6 @@ public final class ScriptInjectionFilter implements Filter {
   private final List<String> include;
   private final List<String> exclude;
   private final Predicate<HttpServletRequest> watch;
-  /**
-   * The release attribute naming the session attributes copied; always there when some are
-   * configured, so that the copy is replaced even when none of them is set any more.
-   */
-  static final String COPIED = "farewell.sessionAttributes";
-
   private final List<String> sessionAttributes;
 
   private ScriptInjectionFilter(Builder builder) {
@@ -136,27 +128,7 @@ public final class ScriptInjectionFilter implements Filter {
 
   /** The {@link Builder#sessionAttributes} of the request's {@code HttpSession} that are set. */
   private Map<String, String> releaseAttributes(HttpServletRequest request) {
-    if (sessionAttributes.isEmpty()) {
-      return Map.of();
-    }
-    // Never empty (an empty map would keep the earlier copy): a session whose attributes were all
-    // removed (the application logged it out of its identity server) replaces what was copied.
-    Map<String, String> attributes = new HashMap<>();
-    attributes.put(COPIED, String.join(",", sessionAttributes));
-    try {
-      HttpSession session = request.getSession(false);
-      if (session != null) {
-        for (String name : sessionAttributes) {
-          Object value = session.getAttribute(name);
-          if (value != null) {
-            attributes.put(name, String.valueOf(value));
-          }
-        }
-      }
-    } catch (IllegalStateException invalidated) {
-      return Map.of(COPIED, String.join(",", sessionAttributes));
-    }
-    return attributes;
+    return CopiedAttributes.of(request, sessionAttributes);
   }
 
   private boolean watched(HttpServletRequest request) {
