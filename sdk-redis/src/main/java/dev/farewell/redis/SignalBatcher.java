@@ -31,7 +31,7 @@ final class SignalBatcher {
   static final int MAXIMUM = 128;
 
   /** How long a waiting caller sleeps at most before it looks again (a missed wake-up's bound). */
-  private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final UnifiedJedis client;
   private final ReentrantLock sending = new ReentrantLock();
@@ -102,16 +102,17 @@ final class SignalBatcher {
 
   /** Sends what is queued, up to {@link #MAXIMUM} scripts, as one batch. Holds {@code sending}. */
   private void sendQueued() {
-    List<Pending> batch = new ArrayList<>();
-    for (Pending next; batch.size() < MAXIMUM && (next = queue.poll()) != null; ) {
-      batch.add(next);
-    }
-    if (batch.isEmpty()) {
-      return;
-    }
-    batches.increment();
-    scripts.add(batch.size());
+    List<Pending> batch = new ArrayList<>(MAXIMUM);
     try {
+      // Inside the try: an Error while taking scripts off the queue finishes those taken.
+      for (Pending next; batch.size() < MAXIMUM && (next = queue.poll()) != null; ) {
+        batch.add(next);
+      }
+      if (batch.isEmpty()) {
+        return;
+      }
+      batches.increment();
+      scripts.add(batch.size());
       if (batch.size() == 1) {
         Pending alone = batch.get(0);
         try {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * Review probe: callers parked behind a signal batch in flight recheck every millisecond, so a
  * Redis stall (up to the socket timeout) turns every waiting request thread into a 1 kHz poller.
  */
-class SignalBatcherReviewProbeTest {
+class SignalBatcherWaitersTest {
 
   private final String prefix = TestRedis.uniquePrefix();
   private RedisSessionStore store;
