@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -14,14 +15,19 @@ import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Figure 6 (Redis): signals per second of one engine node on the Redis store, against one Redis,
- * with the {@link SignalMix}; the baseline is a bare pipelined {@code ZADD} loop (one deadline
- * write per signal, the least a shared deadline set needs) from as many threads, in the same run.
+ * with the {@link SignalMix}, from 2 and 64 caller threads (64 also with heartbeat coalescing off);
+ * the baseline is a bare pipelined {@code ZADD} loop (one deadline write per signal, the least a
+ * shared deadline set needs) from as many threads, in the same run. Also the latency of a signal
+ * (p50/p99 of {@code Farewell.signal}) alone on one thread and under each load.
  * Every run uses a fresh key prefix and deletes only its own keys; it never flushes.
  */
 final class RedisFigure implements Figure {
 
-  static final int THREADS = 2;
+  /** The thread counts measured: the figure's historical two, and a servlet container's pool. */
+  static final int[] THREADS = {2, 64};
   static final int PIPELINE = 100;
+  /** The target of the ratio against the pipelined {@code ZADD} baseline (issue 18). */
+  static final double TARGET = 0.5;
 
   @Override
   public List<Row> run(Settings settings) throws Exception {
@@ -30,36 +36,67 @@ final class RedisFigure implements Figure {
     int sessions = settings.quick() ? 1_000 : 5_000;
     Duration duration = settings.quick() ? Duration.ofSeconds(1) : Duration.ofSeconds(8);
     String prefix = "farewell-bench:" + UUID.randomUUID() + ":";
+    StringBuilder log = new StringBuilder();
+    List<Row> rows = new ArrayList<>();
     try {
-      double baseline = zaddLoop(redis, prefix + "zadd", sessions, duration.dividedBy(2));
-      RedisStoreLoad.Load load =
-          RedisStoreLoad.run(redis, prefix + "store", sessions, THREADS, duration);
-      double farewell = load.perSecond();
-      double baselineAgain = zaddLoop(redis, prefix + "zadd", sessions, duration.dividedBy(2));
-      double bare = (baseline + baselineAgain) / 2;
-      Files.writeString(
-          settings.workDir().resolve("redis.log"),
-          "zadd " + baseline + "/s, farewell " + farewell + "/s, zadd " + baselineAgain + "/s\n");
-      List<Row> rows = new ArrayList<>();
-      rows.add(
-          new Row(
-              "Redis store signals/s, 1 node, " + THREADS + " threads",
-              Row.perSecond(farewell)
-                  + (load.released() == 0
-                      ? ""
-                      : " [" + load.released() + " sessions released during the run]"),
-              Row.perSecond(bare),
-              Row.ratio(farewell, bare),
-              "(none)",
-              Row.Verdict.INFO));
+      RedisStoreLoad.Load lone =
+          RedisStoreLoad.run(redis, prefix + "lone", sessions, 1, duration.dividedBy(2), true);
+      log.append("1 thread: ").append(lone).append('\n');
+      rows.add(latencyRow("Redis store signal latency p50/p99, 1 thread", lone));
+      for (int threads : THREADS) {
+        for (boolean coalesce : new boolean[] {true, false}) {
+          if (!coalesce && threads != THREADS[THREADS.length - 1]) {
+            continue;
+          }
+          double baseline =
+              zaddLoop(redis, prefix + "zadd", sessions, threads, duration.dividedBy(2));
+          RedisStoreLoad.Load load = RedisStoreLoad.run(
+              redis, prefix + "store" + threads + coalesce, sessions, threads, duration, coalesce);
+          double baselineAgain =
+              zaddLoop(redis, prefix + "zadd", sessions, threads, duration.dividedBy(2));
+          double bare = (baseline + baselineAgain) / 2;
+          log.append(threads).append(" threads, coalescing ").append(coalesce ? "on" : "off")
+              .append(": zadd ").append(baseline).append("/s, farewell ").append(load)
+              .append(", zadd ").append(baselineAgain).append("/s\n");
+          double ratio = bare == 0 ? 0 : load.perSecond() / bare;
+          rows.add(
+              new Row(
+                  "Redis store signals/s, 1 node, " + threads + " threads"
+                      + (coalesce ? "" : ", no coalescing"),
+                  Row.perSecond(load.perSecond())
+                      + (load.released() == 0
+                          ? ""
+                          : " [" + load.released() + " sessions released during the run]"),
+                  Row.perSecond(bare),
+                  Row.ratio(load.perSecond(), bare),
+                  coalesce ? String.format(Locale.ROOT, ">= %.1fx", TARGET) : "(none)",
+                  coalesce ? Row.verdict(ratio >= TARGET) : Row.Verdict.INFO));
+          if (coalesce) {
+            rows.add(latencyRow("Redis store signal latency p50/p99, " + threads + " threads",
+                load));
+          }
+        }
+      }
+      Files.writeString(settings.workDir().resolve("redis.log"), log.toString());
       return rows;
     } finally {
       deleteKeys(redis, prefix);
     }
   }
 
+  private static Row latencyRow(String figure, RedisStoreLoad.Load load) {
+    return new Row(
+        figure,
+        String.format(Locale.ROOT, "%.2f / %.2f ms", load.p50Millis(), load.p99Millis()),
+        "-",
+        "-",
+        "(none)",
+        Row.Verdict.INFO);
+  }
+
   /** The baseline: {@code ZADD deadline session} per signal, pipelined, on every thread. */
-  static double zaddLoop(RedisTarget redis, String key, int sessions, Duration duration)
+  static double zaddLoop(
+      RedisTarget redis, String key, int sessions, int threadCount, Duration duration)
       throws InterruptedException {
     String[] ids = SessionIds.generate(sessions, 99);
     LongAdder commands = new LongAdder();
@@ -67,7 +104,7 @@ final class RedisFigure implements Figure {
     long end = System.nanoTime() + duration.toNanos();
     long start = System.nanoTime();
     List<Thread> threads = new ArrayList<>();
-    for (int t = 0; t < THREADS; t++) {
+    for (int t = 0; t < threadCount; t++) {
       int thread = t;
       Thread worker =
           new Thread(
@@ -79,7 +116,7 @@ final class RedisFigure implements Figure {
                     long deadline = System.currentTimeMillis() + 15_000;
                     for (int n = 0; n < PIPELINE; n++) {
                       pipeline.zadd(key, deadline, ids[i]);
-                      i = (i + THREADS) % ids.length;
+                      i = (i + threadCount) % ids.length;
                     }
                     pipeline.sync();
                     commands.add(PIPELINE);

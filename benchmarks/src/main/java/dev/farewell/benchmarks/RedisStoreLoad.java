@@ -4,7 +4,9 @@ import dev.farewell.Farewell;
 import dev.farewell.redis.RedisSessionStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -15,17 +17,37 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class RedisStoreLoad {
 
-  /** Signals per second, and how many sessions were released during the run (should be none). */
-  record Load(double perSecond, long released) {}
+  /**
+   * Signals per second, how many sessions were released during the run (should be none), and the
+   * latency of a signal's call at the median and the 99th percentile.
+   */
+  record Load(double perSecond, long released, double p50Millis, double p99Millis) {
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%.0f/s (p50 %.3f ms, p99 %.3f ms, %d released)",
+          perSecond, p50Millis, p99Millis, released);
+    }
+  }
+
+  /** Every how many calls a thread samples one's latency. */
+  private static final int SAMPLE = 4;
+  private static final int MAXIMUM_SAMPLES = 1 << 18;
 
   private RedisStoreLoad() {}
 
-  static Load run(RedisTarget redis, String prefix, int sessions, int threads, Duration duration)
+  static Load run(
+      RedisTarget redis,
+      String prefix,
+      int sessions,
+      int threads,
+      Duration duration,
+      boolean coalesce)
       throws InterruptedException {
     RedisSessionStore store =
         RedisSessionStore.newBuilder()
             .redisUri("redis://" + redis.host() + ":" + redis.port())
             .keyPrefix(prefix)
+            .coalesceHeartbeats(coalesce)
             .build();
     LongAdder released = new LongAdder();
     Farewell farewell =
@@ -45,17 +67,28 @@ final class RedisStoreLoad {
       long end = System.nanoTime() + duration.toNanos();
       long start = System.nanoTime();
       List<Thread> workers = new ArrayList<>();
+      long[][] latencies = new long[threads][];
+      int[] sampled = new int[threads];
       for (int t = 0; t < threads; t++) {
         SignalMix.Cursor cursor = mix.cursor(t, threads, 23);
+        int thread = t;
+        latencies[t] = new long[MAXIMUM_SAMPLES / threads];
         Thread worker =
             new Thread(
                 () -> {
                   try {
                     long count = 0;
+                    long[] mine = latencies[thread];
+                    int samples = 0;
                     while (System.nanoTime() < end) {
+                      long before = System.nanoTime();
                       target.apply(cursor.next());
+                      if (count % SAMPLE == 0 && samples < mine.length) {
+                        mine[samples++] = System.nanoTime() - before;
+                      }
                       count++;
                     }
+                    sampled[thread] = samples;
                     signals.add(count);
                   } catch (RuntimeException e) {
                     failure.compareAndSet(null, e);
@@ -72,7 +105,20 @@ final class RedisStoreLoad {
       if (failure.get() != null) {
         throw failure.get();
       }
-      return new Load(signals.sum() / seconds, released.sum());
+      long[] all = new long[Arrays.stream(sampled).sum()];
+      for (int t = 0, at = 0; t < threads; at += sampled[t], t++) {
+        System.arraycopy(latencies[t], 0, all, at, sampled[t]);
+      }
+      Arrays.sort(all);
+      return new Load(signals.sum() / seconds, released.sum(), percentile(all, 0.50),
+          percentile(all, 0.99));
     }
+  }
+
+  private static double percentile(long[] sorted, double fraction) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    return sorted[Math.min(sorted.length - 1, (int) (sorted.length * fraction))] / 1e6;
   }
 }

@@ -67,6 +67,7 @@ public final class RedisSessionStore implements SessionStore {
   private static final Logger logger = LoggerFactory.getLogger(RedisSessionStore.class);
 
   final UnifiedJedis client;
+  final SignalBatcher batcher;
   private final boolean ownsClient;
   final Keys keys;
   final String owner = UUID.randomUUID().toString();
@@ -104,6 +105,7 @@ public final class RedisSessionStore implements SessionStore {
   private RedisSessionStore(Builder builder) {
     this.ownsClient = builder.client == null;
     this.client = ownsClient ? RedisClients.create(builder.uri) : builder.client;
+    this.batcher = new SignalBatcher(client);
     this.keys = new Keys(builder.keyPrefix, builder.shards);
     this.sweepInterval = builder.sweepInterval;
     this.claimLease = builder.claimLease;
@@ -183,11 +185,14 @@ public final class RedisSessionStore implements SessionStore {
     return SeenSessions.answerOffline(memo, signal);
   }
 
-  /** Runs the signal script; {@code ageMillis} says how long ago the signal was received. */
+  /**
+   * Runs the signal script, in a pipelined batch with the signals of concurrent callers (see
+   * {@link SignalBatcher}); {@code ageMillis} says how long ago the signal was received.
+   */
   SignalResult write(Signal signal, long ageMillis, boolean force) {
     Keys.Shard shard = keys.shardOf(signal.sessionKey());
     return signalAnswer(signal,
-        Scripts.SIGNAL.run(client, signalKeys(shard, signal), signalArgs(signal, ageMillis, force)));
+        batcher.run(signalKeys(shard, signal), signalArgs(signal, ageMillis, force)));
   }
 
   List<String> signalKeys(Keys.Shard shard, Signal signal) {

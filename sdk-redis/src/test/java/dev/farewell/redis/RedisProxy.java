@@ -22,6 +22,7 @@ final class RedisProxy implements AutoCloseable {
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile boolean cut;
   private volatile boolean loseReplies;
+  private boolean holdReplies;
 
   RedisProxy(URI target) throws IOException {
     this.target = target;
@@ -55,6 +56,23 @@ final class RedisProxy implements AutoCloseable {
     closeAll();
   }
 
+  /** From now on, Redis's answers wait in the proxy until {@link #releaseReplies}. */
+  synchronized void holdReplies() {
+    holdReplies = true;
+  }
+
+  /** Lets the answers held by {@link #holdReplies} go on (or be lost, after {@link #loseReplies}). */
+  synchronized void releaseReplies() {
+    holdReplies = false;
+    notifyAll();
+  }
+
+  private synchronized void awaitReplies() throws InterruptedException {
+    while (holdReplies) {
+      wait();
+    }
+  }
+
   void restore() {
     loseReplies = false;
     cut = false;
@@ -84,6 +102,9 @@ final class RedisProxy implements AutoCloseable {
       byte[] buffer = new byte[16 * 1024];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         for (int n; (n = in.read(buffer)) >= 0; ) {
+          if (replies) {
+            awaitReplies();
+          }
           if (replies && loseReplies) {
             from.close();
             to.close();
@@ -94,6 +115,8 @@ final class RedisProxy implements AutoCloseable {
         }
       } catch (IOException e) {
         // one side closed
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       } finally {
         quietly(from);
         quietly(to);
