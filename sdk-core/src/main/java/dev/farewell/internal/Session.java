@@ -202,7 +202,7 @@ final class Session {
       }
       if (page == null) {
         if (refusedPage != null) {
-          unlinkRefused(refusedPage); // tracked from now on: its hold is the page itself
+          refused = without(refused, refusedPage); // tracked from now on: its hold is the page itself
           page = refusedPage;
         } else {
           page = new Page(signal.pageId());
@@ -210,7 +210,7 @@ final class Session {
         // A page the session did not have: the one the application served has opened.
         awaitingPage = false;
       } else {
-        unlinkExited(page);
+        left = without(left, page);
       }
       page.next = pages;
       pages = page;
@@ -219,7 +219,7 @@ final class Session {
     page.lastSignalAt = now;
     page.state = stateAfter(signal);
     if (page.state == PageState.EXITED) {
-      unlink(page);
+      pages = without(pages, page);
       addExited(page, timeouts.maximumPages);
     }
     lastSignalAt = now;
@@ -288,10 +288,10 @@ final class Session {
       Signal signal, Page exitedPage, Page refusedPage, long now, Timeouts timeouts) {
     Page page = refusedPage;
     if (exitedPage != null) {
-      unlinkExited(exitedPage);
+      left = without(left, exitedPage);
       page = exitedPage;
     } else if (refusedPage != null) {
-      unlinkRefused(refusedPage);
+      refused = without(refused, refusedPage);
     }
     if (page == null) {
       page = new Page(signal.pageId());
@@ -345,20 +345,6 @@ final class Session {
     refused = page;
   }
 
-  /** Removes {@code page} from the refused pages. */
-  private void unlinkRefused(Page page) {
-    if (refused == page) {
-      refused = page.next;
-    } else {
-      for (Page p = refused; p != null; p = p.next) {
-        if (p.next == page) {
-          p.next = page.next;
-          break;
-        }
-      }
-    }
-    page.next = null;
-  }
 
   /** The status a page learns for a signal that changed nothing. */
   SignalResult status(boolean accepted) {
@@ -433,12 +419,13 @@ final class Session {
     return count;
   }
 
-  /** Removes {@code page} from {@link #pages}. */
-  private void unlink(Page page) {
-    if (pages == page) {
-      pages = page.next;
+  /** Returns the list that starts at {@code head} without {@code page}; unlinks {@code page}. */
+  private static Page without(Page head, Page page) {
+    Page result = head;
+    if (head == page) {
+      result = page.next;
     } else {
-      for (Page p = pages; p != null; p = p.next) {
+      for (Page p = head; p != null; p = p.next) {
         if (p.next == page) {
           p.next = page.next;
           break;
@@ -446,6 +433,7 @@ final class Session {
       }
     }
     page.next = null;
+    return result;
   }
 
   /** Remembers an exited page first; the oldest is forgotten beyond {@code maximum}. */
@@ -459,21 +447,6 @@ final class Session {
         break;
       }
     }
-  }
-
-  /** Removes {@code page} from the exited pages. */
-  private void unlinkExited(Page page) {
-    if (left == page) {
-      left = page.next;
-    } else {
-      for (Page p = left; p != null; p = p.next) {
-        if (p.next == page) {
-          p.next = page.next;
-          break;
-        }
-      }
-    }
-    page.next = null;
   }
 
   /** Forgets pages that stopped beating, to make room for a new one. */

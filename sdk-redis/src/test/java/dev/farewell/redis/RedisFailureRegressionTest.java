@@ -227,12 +227,17 @@ class RedisFailureRegressionTest {
   }
 
   private Farewell recoveringNode(java.net.URI uri, List<Release> sink) {
+    return node(uri, sink, Duration.ofSeconds(5), Duration.ofMillis(500));
+  }
+
+  private Farewell node(java.net.URI uri, List<Release> sink, Duration recoveryGrace,
+      Duration partitionGrace) {
     RedisSessionStore built = RedisSessionStore.newBuilder()
         .redisUri(uri)
         .keyPrefix(realTimePrefix)
         .sweepInterval(Duration.ofMillis(100))
-        .recoveryGrace(Duration.ofSeconds(5))
-        .partitionGrace(Duration.ofMillis(500))
+        .recoveryGrace(recoveryGrace)
+        .partitionGrace(partitionGrace)
         .coalesceHeartbeats(false)
         .closeTimeout(Duration.ofMillis(200))
         .build();
@@ -282,22 +287,7 @@ class RedisFailureRegressionTest {
   }
 
   private Farewell partitionedNode(java.net.URI uri, List<Release> sink) {
-    RedisSessionStore built = RedisSessionStore.newBuilder()
-        .redisUri(uri)
-        .keyPrefix(realTimePrefix)
-        .sweepInterval(Duration.ofMillis(100))
-        .recoveryGrace(Duration.ofSeconds(2))
-        .partitionGrace(Duration.ofSeconds(30))
-        .coalesceHeartbeats(false)
-        .closeTimeout(Duration.ofMillis(200))
-        .build();
-    return Farewell.newBuilder()
-        .heartbeatInterval(Duration.ofSeconds(1))
-        .heartbeatTimeout(Duration.ofSeconds(3))
-        .openTimeout(Duration.ofSeconds(3))
-        .onRelease(sink::add)
-        .store(built)
-        .build();
+    return node(uri, sink, Duration.ofSeconds(2), Duration.ofSeconds(30));
   }
 
   /*
