@@ -91,7 +91,7 @@ function matches(el, selector) {
  * element of the SVG namespace (tagName keeps its case; `href` is an SVGAnimatedString holding
  * the attribute `href`, else `xlink:href`, unresolved).
  */
-function element(tag, attrs, parent, svg) {
+function element(tag, attrs, parent, svg, base = () => PAGE_URL) {
   const el = {
     tagName: svg ? tag : tag.toUpperCase(),
     localName: tag,
@@ -108,6 +108,11 @@ function element(tag, attrs, parent, svg) {
       return null;
     },
   };
+  // dataset: the data-* attributes, camel-cased, live
+  el.dataset = new Proxy({}, {
+    get: (t, k) => (typeof k === 'string' ? el.getAttribute('data-' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())) ?? undefined : undefined),
+    has: (t, k) => el.hasAttribute('data-' + String(k).replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())),
+  });
   if (svg) {
     const value = () => (el.hasAttribute('href') ? el.attrs.href : el.getAttribute('xlink:href') || '');
     el.href = { get baseVal() { return value(); }, get animVal() { return value(); } };
@@ -116,10 +121,24 @@ function element(tag, attrs, parent, svg) {
   }
   // The target property reflects the attribute only: a <base target> is not reflected in it.
   Object.defineProperty(el, 'target', { get: () => el.getAttribute('target') || '', configurable: true });
-  if (tag === 'a' || tag === 'area') el.href = el.hasAttribute('href') ? new URL(el.attrs.href, PAGE_URL).href : '';
+  // href: the attribute resolved against the document's base URL (<base href>), '' without one
+  if (tag === 'a' || tag === 'area')
+    Object.defineProperty(el, 'href', { get: () => (el.hasAttribute('href') ? new URL(el.attrs.href, base()).href : ''), configurable: true });
+  // action and formAction: the document's URL when the attribute is missing or empty; method: the
+  // enumerated attribute, lower case, GET when missing or invalid (formMethod: '' when missing).
+  const url = (name) => (el.getAttribute(name) ? new URL(el.getAttribute(name), base()).href : PAGE_URL);
+  const method = (name, missing) => {
+    const m = (el.getAttribute(name) || '').toLowerCase();
+    return !el.hasAttribute(name) ? missing : ['get', 'post', 'dialog'].includes(m) ? m : 'get';
+  };
   if (tag === 'form') {
-    el.action = new URL(el.attrs.action || '', PAGE_URL).href;
-    el.method = (el.attrs.method || 'get').toLowerCase();
+    Object.defineProperty(el, 'action', { get: () => url('action'), configurable: true });
+    Object.defineProperty(el, 'method', { get: () => method('method', 'get'), configurable: true });
+  }
+  if (tag === 'button' || tag === 'input') {
+    el.formAction = url('formaction');
+    el.formMethod = method('formmethod', '');
+    el.formTarget = el.getAttribute('formtarget') || '';
   }
   if (tag === 'script') el.src = el.attrs.src ? new URL(el.attrs.src, PAGE_URL).href : '';
   return el;
@@ -133,12 +152,14 @@ function element(tag, attrs, parent, svg) {
  * @param {string} [options.visibility] initial document.visibilityState
  * @param {boolean} [options.throttle] Chrome's intensive throttling: page timers of a hidden page run
  *   at most once a minute
+ * @param {boolean} [options.frame] the page runs in a frame: window.top and window.parent are another window
+ * @param {string} [options.name] the window's name (window.name), '' by default
  * @param {boolean} [options.prerendering] a page prerendered by Speculation Rules (Chrome): it starts
  *   hidden with document.prerendering true until b.activate(); without the option the document has
  *   no `prerendering` property at all, as in browsers without prerendering
  */
 function createBrowser(options = {}) {
-  const opts = Object.assign({ target: 'source', script: null, visibility: 'visible', prerendering: false, throttle: false }, options);
+  const opts = Object.assign({ target: 'source', script: null, visibility: 'visible', prerendering: false, throttle: false, frame: false, name: '' }, options);
   const b = {
     now: 1_750_000_000_000,
     random: 0.5,
@@ -329,6 +350,11 @@ function createBrowser(options = {}) {
   });
   pageFetch = win.fetch;
   win.window = win;
+  // A top-level page is its own top and parent; in a frame (opts.frame) they are another window.
+  // name: the browsing context's name (window.open's second argument, an iframe's name).
+  win.self = win;
+  win.top = win.parent = opts.frame ? { name: 'outer' } : win;
+  win.name = opts.name || '';
   const context = vm.createContext(win);
   vm.runInContext('Date', context).now = () => b.now;
   vm.runInContext('Math', context).random = () => b.random;
@@ -414,10 +440,19 @@ function createBrowser(options = {}) {
   };
 
   /** A click on an element, with the event going through the snippet's capture listener. */
-  b.click = (el, props) => b.fire('window', 'click', Object.assign({ target: el, button: 0 }, props));
-  b.submit = (form) => b.fire('window', 'submit', { target: form });
+  // The event path of a click: each node's assigned slot, else its parent, else (a shadow root) its
+  // host, then the document and the window. An element inside a shadow root has the root as parent.
+  const path = (el) => {
+    const nodes = [];
+    for (let n = el; n; n = n.assignedSlot || n.parent || n.host) nodes.push(n);
+    return nodes.concat([doc, win]);
+  };
+  b.click = (el, props) => b.fire('window', 'click', Object.assign({ target: el, button: 0, composedPath: () => path(el) }, props));
+  /** A submit event at a form; submitter: the button that submitted it (null: form.requestSubmit()). */
+  b.submit = (form, submitter = null) => b.fire('window', 'submit', { target: form, submitter });
+  const base = () => doc.baseURI;
   b.link = (attrs, child) => {
-    const a = element('a', attrs);
+    const a = element('a', attrs, null, false, base);
     return child ? element('span', {}, a) : a;
   };
   /** An SVG <a> (attributes such as href or xlink:href); child: a click target inside it. */
@@ -425,11 +460,40 @@ function createBrowser(options = {}) {
     const a = element('a', attrs, null, true);
     return child ? element('text', {}, a, true) : a;
   };
-  b.area = (attrs) => element('area', attrs, element('map', {}));
-  /** Adds a <base> element (such as {target: '_blank'}) to the document. */
-  b.base = (attrs) => bases.push(element('base', attrs));
-  b.form = (attrs) => element('form', attrs);
-  b.element = (tag, attrs) => element(tag, attrs);
+  b.area = (attrs) => element('area', attrs, element('map', {}), false, base);
+  /** Adds a <base> element (such as {target: '_blank'}) to the document; the first href sets baseURI. */
+  b.base = (attrs) => {
+    if (attrs.href != null && !bases.some((e) => e.hasAttribute('href'))) doc.baseURI = new URL(attrs.href, PAGE_URL).href;
+    bases.push(element('base', attrs));
+  };
+  /**
+   * A form; fields: attributes of <input> elements in it. A field named like a form property
+   * (action, method, target) shadows that property, as HTMLFormElement's named access does.
+   */
+  b.form = (attrs, ...fields) => {
+    const form = element('form', attrs, null, false, base);
+    for (const f of fields) {
+      const input = element('input', f, form);
+      if (f.name) Object.defineProperty(form, f.name, { get: () => input, configurable: true });
+    }
+    return form;
+  };
+  /** A submit button (attributes such as formaction, formtarget, formmethod). */
+  b.button = (attrs) => element('button', Object.assign({ type: 'submit' }, attrs), null, false, base);
+  /**
+   * A custom element whose open shadow root holds a link (<a> with the given attributes, SVG's with
+   * svg) around a <slot>; returns the click target: the host's light-DOM child slotted into the link.
+   * No ancestor of it is the link: only the composed path (slot, link, root, host) leads to it.
+   */
+  b.slottedInShadowLink = (attrs, svg) => {
+    const host = element('my-link', {});
+    const root = { host, mode: 'open' };
+    const slot = element('slot', {}, element('a', attrs, root, svg, base));
+    const child = element('span', {}, host);
+    child.assignedSlot = slot;
+    return child;
+  };
+  b.element = (tag, attrs) => element(tag, attrs, null, false, base);
 
   /** Messages of the given type(s), in the order they were sent. */
   b.messages = (...types) => b.sent.filter((r) => r.body && (!types.length || types.includes(r.body.type)));
