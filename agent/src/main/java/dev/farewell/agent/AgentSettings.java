@@ -5,11 +5,16 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -21,12 +26,29 @@ import java.util.regex.Pattern;
  * win over the file; both win over the system properties, environment variables and context
  * parameters that the drop-in reads itself. {@code secret-file} (or {@code FAREWELL_SECRET_FILE})
  * names a file whose content, trimmed, is the secret, so that it is not on the command line.
+ * Arguments are split only where a comma is followed by a setting's name and {@code =}; a name
+ * that is not a setting is refused.
  */
 final class AgentSettings {
 
-  /** Arguments are split at commas followed by {@code name=}, so values may hold commas. */
-  private static final Pattern ARGUMENT_SEPARATOR =
-      Pattern.compile(",(?=\\s*[A-Za-z][A-Za-z0-9.-]*=)");
+  /**
+   * Every setting's name: the drop-in's (those {@code DropInSettings} is asked for) and the agent's
+   * own two. Arguments are split only at a comma followed by one of these, so that a value may
+   * hold commas and {@code ,name=} (a logout URL's query, a form body).
+   */
+  static final Set<String> NAMES = Set.of(
+      "farewell.secret", "farewell.previousSecret", "farewell.enabled", "farewell.basePath",
+      "farewell.heartbeatInterval", "farewell.heartbeatTimeout", "farewell.hiddenTimeout",
+      "farewell.exitGrace", "farewell.navigationGrace", "farewell.openTimeout",
+      "farewell.maximumSessions", "farewell.invalidateOnRelease", "farewell.allowedOrigins",
+      "farewell.cookieMode", "farewell.inject", "farewell.injectInclude",
+      "farewell.injectExclude", "farewell.sessionAttributes", "farewell.logoutUrl",
+      "farewell.logoutMethod", "farewell.logoutFormBody", "farewell.logoutJsonBody",
+      "farewell.logoutTimeout",
+      "farewell.config", "farewell.secretFile");
+
+  /** Where an argument may start: a comma, then something that looks like {@code name=}. */
+  private static final Pattern SEPARATOR = Pattern.compile(",\\s*([A-Za-z][A-Za-z0-9._-]*)=");
 
   private final Map<String, String> settings;
 
@@ -38,13 +60,14 @@ final class AgentSettings {
       throws IOException {
     Map<String, String> given = new LinkedHashMap<>();
     if (arguments != null && !arguments.isBlank()) {
-      for (String argument : ARGUMENT_SEPARATOR.split(arguments.trim())) {
+      for (String argument : split(arguments.trim())) {
         int equals = argument.indexOf('=');
         if (equals <= 0) {
           throw new IllegalArgumentException(
               "farewell-agent: an argument must be name=value, was \"" + argument.trim() + "\"");
         }
-        given.put(name(argument.substring(0, equals)), argument.substring(equals + 1).trim());
+        given.put(known(argument.substring(0, equals), "in the agent's arguments"),
+            argument.substring(equals + 1).trim());
       }
     }
     Map<String, String> settings = new LinkedHashMap<>();
@@ -55,7 +78,9 @@ final class AgentSettings {
       try (Reader in = Files.newBufferedReader(Path.of(config.trim()), StandardCharsets.UTF_8)) {
         file.load(in);
       }
-      file.stringPropertyNames().forEach(key -> settings.put(name(key), file.getProperty(key).trim()));
+      for (String key : file.stringPropertyNames()) {
+        settings.put(known(key, "in " + config.trim()), file.getProperty(key).trim());
+      }
     }
     settings.putAll(given);
     settings.remove("farewell.config");
@@ -68,6 +93,39 @@ final class AgentSettings {
           Files.readString(Path.of(secretFile.trim()), StandardCharsets.UTF_8).trim());
     }
     return new AgentSettings(settings);
+  }
+
+  /** The arguments, cut at each comma that a known {@code name=} follows. */
+  private static List<String> split(String arguments) {
+    List<String> parts = new ArrayList<>();
+    Matcher separator = SEPARATOR.matcher(arguments);
+    int start = 0;
+    while (separator.find()) {
+      if (NAMES.contains(name(separator.group(1)))) {
+        parts.add(arguments.substring(start, separator.start()));
+        start = separator.start() + 1;
+      }
+    }
+    parts.add(arguments.substring(start));
+    return parts;
+  }
+
+  /** The setting {@code given} names, or an exception that says it is not one. */
+  private static String known(String given, String where) {
+    String name = name(given);
+    if (!NAMES.contains(name)) {
+      throw new IllegalArgumentException("farewell-agent: unknown setting \"" + given.trim()
+          + "\" " + where + "; the settings are " + new TreeSet<>(NAMES).stream()
+              .map(AgentSettings::dashed).toList()
+          + " (see docs/agent.md)");
+    }
+    return name;
+  }
+
+  /** {@code farewell.exitGrace}: {@code exit-grace}, as docs/agent.md writes it. */
+  private static String dashed(String name) {
+    return name.substring("farewell.".length()).replaceAll("([a-z])([A-Z])", "$1-$2")
+        .toLowerCase(Locale.ROOT);
   }
 
   /** {@code exit-grace}, {@code exitGrace}, {@code farewell.exitGrace}: {@code farewell.exitGrace}. */

@@ -1,6 +1,7 @@
 package dev.farewell.agent;
 
 import java.lang.instrument.Instrumentation;
+import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
@@ -31,6 +32,7 @@ public final class FarewellAgent {
     try {
       AgentSettings settings = AgentSettings.read(arguments, System::getenv);
       Hooks.install(settings, Libraries.extract());
+      leaveUnsafeAlone();
       new AgentBuilder.Default()
           .disableClassFormatChanges()
           .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
@@ -50,6 +52,19 @@ public final class FarewellAgent {
           .installOn(instrumentation);
     } catch (Throwable e) {
       Hooks.warnOnce("agent", "farewell-agent could not start; the JVM goes on without it", e);
+    }
+  }
+
+  /**
+   * Puts Byte Buddy in its safe mode, unless set otherwise: it then does not prepare class
+   * injection through {@code sun.misc.Unsafe}, which advice does not need and for which a JDK 24
+   * or newer prints warnings (JEP 498). The property's name is relocated with Byte Buddy, so only
+   * the agent's copy reads it.
+   */
+  private static void leaveUnsafeAlone() {
+    String safe = ByteBuddy.class.getPackageName() + ".safe";
+    if (System.getProperty(safe) == null) {
+      System.setProperty(safe, "true");
     }
   }
 

@@ -7,24 +7,29 @@ import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.HttpSessionEvent;
 import jakarta.servlet.http.HttpSessionListener;
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The demo application, with no Farewell code: a login, two pages, a logout, and an {@code
- * HttpSessionListener} that counts invalidated sessions (as an application frees a seat). The
- * tests copy these classes into a WAR, rewritten to javax.servlet for Tomcat 9.
+ * HttpSessionListener} that counts invalidated sessions per user (as an application frees a
+ * seat). The tests copy these classes into a WAR, rewritten to javax.servlet for Tomcat 9.
  */
 public final class DemoApp {
 
-  static final AtomicInteger invalidated = new AtomicInteger();
+  /** Invalidated sessions by their {@code user} attribute ("" for none). */
+  static final Map<String, AtomicInteger> invalidated = new ConcurrentHashMap<>();
 
   private DemoApp() {}
 
-  /** Counts destroyed sessions. */
+  /** Counts destroyed sessions, by user. */
   public static final class Seats implements HttpSessionListener {
     @Override
     public void sessionDestroyed(HttpSessionEvent event) {
-      invalidated.incrementAndGet();
+      Object user = event.getSession().getAttribute("user");
+      invalidated.computeIfAbsent(user == null ? "" : user.toString(), u -> new AtomicInteger())
+          .incrementAndGet();
     }
   }
 
@@ -78,13 +83,14 @@ public final class DemoApp {
     }
   }
 
-  /** {@code /count}: how many sessions were invalidated; makes no session. */
+  /** {@code /count?user=NAME}: how many sessions of the user were invalidated; makes no session. */
   public static final class Count extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response)
         throws IOException {
+      AtomicInteger count = invalidated.get(String.valueOf(request.getParameter("user")));
       response.setContentType("text/plain");
-      response.getWriter().write(Integer.toString(invalidated.get()));
+      response.getWriter().write(Integer.toString(count == null ? 0 : count.get()));
     }
   }
 }

@@ -2,7 +2,7 @@ package dev.farewell.agent.demo;
 
 /**
  * Starts one container with one WAR directory, in a JVM of its own, and prints {@code PORT n}:
- * {@code Launch tomcat|jetty WAR BASE}. Compiled against Tomcat 11, it runs Tomcat 9 as well (the
+ * {@code Launch tomcat|jetty WAR BASE}. Compiled against Tomcat 11, it runs Tomcat 9 and 10.1 (the
  * embedded API it calls is the same); each container's code is in a class of its own, so that
  * only that container's jars are needed.
  */

@@ -6,7 +6,7 @@ import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.scan.StandardJarScanner;
 
-/** Tomcat 9 or 11, embedded, with one WAR directory. */
+/** Tomcat 9, 10.1 or 11, embedded, with one WAR directory. */
 final class TomcatLaunch {
 
   private TomcatLaunch() {}
