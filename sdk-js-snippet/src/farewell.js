@@ -5,11 +5,11 @@
 // nothing ever thrown into the host page.
 // Browser APIs are read as globals (properties of window), inside attempt where one may be
 // missing; `w.x` where a missing one must read as undefined. No 'use strict': the code has no
-// `this`, no `arguments` and no undeclared assignment (the tests check the page's globals), and
-// the directive costs 8 of the budget's bytes.
+// `arguments`, no undeclared assignment (the tests check the page's globals) and one `this`, which
+// the dialog wrappers pass on as they got it; the directive costs 8 of the budget's bytes.
 (() => {
-  const w = typeof window == 'object' && window;
-  if (!w) return;
+  if (typeof window != 'object') return;
+  const w = window;
 
   const doc = w.document;
   // A link click or form submit counts as in-app navigation if the page goes
@@ -31,8 +31,8 @@
     (Math.random() + '').slice(2) + Date.now();
   // data-token and data-endpoint (either starts it; data-token="" is cookie mode)
   const tag = attempt(() => {
-    const { token, endpoint } = doc.currentScript.dataset;
-    return (token != null || endpoint != null) && { token, endpoint };
+    const d = doc.currentScript.dataset;
+    return (d.token != null || d.endpoint != null) && d;
   });
   // A second copy of the script leaves the first in charge, and starts it if its own tag says
   // so and the first has not started. An element with id="Farewell" (named access on window)
@@ -43,8 +43,9 @@
   // which may be a CDN's or a bundle's, and must not receive the page's token.
 
   let seq = 0;
+  // false once stopped, else an object new with every start: an answer is read only while the start
+  // that sent its message runs
   let live = false;
-  let life = 0; // grows with every stop: an answer to a message of an earlier start is ignored
   let token, url, onReleased;
   // 0: page shown, 1: in the back/forward cache, 2: exit sent in this page life,
   // 3: not opened yet (a prerendered page the user has not seen)
@@ -66,15 +67,20 @@
   // them only from their answers: each message of the page jumps 2^20 (two months of beats)
   // ahead, so that it is newer than every beat the worker sent before it, answered or not.
   const message = (type, navigation, n = (seq += 2 ** 20)) =>
-    JSON.stringify(
-      Object.assign(
-        { v: 1, type, token, page: pageId, seq: n },
-        type == 'exit' ? navigation && { nav: true } : { hidden: type == 'hidden' || isHidden() }
-      )
-    );
+    JSON.stringify({
+      v: 1,
+      type,
+      token,
+      page: pageId,
+      seq: n,
+      // (JSON leaves undefined out) nav: true on an in-app navigation's exit only; hidden: on every
+      // type but exit
+      nav: navigation || undefined,
+      hidden: type == 'exit' ? undefined : type == 'hidden' || isHidden(),
+    });
 
   // fetch with keepalive can read the answer and still outlives the page.
-  // Only an answer to a message of the current start is read (`from`: its life, else undefined).
+  // Only an answer to a message of the current start is read (`from`: its `live`, else undefined).
   // A network error (server down, or a cross-origin refusal without CORS headers, which a page
   // cannot tell apart) is answered like a refusal: it backs off instead of polling every beat.
   const viaFetch = (body, from) =>
@@ -82,10 +88,9 @@
     // handler that does nothing.)
     attempt(() =>
       fetch(url, { method: 'POST', body, keepalive: true })
+        .then((r) => Promise.all([r.status, r.headers.get('Retry-After'), r.json().catch(attempt)]))
         .catch(attempt)
-        .then(
-          (r) => from === life && answer(r ? r.status : 0, attempt(() => r.headers.get('Retry-After')), r && r.json().catch(attempt), from)
-        )
+        .then((a) => from === live && answer(...(a || [0])))
         .catch(attempt)
     );
   // sendBeacon of a string goes as text/plain: no CORS preflight, queued even while unloading.
@@ -97,7 +102,7 @@
     if (type == 'heartbeat' && mono() < backoffUntil) return arm();
     const body = message(type);
     // (the exit goes by exit(), never here)
-    type == 'hidden' ? viaBeacon(body) || viaFetch(body) : viaFetch(body, life) || viaBeacon(body);
+    type == 'hidden' ? viaBeacon(body) || viaFetch(body) : viaFetch(body, live) || viaBeacon(body);
     arm();
   };
 
@@ -110,7 +115,7 @@
   // time (its worker beats on), and no activateAfter is long enough for that.
   const arm = () => {
     // A deferred exit that fired while the page lives: say at once that it lives.
-    attempt(() => later.activated && viaFetch(message('heartbeat'), life));
+    attempt(() => later.activated && viaFetch(message('heartbeat'), live));
     later = 0;
     disarm();
     // The feature checks run inside attempt too: a page's throwing getter cannot stop a beat.
@@ -132,20 +137,21 @@
     post();
   };
 
-  // (status, Retry-After header, the JSON body or its promise, life the message was sent in)
-  const answer = (status, h, json, from) => {
+  // (status, 0 for a network error; Retry-After header; the JSON body, undefined or 0 if unreadable)
+  const answer = (status, h, j = {}) => {
     // 401: the token is missing, forged or expired (in cookie mode: no session); 403: this
     // origin is refused. Asking again cannot change either: stop, and tell the page.
     if (status == 401 || status == 403) return release(status == 401 ? 'UNAUTHORIZED' : 'FORBIDDEN');
+    if (status == 410) return release(j.reason || 'UNKNOWN');
     // 429, 503 (server full, closing or without its store), a network error, and anything
     // else unexpected (400: a message the server does not take, 404: a wrong endpoint, a
     // proxy's 502...): send no heartbeat for Retry-After (the server accepts that its timeout
     // may pass), else retry until the server's deadline (below). One odd answer does not end
     // the page; a lasting one costs a request a minute.
-    if (status != 200 && status != 410) {
+    if (status != 200) {
       if (!h && !worker && isHidden() && !refusals++) return send('heartbeat');
-      // seconds, or an HTTP date (without the header: NaN)
-      let ms = h * 1e3 || Date.parse(h) - Date.now();
+      // seconds, or an HTTP date (without the header: not a positive number)
+      let ms = h * 1e3 || new Date(h) - Date.now();
       // Retried every half interval until the server's deadline (3 intervals since the last
       // accepted message) has passed; only then back off, doubling up to a minute. Page timers
       // of a hidden page may run once a minute: there the first refusal is retried at once.
@@ -157,23 +163,17 @@
           : Math.min(heartbeatMs * 2 ** refusals++, Math.max(heartbeatMs, 6e4));
       backoffUntil = mono() + ms;
       schedule(ms);
-      arm();
-      return;
-    }
-    refusals = backoffUntil = 0;
-    lastOk = mono();
-    return Promise.resolve(json)
-      .then((j) => {
-        j = j || {};
-        if (from !== life) return;
-        if (status == 410) return release(j.reason || 'UNKNOWN');
-        if (j.status != 'live') return;
-        // 1 s to about a day: past 2^31 ms setTimeout wraps to 0 (a tight loop)
-        const ms = +j.heartbeatMs < 1e8 && +j.heartbeatMs;
+    } else {
+      refusals = backoffUntil = 0;
+      lastOk = mono();
+      // 1 s to about a day: past 2^31 ms setTimeout wraps to 0 (a tight loop)
+      if (j.status == 'live') {
+        const ms = +j.heartbeatMs;
         if (j.token) token = '' + j.token;
-        if (ms >= 1e3 && ms != heartbeatMs) schedule(jitter((heartbeatMs = ms)));
-        arm(); // the deferred exit and the worker's heartbeat carry the newest token and interval
-      });
+        if (ms >= 1e3 && ms < 1e8 && ms != heartbeatMs) schedule(jitter((heartbeatMs = ms)));
+      }
+    }
+    arm(); // the deferred exit and the worker's heartbeat carry the newest token and interval
   };
 
   const release = (reason) => {
@@ -183,7 +183,7 @@
   };
 
   // Beats come 0-20% early so that jitter never pushes one past the server's timeout.
-  const jitter = (ms) => ms * (0.8 + 0.2 * Math.random());
+  const jitter = (ms) => ms - (ms * Math.random()) / 5;
   // Called by timers: schedule and send guard each browser call, so nothing throws into the page.
   const beat = () => live && !away && (schedule(jitter(heartbeatMs)), send('heartbeat'));
   // With a worker, a page timer only watches it: a worker silent for two intervals past its due
@@ -221,7 +221,7 @@
           const [s, status, h, j] = e.data;
           if (wk != worker || away) return;
           seq = Math.max(seq, s);
-          status < 0 ? lost() : (wait(lost, 3 * heartbeatMs), answer(status, h, j, life), arm());
+          status < 0 ? lost() : (wait(lost, 3 * heartbeatMs), answer(status, h, j));
         });
       wk.onerror = lost; // only the current worker can fail: a dropped one was terminated
       worker = wk;
@@ -274,7 +274,7 @@
   const leaving = (e, href, link) => {
     const to = new URL(href, doc.baseURI); // an attribute's URL is relative to <base href>
     // another site (a plain exit), or (link) this document with a fragment, empty or not
-    if (to.origin != location.origin || (link && to.href.startsWith(location.href.split('#')[0] + '#'))) return;
+    if (to.origin != location.origin || (link && to.href.startsWith(new URL('#', location).href))) return;
     // Checked at pagehide: by then a router that handles the click has called preventDefault.
     navEvent = e;
     navAt = mono();
@@ -370,8 +370,8 @@
       url = new URL(o.endpoint || '/farewell/beacon', location).href;
       onReleased = o.onReleased;
       workerSrc = o.worker;
-      live = true;
-      backoffUntil = refusals = navEvent = bye = 0;
+      live = {};
+      backoffUntil = refusals = navEvent = 0;
       lastOk = mono();
       heartbeatMs = 5e3;
       away = 3;
@@ -387,7 +387,6 @@
   const stop = () => {
     if (live) {
       live = false;
-      life++;
       listen(0);
       disarm();
       wait();
@@ -407,13 +406,32 @@
     logout,
     pageId, // read-only: the object is frozen
     get running() {
-      return live;
+      return !!live;
     },
     // true while a worker's timer drives the beat (false: main-thread timers)
     get worker() {
       return !!worker;
     },
   })));
+
+  // alert(), confirm(), prompt() and print() block the main thread until the user answers. The
+  // worker beats on in Chromium and Firefox, but in WebKit its requests wait for the main thread
+  // (WebKitGTK 2.50), and without a worker nothing beats: so the page says hidden just before the
+  // dialog opens, and the server holds it for the hidden timeout, as a background tab; its next
+  // beat (the worker's held ones, in WebKit) says its real state again. The deferred exit is
+  // withdrawn: nothing could re-arm it while the page is blocked. A replacement the page made
+  // before is wrapped too; `this`, the arguments, the result and what it throws pass through.
+  // (attempt gives no argument: f is read inside its try, where a throwing getter is caught.)
+  ['alert', 'confirm', 'prompt', 'print'].forEach((n) =>
+    attempt(
+      (f = w[n]) =>
+        f.call &&
+        (w[n] = function (...a) {
+          live && !away && (send('hidden'), disarm());
+          return f.apply(this, a);
+        })
+    )
+  );
 
   if (tag) start(tag);
 })();

@@ -157,9 +157,12 @@ function element(tag, attrs, parent, svg, base = () => PAGE_URL) {
  * @param {boolean} [options.prerendering] a page prerendered by Speculation Rules (Chrome): it starts
  *   hidden with document.prerendering true until b.activate(); without the option the document has
  *   no `prerendering` property at all, as in browsers without prerendering
+ * @param {string} [options.engine] 'webkit': no fetchLater, and while the main thread is blocked
+ *   (b.block) the worker's requests wait for it, as in WebKitGTK 2.50; by default (Chromium,
+ *   Firefox) they leave at once
  */
 function createBrowser(options = {}) {
-  const opts = Object.assign({ target: 'source', script: null, visibility: 'visible', prerendering: false, throttle: false, frame: false, name: '' }, options);
+  const opts = Object.assign({ target: 'source', script: null, visibility: 'visible', prerendering: false, throttle: false, frame: false, name: '', engine: 'chromium' }, options);
   const b = {
     now: 1_750_000_000_000,
     random: 0.5,
@@ -169,6 +172,9 @@ function createBrowser(options = {}) {
     workers: [],
     timers: [],
     revoked: [],
+    dialogs: [], // every call of a native alert, confirm, prompt or print: { name, args, self }
+    blocked: false, // the main thread is blocked (b.block)
+    held: [], // requests of the worker waiting for the blocked main thread (engine 'webkit')
     nextTimerId: 1,
     // The server: (record) => { status, json?, headers? } or an Error for a network failure.
     respond: () => ({ status: 200, json: { status: 'live', heartbeatMs: 5000 } }),
@@ -247,7 +253,12 @@ function createBrowser(options = {}) {
           addTimer(self, () => !self.terminated && self.onmessage && self.onmessage({ data }), 0, []),
         // A worker's fetch: a request that leaves the page even while its main thread is blocked.
         // A browser without fetch has none in its workers either (tests delete or break window.fetch).
-        fetch: win.fetch && ((url, init) => (win.fetch === pageFetch ? b.request('fetch', url, init) : win.fetch(url, init))),
+        fetch:
+          win.fetch &&
+          ((url, init) => {
+            const go = () => (win.fetch === pageFetch ? b.request('fetch', url, init) : win.fetch(url, init));
+            return b.blocked && opts.engine === 'webkit' ? new Promise((resolve) => b.held.push(() => resolve(go()))) : go();
+          }),
         JSON,
       };
       this.scope = vm.createContext(scope);
@@ -279,7 +290,7 @@ function createBrowser(options = {}) {
   });
 
   const record = (via, url, data, init) => {
-    const rec = { via, url: String(url), raw: data, init, body: undefined };
+    const rec = { via, url: String(url), raw: data, init, body: undefined, at: b.now };
     try {
       rec.body = JSON.parse(data);
     } catch (e) {
@@ -349,6 +360,16 @@ function createBrowser(options = {}) {
     clearTimeout: (id) => clearTimer('page', id),
   });
   pageFetch = win.fetch;
+  if (opts.engine === 'webkit') delete win.fetchLater;
+  // The native dialogs: each records its call and answers what b.onDialog(name, args) returns,
+  // which may block the main thread meanwhile (b.block), as a dialog the user leaves open does.
+  for (const name of ['alert', 'confirm', 'prompt', 'print']) {
+    win[name] = function (...args) {
+      b.dialogs.push({ name, args, self: this });
+      return b.onDialog(name, args);
+    };
+  }
+  b.onDialog = () => undefined;
   win.window = win;
   // A top-level page is its own top and parent; in a frame (opts.frame) they are another window.
   // name: the browsing context's name (window.open's second argument, an iframe's name).
@@ -397,6 +418,44 @@ function createBrowser(options = {}) {
     }
     b.now = end;
     await b.settle();
+  };
+
+  /**
+   * Blocks the page's main thread for `ms`, synchronously, as an open dialog does: only the worker's
+   * and the browser's timers run (fetchLater activation); no page timer, promise callback or
+   * message from the worker reaches the page. The worker's requests leave at once, or (engine
+   * 'webkit') wait and leave when the main thread runs again. Its messages wait too: they are
+   * queued behind the overdue page timers (which run at the next advance), or, with
+   * `messagesFirst`, delivered at once, before those timers: browsers do not order the two.
+   * Returns the requests that left the page while it was blocked.
+   */
+  b.block = (ms, { messagesFirst = false } = {}) => {
+    const sentBefore = b.sent.length;
+    const end = b.now + ms;
+    const queued = [];
+    const saved = b.workers.map((wk) => wk.onmessage);
+    b.workers.forEach((wk) => (wk.onmessage = (e) => queued.push([wk, e])));
+    b.blocked = true;
+    try {
+      for (;;) {
+        const t = b.timers.filter((x) => x.owner !== 'page' && x.due <= end).sort((x, y) => x.due - y.due || x.id - y.id)[0];
+        if (!t) break;
+        b.timers = b.timers.filter((x) => x !== t);
+        b.now = Math.max(b.now, t.due);
+        t.fn(...t.args);
+      }
+    } finally {
+      b.now = end;
+      b.blocked = false;
+      b.workers.forEach((wk, i) => (wk.onmessage = saved[i]));
+    }
+    const during = b.sent.slice(sentBefore);
+    b.held.splice(0).forEach((go) => go());
+    for (const [wk, e] of queued) {
+      const deliver = () => wk.onmessage && wk.onmessage(e);
+      messagesFirst ? deliver() : addTimer('page', deliver, 0, []);
+    }
+    return during;
   };
 
   b.fire = (target, type, props) => {

@@ -54,6 +54,18 @@ for (const target of Object.keys(TARGETS)) {
       assert.equal(b.sent[0].url, ORIGIN + '/api/farewell/beacon');
     });
 
+    it("data-worker names the worker script, as start's worker option does", () => {
+      const b = createBrowser({ target, script: { 'data-token': 't', 'data-endpoint': '/api/beacon', 'data-worker': 'beat.js' } });
+      const urls = [];
+      const Real = b.window.Worker;
+      b.window.Worker = function (url) {
+        urls.push(String(url));
+        return new Real(url);
+      };
+      b.load();
+      assert.deepEqual(urls, [ORIGIN + '/api/beat.js']);
+    });
+
     it('a script tag without data-token or data-endpoint waits for Farewell.start', () => {
       const b = createBrowser({ target, script: {} });
       const api = b.load();

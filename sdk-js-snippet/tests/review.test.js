@@ -12,25 +12,7 @@ const { createBrowser, TARGETS, ORIGIN } = require('./fake-browser.js');
 // while it was blocked.
 async function blockMainThread(b, ms) {
   await b.settle();
-  const sentBefore = b.sent.length;
-  const end = b.now + ms;
-  const queued = [];
-  const saved = b.workers.map((wk) => wk.onmessage);
-  b.workers.forEach((wk) => (wk.onmessage = (e) => queued.push([wk, e])));
-  try {
-    for (;;) {
-      const t = b.timers.filter((x) => x.owner !== 'page' && x.due <= end).sort((x, y) => x.due - y.due || x.id - y.id)[0];
-      if (!t) break;
-      b.timers = b.timers.filter((x) => x !== t);
-      b.now = Math.max(b.now, t.due);
-      t.fn(...t.args);
-    }
-  } finally {
-    b.now = end;
-    b.workers.forEach((wk, i) => (wk.onmessage = saved[i]));
-  }
-  const during = b.sent.slice(sentBefore);
-  for (const [wk, e] of queued) wk.onmessage && wk.onmessage(e);
+  const during = b.block(ms, { messagesFirst: true });
   await b.settle();
   return during;
 }

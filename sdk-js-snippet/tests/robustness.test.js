@@ -15,6 +15,7 @@ async function livePageLife(b) {
   const api = b.window.Farewell;
   assert.doesNotThrow(() => api.start({ token: 'tok-1', onReleased: () => {} }));
   await b.advance(11000);
+  assert.equal(b.window.confirm('Still there?'), undefined); // the fake user answers nothing
   assert.doesNotThrow(() => b.setVisibility('hidden'));
   assert.doesNotThrow(() => b.setVisibility('visible'));
   assert.doesNotThrow(() => b.fire('document', 'freeze'));

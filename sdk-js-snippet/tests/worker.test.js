@@ -10,29 +10,8 @@ const { createBrowser, TARGETS } = require('./fake-browser.js');
 // worker's messages: browsers do not order the two task sources.
 async function block(b, ms, timersFirst) {
   await b.settle();
-  const end = b.now + ms;
-  const queued = [];
-  const saved = b.workers.map((wk) => wk.onmessage);
-  b.workers.forEach((wk) => (wk.onmessage = (e) => queued.push([wk, e])));
-  for (;;) {
-    const t = b.timers.filter((x) => x.owner !== 'page' && x.due <= end).sort((x, y) => x.due - y.due || x.id - y.id)[0];
-    if (!t) break;
-    b.timers = b.timers.filter((x) => x !== t);
-    b.now = Math.max(b.now, t.due);
-    t.fn(...t.args);
-  }
-  b.now = end;
-  b.workers.forEach((wk, i) => (wk.onmessage = saved[i]));
-  const deliver = () => queued.forEach(([wk, e]) => wk.onmessage && wk.onmessage(e));
-  const overdue = () => {
-    for (const t of b.timers.filter((x) => x.owner === 'page' && x.due <= end)) {
-      b.timers = b.timers.filter((x) => x !== t);
-      t.fn(...t.args);
-    }
-  };
-  if (timersFirst) overdue(), deliver();
-  else deliver(), overdue();
-  await b.settle();
+  b.block(ms, { messagesFirst: !timersFirst });
+  await b.advance(0);
 }
 
 for (const target of Object.keys(TARGETS)) {

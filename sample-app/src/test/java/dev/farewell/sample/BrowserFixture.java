@@ -47,7 +47,7 @@ final class BrowserFixture implements AutoCloseable {
 
   /** Starts a browser of {@code engine} (or skips the test) and a demo with short timeouts. */
   static BrowserFixture start(Engine engine) {
-    return start(engine, false);
+    return start(engine, false, HIDDEN_TIMEOUT);
   }
 
   /**
@@ -55,10 +55,15 @@ final class BrowserFixture implements AutoCloseable {
    * reverse proxy that can add a CSP to pages or refuse heartbeats).
    */
   static BrowserFixture startBehindGateway(Engine engine) {
-    return start(engine, true);
+    return start(engine, true, HIDDEN_TIMEOUT);
   }
 
-  private static BrowserFixture start(Engine engine, boolean behindGateway) {
+  /** Same as {@link #start(Engine)}, with another hidden timeout. */
+  static BrowserFixture startWithHiddenTimeout(Engine engine, Duration hiddenTimeout) {
+    return start(engine, false, hiddenTimeout);
+  }
+
+  private static BrowserFixture start(Engine engine, boolean behindGateway, Duration hiddenTimeout) {
     Browser browser = engine.launchOrSkip();
     try {
       SampleApp app =
@@ -68,7 +73,7 @@ final class BrowserFixture implements AutoCloseable {
                   .seats(4)
                   .heartbeatInterval(HEARTBEAT_INTERVAL)
                   .heartbeatTimeout(HEARTBEAT_TIMEOUT)
-                  .hiddenTimeout(HIDDEN_TIMEOUT)
+                  .hiddenTimeout(hiddenTimeout)
                   .exitGrace(EXIT_GRACE)
                   .navigationGrace(NAVIGATION_GRACE)
                   .build());
