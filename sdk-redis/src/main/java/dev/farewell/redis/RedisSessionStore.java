@@ -9,6 +9,7 @@ import dev.farewell.Signal;
 import dev.farewell.SignalResult;
 import dev.farewell.SignalType;
 import dev.farewell.redis.SeenSessions.Seen;
+import dev.farewell.redis.SeenSessions.Unwritten;
 import dev.farewell.spi.SessionRules;
 import dev.farewell.spi.SessionStore;
 import dev.farewell.spi.StoreContext;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -164,17 +166,45 @@ public final class RedisSessionStore implements SessionStore {
         return offline(memo, signal, now);
       }
     }
-    seen.superseded(signal);
+    Unwritten superseded = seen.superseded(signal);
     try {
       SignalResult result = write(signal, 0, false);
+      if (superseded != null && signal.type() == SignalType.EXIT
+          && result.status() == SignalResult.Status.EXITING && !result.accepted()) {
+        result = startAgainThenExit(signal, now, superseded);
+      }
       seen.learn(memo, signal, now, result);
       return result;
     } catch (RuntimeException e) {
       markDownOrThrow(e);
       synchronized (memo) {
+        if (superseded != null) {
+          seen.keepAgain(superseded);
+        }
         return offline(memo, signal, now);
       }
     }
+  }
+
+  /**
+   * An exit found no session (Redis lost it: a restart without its data) while this node held the
+   * page's unwritten live signal (a beat it answered alone, the exit superseding it): writes that
+   * signal, which starts the session again, then the exit again, which ends it, so the session is
+   * released once, with {@code EXIT}. Dropped, the beat left a session never released although its
+   * page beat after the loss. Signals are idempotent by sequence number: when the exit found
+   * nothing for another reason (a duplicate), these writes change nothing.
+   */
+  private SignalResult startAgainThenExit(Signal exit, long receivedAt, Unwritten superseded) {
+    boolean exited = superseded.signal().type() == SignalType.EXIT;
+    Signal live = exited ? superseded.live() : superseded.signal();
+    if (live == null) {
+      return SignalResult.exiting(false);
+    }
+    long liveAt = exited ? superseded.liveAt() : superseded.receivedAt();
+    long now = context().ticker().read();
+    SignalResult started = write(live, TimeUnit.NANOSECONDS.toMillis(now - liveAt), false);
+    seen.learn(seen.session(live.sessionKey()), live, liveAt, started);
+    return write(exit, TimeUnit.NANOSECONDS.toMillis(now - receivedAt), false);
   }
 
   private SignalResult offline(Seen memo, Signal signal, long now) {

@@ -155,11 +155,27 @@ final class SeenSessions {
     return SignalResult.exiting(true);
   }
 
-  /** Drops an unwritten signal that a newer one, being written now, supersedes. */
-  void superseded(Signal signal) {
-    unwritten.computeIfPresent(
-        new PageRef(signal.sessionKey(), signal.pageId()),
-        (ref, old) -> old.signal().sequence() < signal.sequence() ? null : old);
+  /**
+   * Drops an unwritten signal that a newer one, being written now, supersedes, and returns it (null
+   * if none): should that write fail, {@link #keepAgain} keeps it again.
+   */
+  Unwritten superseded(Signal signal) {
+    PageRef ref = new PageRef(signal.sessionKey(), signal.pageId());
+    Unwritten old = unwritten.get(ref);
+    if (old != null && old.signal().sequence() < signal.sequence() && unwritten.remove(ref, old)) {
+      return old;
+    }
+    return null;
+  }
+
+  /**
+   * Keeps again a signal {@link #superseded} dropped, unless a newer one of its page is kept
+   * meanwhile; an exit kept after it then keeps it as its live signal, to write first.
+   */
+  void keepAgain(Unwritten dropped) {
+    Signal signal = dropped.signal();
+    unwritten.merge(new PageRef(signal.sessionKey(), signal.pageId()), dropped,
+        SeenSessions::newer);
   }
 
   /**

@@ -70,8 +70,14 @@ final class NodeFleet implements AutoCloseable {
   private final Set<String> beating = ConcurrentHashMap.newKeySet();
   /** Sessions a page could not reach a node for longer than the timeout allows. */
   private final Set<String> unreachable = ConcurrentHashMap.newKeySet();
-  /** When each session's page last beat to a node (millis), for telling what a trouble explains. */
+  /**
+   * When each session's page sent its last beat that a node answered (millis), for telling what a
+   * trouble explains: a beat sent after a trouble began reached a node after it, while one answered
+   * after it may have been handled, and written, before.
+   */
   private final Map<String, Long> lastBeat = new ConcurrentHashMap<>();
+  /** When each session's page got the answer to that beat (millis). */
+  private final Map<String, Long> lastAnswer = new ConcurrentHashMap<>();
   /** What each session's page sent, where, and what it was answered: for failure messages. */
   private final Map<String, List<String>> sent = new ConcurrentHashMap<>();
   private final long startedAt = System.currentTimeMillis();
@@ -141,9 +147,17 @@ final class NodeFleet implements AutoCloseable {
         unreachable.size());
   }
 
-  /** When the session's page last beat (track, open or heartbeat) to a node, epoch millis. */
+  /**
+   * When the session's page sent its last beat (track, open or heartbeat) that a node answered,
+   * epoch millis.
+   */
   long lastBeat(String key) {
     return lastBeat.getOrDefault(key, 0L);
+  }
+
+  /** When the session's page got the answer to the beat of {@link #lastBeat}, epoch millis. */
+  long lastAnswer(String key) {
+    return lastAnswer.getOrDefault(key, 0L);
   }
 
   /** Milliseconds since the fleet started, the time base of {@link #history}. */
@@ -298,6 +312,7 @@ final class NodeFleet implements AutoCloseable {
           ? Math.floorMod(key.hashCode(), nodes.length())
           : random.nextInt(nodes.length());
       Node node = nodes.get(index);
+      long sentAt = System.currentTimeMillis();
       try {
         HttpResponse<String> response = http.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
@@ -305,12 +320,14 @@ final class NodeFleet implements AutoCloseable {
             HttpResponse.BodyHandlers.ofString());
         long at = System.currentTimeMillis();
         sent.computeIfAbsent(key, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
-            .add((at - startedAt) + "ms node-" + index + " " + path.substring(1, path.indexOf('?'))
+            .add((sentAt - startedAt) + "->" + (at - startedAt) + "ms node-" + index + " "
+                + path.substring(1, path.indexOf('?'))
                 + (path.contains("type=") ? " " + path.replaceAll(".*type=(\\w+).*seq=(\\d+).*", "$1 $2") : "")
                 + " -> " + response.statusCode() + " " + response.body());
         if (response.statusCode() == 200) {
           if (!path.contains("EXIT") && !path.startsWith("/release")) {
-            lastBeat.put(key, at);
+            lastBeat.put(key, sentAt);
+            lastAnswer.put(key, at);
           }
           return true;
         }

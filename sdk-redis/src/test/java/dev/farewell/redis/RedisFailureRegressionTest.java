@@ -1,5 +1,6 @@
 package dev.farewell.redis;
 
+import static dev.farewell.SignalType.EXIT;
 import static dev.farewell.SignalType.HEARTBEAT;
 import static dev.farewell.SignalType.OPEN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,11 +22,14 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.RestoreParams;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Failures found by reviewing the store as an adversary would: Redis going back in time, closing
  * while Redis is away, recovery after an outage, answers while Redis is away, leases of slow
- * actions, and a session tracked again while its old release runs. Each failed before its fix.
+ * actions, a session tracked again while its old release runs, and Redis losing its data while a
+ * node holds a page's coalesced beat. Each failed before its fix.
  */
 class RedisFailureRegressionTest {
 
@@ -48,11 +52,17 @@ class RedisFailureRegressionTest {
   }
 
   private void node() {
+    node(TestRedis.uri(), false, Duration.ofSeconds(10));
+  }
+
+  /** One node on the fake clock; its recovery grace is also the real-time expiry of a hold. */
+  private void node(java.net.URI uri, boolean coalesce, Duration recoveryGrace) {
     store = RedisSessionStore.newBuilder()
-        .redisUri(TestRedis.uri())
+        .redisUri(uri)
         .keyPrefix(prefix)
         .sweepInterval(Duration.ofHours(1))
-        .coalesceHeartbeats(false)
+        .recoveryGrace(recoveryGrace)
+        .coalesceHeartbeats(coalesce)
         .closeTimeout(Duration.ofMillis(50))
         .build();
     farewell = Farewell.newBuilder()
@@ -492,5 +502,79 @@ class RedisFailureRegressionTest {
     assertThat(released).extracting(Release::releaseId).doesNotHaveDuplicates();
     assertThat(released).hasSize(2);
     assertThat(released.get(1).attributes()).containsEntry("user", "ada");
+  }
+
+  /*
+   * Redis loses its data (a restart without it) while the node holds a page's coalesced beat,
+   * answered LIVE after the loss; the page then exits through the same node. The exit superseded
+   * the beat, and an exit of a session Redis does not know starts nothing: the session was never
+   * released although its page beat after the loss. Found by reviewing what becomes of such a beat
+   * for RedisTroubleUnderNodesTest. (Coalescing at the defaults: 5 s beats, 15 s timeout.)
+   */
+  @Test
+  void aPageThatBeatAfterRedisLostItsDataThenExitedThroughTheSameNodeIsReleasedOnce() {
+    node(TestRedis.uri(), true, Duration.ofMillis(200));
+    assertThat(farewell.signal(Signal.of(OPEN, "s", "p", 1)).status()).isEqualTo(Status.LIVE);
+    farewell.cleanUp(); // the node knows the shard's epoch
+
+    loseData();
+    time.advance(Duration.ofSeconds(5));
+    assertThat(farewell.signal(Signal.of(HEARTBEAT, "s", "p", 2)).status()).isEqualTo(Status.LIVE);
+    assertThat(store.seen.coalesced.sum()).as("the beat after the loss, answered locally")
+        .isEqualTo(1);
+    time.advance(Duration.ofSeconds(1));
+    farewell.signal(Signal.of(EXIT, "s", "p", 3));
+
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      time.advance(Duration.ofSeconds(1));
+      farewell.cleanUp();
+      assertThat(released).extracting(Release::reason).containsExactly(ReleaseReason.EXIT);
+    });
+  }
+
+  /*
+   * The same exit, reaching the node as Redis dies: its write fails and it is kept for when Redis
+   * returns, without the beat it superseded; Redis comes back empty.
+   */
+  @Test
+  void anExitWhoseWriteFailsKeepsTheBeatItSupersededForARedisThatLostItsData() throws Exception {
+    try (RedisProxy proxy = new RedisProxy(TestRedis.uri())) {
+      node(proxy.uri(), true, Duration.ofMillis(200));
+      farewell.signal(Signal.of(OPEN, "s", "p", 1));
+      farewell.cleanUp();
+      time.advance(Duration.ofSeconds(5));
+      farewell.signal(Signal.of(HEARTBEAT, "s", "p", 2));
+      assertThat(store.seen.coalesced.sum()).isEqualTo(1);
+
+      proxy.cut();
+      loseData();
+      time.advance(Duration.ofSeconds(1));
+      farewell.signal(Signal.of(EXIT, "s", "p", 3));
+      assertThat(store.isServing()).as("the exit's write failed").isFalse();
+      proxy.restore();
+
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+        time.advance(Duration.ofSeconds(1));
+        farewell.cleanUp();
+        assertThat(released).extracting(Release::reason).containsExactly(ReleaseReason.EXIT);
+      });
+      farewell.close();
+      farewell = null;
+    }
+  }
+
+  /** Redis restarted without its data, for this application: every key of the prefix is gone. */
+  private void loseData() {
+    ScanParams match = new ScanParams().match("{" + prefix + ":*").count(100);
+    String cursor = ScanParams.SCAN_POINTER_START;
+    do {
+      ScanResult<String> page = redis.scan(cursor, match);
+      cursor = page.getCursor();
+      for (String key : page.getResult()) {
+        if (!key.endsWith("}:clock")) { // the test's clock, not the application's data
+          redis.del(key);
+        }
+      }
+    } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
   }
 }
