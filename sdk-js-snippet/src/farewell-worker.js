@@ -4,7 +4,8 @@
 // dialog, a long task) and are not throttled like a hidden page's timers. The page posts
 // {d: ms to the next beat (undefined: keep the timer, 1e9: stop), i: interval, u: endpoint URL,
 // b: the heartbeat with seq -1, s: the page's last seq}; the worker answers every beat with
-// [seq, status, Retry-After, JSON body], status 0 for a network error, -1 without a usable fetch.
+// [seq] as each beat leaves (a tick for the page's watch) and [seq, status, Retry-After, JSON body]
+// when it is answered, status 0 for a network error, -1 without a usable fetch.
 let t, c, s = 0;
 onmessage = (e) => {
   c = e.data;
@@ -17,6 +18,7 @@ onmessage = (e) => {
 const beat = () => {
   t = setTimeout(beat, c.i);
   const q = ++s;
+  postMessage([q]); // a tick: the page's watch sees the worker beat even while answers are slow
   try {
     fetch(c.u, { method: 'POST', keepalive: true, body: c.b.replace(':-1,', ':' + q + ',') })
       .then((r) => r.json().catch(() => 0).then((j) => postMessage([q, r.status, r.headers.get('Retry-After'), j])))

@@ -186,8 +186,8 @@
   const jitter = (ms) => ms - (ms * Math.random()) / 5;
   // Called by timers: schedule and send guard each browser call, so nothing throws into the page.
   const beat = () => live && !away && (schedule(jitter(heartbeatMs)), send('heartbeat'));
-  // With a worker, a page timer only watches it: a worker silent for two intervals past its due
-  // beat is dropped and page timers take over.
+  // With a worker, a page timer only watches it: a worker that sent no beat for two intervals past
+  // its due beat is dropped and page timers take over.
   const wait = (fn, ms) => {
     attempt(() => clearTimeout(timer));
     due = mono() + ms;
@@ -221,7 +221,10 @@
           const [s, status, h, j] = e.data;
           if (wk != worker || away) return;
           seq = Math.max(seq, s);
-          status < 0 ? lost() : (wait(lost, 3 * heartbeatMs), answer(status, h, j));
+          // The worker posts [seq] as each beat leaves, then the answer: the watch judges it by its
+          // beats, not by answers (a server stalling its answers is no dead worker).
+          wait(lost, 3 * heartbeatMs);
+          status < 0 ? lost() : status == null || answer(status, h, j);
         });
       wk.onerror = lost; // only the current worker can fail: a dropped one was terminated
       worker = wk;
@@ -334,7 +337,7 @@
         /^dialog$/i.test(at('method')) || !own(at('target')) || leaving(e, at('action') || location);
       },
     ],
-    // The Navigation API (Chromium 102+) also reports script-driven navigations: form.submit(),
+    // The Navigation API (Chromium 102+, Firefox) also reports script-driven navigations: form.submit(),
     // location.assign() after preventDefault (JSF's commandLink). A download stays on this page.
     [
       attempt(() => navigation),
