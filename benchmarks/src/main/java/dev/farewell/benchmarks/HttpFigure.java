@@ -126,7 +126,7 @@ final class HttpFigure implements Figure {
   }
 
   /** A figure that counted refusals (429, 401) as beacons would flatter the servlet: refuse it. */
-  private static void expectOnly(KeepAliveLoadDriver.Result result, int status, String who) {
+  static void expectOnly(KeepAliveLoadDriver.Result result, int status, String who) {
     long other = result.requests() - result.count(status);
     if (other > result.requests() / 1000) {
       throw new IllegalStateException(

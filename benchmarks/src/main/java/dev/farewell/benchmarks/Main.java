@@ -107,6 +107,8 @@ public final class Main {
         return new BrowserFigure();
       case "redis":
         return new RedisFigure();
+      case "filter":
+        return new FilterFigure();
       default:
         usage("unknown figure " + name);
         return null;
@@ -134,7 +136,7 @@ public final class Main {
   private static void usage(String problem) {
     System.err.println(problem);
     System.err.println(
-        "usage: Main engine|memory|precision|http|browser|redis [--quick] [--results FILE]"
+        "usage: Main engine|memory|precision|http|filter|browser|redis [--quick] [--results FILE]"
             + " [--work DIR] [--plot FILE]");
     System.exit(64);
   }

@@ -65,6 +65,7 @@ public final class FarewellServlet extends HttpServlet {
   private final transient SnippetEndpoint worker;
   private final transient ServerOrigins origins = new ServerOrigins();
   private final String basePath;
+  private transient volatile TagParts tagParts;
 
   /** The servlet context attribute under which {@link #register} leaves the servlet. */
   static final String CONTEXT_ATTRIBUTE = FarewellServlet.class.getName();
@@ -144,12 +145,19 @@ public final class FarewellServlet extends HttpServlet {
    * the engine released while its {@code HttpSession} lived on (no {@link
    * HttpSessionBridge#invalidateOnRelease()}) is tracked again under the same key.
    *
+   * <p>The request is marked as one whose page starts the snippet itself: {@link
+   * ScriptInjectionFilter} adds no tag to it.
+   *
    * @param attributes handed to the release actions (a user id, an SSO ticket); when not empty they
    *     replace those of an earlier call
    * @return the token's value, for the snippet's {@code data-token}
    * @throws NullPointerException if an argument is null
    */
   public String pageToken(HttpServletRequest request, Map<String, String> attributes) {
+    return marked(request, token(request, attributes));
+  }
+
+  private String token(HttpServletRequest request, Map<String, String> attributes) {
     requireNonNull(request, "request");
     requireNonNull(attributes, "attributes");
     String key = bridge.keyFor(request.getSession(true));
@@ -182,8 +190,7 @@ public final class FarewellServlet extends HttpServlet {
    * @throws NullPointerException if an argument is null
    */
   public String scriptTag(HttpServletRequest request, Map<String, String> attributes) {
-    String token = pageToken(request, attributes);
-    return tag(request, token, null);
+    return marked(request, unmarkedScriptTag(request, attributes, null));
   }
 
   /**
@@ -198,22 +205,48 @@ public final class FarewellServlet extends HttpServlet {
   public String scriptTag(
       HttpServletRequest request, Map<String, String> attributes, String cspNonce) {
     requireNonNull(cspNonce, "cspNonce");
-    if (!CSP_NONCE.matcher(cspNonce).matches()) {
+    return marked(request, unmarkedScriptTag(request, attributes, cspNonce));
+  }
+
+  /** Tells {@link ScriptInjectionFilter} that this page carries the snippet already. */
+  private static String marked(HttpServletRequest request, String tag) {
+    request.setAttribute(TAG_ISSUED_ATTRIBUTE, Boolean.TRUE);
+    return tag;
+  }
+
+  /**
+   * The tag of {@link #scriptTag(HttpServletRequest, Map, String)} (without nonce when {@code
+   * cspNonce} is null), for {@link ScriptInjectionFilter}: the request is not marked as one whose
+   * page carries its tag, since the filter puts it in itself.
+   */
+  String unmarkedScriptTag(
+      HttpServletRequest request, Map<String, String> attributes, String cspNonce) {
+    if (cspNonce != null && !CSP_NONCE.matcher(cspNonce).matches()) {
       throw new IllegalArgumentException(
           "cspNonce must be base64 characters ([A-Za-z0-9+/=_-]), was \"" + cspNonce + "\"");
     }
-    String token = pageToken(request, attributes);
-    return tag(request, token, cspNonce);
+    return tag(request, token(request, attributes), cspNonce);
   }
 
   private String tag(HttpServletRequest request, String token, String nonce) {
-    // Tells ScriptInjectionFilter that this page carries its tag already.
-    request.setAttribute(TAG_ISSUED_ATTRIBUTE, Boolean.TRUE);
-    return "<script src=\"" + html(request.getContextPath() + basePath + "/farewell.js")
-        + "\" data-token=\"" + token + "\" integrity=\"" + snippet.integrity()
-        + "\" data-endpoint=\"" + html(request.getContextPath() + basePath + "/beacon") + "\""
+    TagParts parts = tagParts;
+    String contextPath = request.getContextPath();
+    if (parts == null || !parts.contextPath().equals(contextPath)) {
+      parts = new TagParts(contextPath,
+          "<script src=\"" + html(contextPath + basePath + "/farewell.js") + "\" data-token=\"",
+          "\" integrity=\"" + snippet.integrity() + "\" data-endpoint=\""
+              + html(contextPath + basePath + "/beacon") + "\"");
+      tagParts = parts;
+    }
+    return parts.beforeToken() + token + parts.afterToken()
         + (nonce == null ? "" : " nonce=\"" + nonce + "\"") + " defer></script>";
   }
+
+  /**
+   * The parts of the tag around its token for one context path, made once rather than for every
+   * page (a servlet serves one context, but is not told which before its first page).
+   */
+  private record TagParts(String contextPath, String beforeToken, String afterToken) {}
 
   /** Same as {@link #scriptTag(HttpServletRequest, Map)} with no attributes. */
   public String scriptTag(HttpServletRequest request) {

@@ -107,7 +107,10 @@ public final class HttpSessionBridge {
         session.setAttribute(SESSION_KEY_ATTRIBUTE, key);
       }
     }
-    sessions.put(key, session);
+    // A read is cheaper than a write in the cache, and a page of a known session only reads.
+    if (sessions.getIfPresent(key) != session) {
+      sessions.put(key, session);
+    }
     return key;
   }
 

@@ -1,11 +1,12 @@
 package dev.farewell.servlet;
 
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
-import java.io.Writer;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -18,29 +19,48 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The response a page is written to under {@link ScriptInjectionFilter}: decides at the first byte
- * whether the page gets the tag, holds the bytes before the insertion point, then streams.
- * One request's; not thread-safe (a response is written by one thread at a time).
+ * whether the page gets the tag, holds the start of the page until the insertion point ({@link
+ * HeldPage}), then streams. The stream and the writer it hands out are the container's own behind
+ * a thin layer, taken when the application asks for them, so that the container sees which one is
+ * in use (its charset rules, its {@code IllegalStateException} for the other one) as without the
+ * filter.
+ *
+ * <p>One request's. Once the page passes through, writes go straight to the container without a
+ * lock; until then they take this response's monitor, as does {@link #finish}: a page written by
+ * another thread after {@code startAsync} may still be held while the dispatch that started it
+ * returns through the filter.
  */
 final class InjectingResponse extends HttpServletResponseWrapper {
 
   private static final Logger logger = LoggerFactory.getLogger(InjectingResponse.class);
-  static final int MAXIMUM_HELD_BYTES = 64 * 1024;
+  private static final byte[] NO_BYTES = new byte[0];
 
-  private enum Mode { UNDECIDED, HOLD, PASS }
+  private enum Mode {
+    /** Nothing written yet. */
+    UNDECIDED,
+    /** The page gets the tag: its start is held until the insertion point. */
+    HOLD,
+    /** Written straight through. */
+    PASS,
+    /**
+     * The dispatch that started async processing returned before the page began: the page passes
+     * through from its first byte, unless an async dispatch renders it ({@link #reopen}).
+     */
+    ASYNC
+  }
 
   private final String snippetPath;
   private final UnaryOperator<String> tagWithNonce;
   private final BooleanSupplier tagIssued;
-  /** The bytes before the insertion point, not yet written: {@code held[0, heldLength)}. */
-  private byte[] held = new byte[1024];
-  private int heldLength;
-  private Mode mode = Mode.UNDECIDED;
+  private volatile Mode mode = Mode.UNDECIDED;
+  /** Whether the tag went out in this page. */
+  private boolean tagged;
   private long contentLength = -1;
-  private InsertionPointScanner scanner = new InsertionPointScanner();
-  /** The charset of the writer handed out; later charset changes are ignored, as by a container. */
-  private String writerCharset;
-  private ServletOutputStream stream;
-  private PrintWriter writer;
+  private Stream stream;
+  private PageWriter writer;
+  /** The start of the page, as bytes or characters, once the stream or the writer is taken. */
+  private HeldPage<byte[]> heldBytes;
+  private HeldPage<String> heldChars;
 
   /**
    * @param snippetPath the snippet's path, to spot a page that already has the tag
@@ -55,33 +75,15 @@ final class InjectingResponse extends HttpServletResponseWrapper {
     this.tagIssued = tagIssued;
   }
 
-  // ---- the charset: fixed once the writer is handed out (Servlet spec, ServletResponse) ----
-
-  @Override
-  public void setContentType(String type) {
-    if (writerCharset != null && type != null) {
-      // The container does not know a writer is in use (it sees our stream): keep the charset.
-      int parameters = type.indexOf(';');
-      String bare = parameters < 0 ? type : type.substring(0, parameters);
-      super.setContentType(bare.trim() + ";charset=" + writerCharset);
-    } else {
-      super.setContentType(type);
+  /** This filter's response in {@code response} or among the responses it wraps, or null. */
+  static InjectingResponse in(ServletResponse response) {
+    for (ServletResponse r = response; r != null; ) {
+      if (r instanceof InjectingResponse injecting) {
+        return injecting;
+      }
+      r = r instanceof ServletResponseWrapper wrapper ? wrapper.getResponse() : null;
     }
-  }
-
-  @Override
-  public void setCharacterEncoding(String charset) {
-    if (writerCharset == null) {
-      super.setCharacterEncoding(charset);
-    }
-  }
-
-  @Override
-  public void setLocale(Locale locale) {
-    super.setLocale(locale);
-    if (writerCharset != null) {
-      super.setCharacterEncoding(writerCharset);
-    }
+    return null;
   }
 
   // ---- length: held back until it is known whether the page changes ----
@@ -93,16 +95,16 @@ final class InjectingResponse extends HttpServletResponseWrapper {
 
   @Override
   public void setContentLengthLong(long length) {
-    if (mode == Mode.PASS) {
+    if (lengthPasses()) {
       super.setContentLengthLong(length);
-    } else if (mode == Mode.UNDECIDED) {
+    } else if (mode != Mode.HOLD) {
       contentLength = length;
     }
   }
 
   @Override
   public void setHeader(String name, String value) {
-    if ("Content-Length".equalsIgnoreCase(name) && mode != Mode.PASS) {
+    if ("Content-Length".equalsIgnoreCase(name) && !lengthPasses()) {
       contentLength = value == null ? -1 : Long.parseLong(value.trim());
     } else {
       super.setHeader(name, value);
@@ -111,7 +113,7 @@ final class InjectingResponse extends HttpServletResponseWrapper {
 
   @Override
   public void addHeader(String name, String value) {
-    if ("Content-Length".equalsIgnoreCase(name) && mode != Mode.PASS) {
+    if ("Content-Length".equalsIgnoreCase(name) && !lengthPasses()) {
       contentLength = Long.parseLong(value.trim());
     } else {
       super.addHeader(name, value);
@@ -120,7 +122,7 @@ final class InjectingResponse extends HttpServletResponseWrapper {
 
   @Override
   public void setIntHeader(String name, int value) {
-    if ("Content-Length".equalsIgnoreCase(name) && mode != Mode.PASS) {
+    if ("Content-Length".equalsIgnoreCase(name) && !lengthPasses()) {
       contentLength = value;
     } else {
       super.setIntHeader(name, value);
@@ -129,22 +131,29 @@ final class InjectingResponse extends HttpServletResponseWrapper {
 
   @Override
   public void addIntHeader(String name, int value) {
-    if ("Content-Length".equalsIgnoreCase(name) && mode != Mode.PASS) {
+    if ("Content-Length".equalsIgnoreCase(name) && !lengthPasses()) {
       contentLength = value;
     } else {
       super.addIntHeader(name, value);
     }
   }
 
+  /** Whether a length the application sets now goes to the container as it is. */
+  private boolean lengthPasses() {
+    return mode == Mode.PASS && !tagged;
+  }
+
   // ---- the body ----
 
   @Override
   public ServletOutputStream getOutputStream() throws IOException {
-    if (writer != null) {
-      throw new IllegalStateException("getWriter() has already been called");
-    }
     if (stream == null) {
-      stream = new Stream();
+      // The container's first: it refuses when the writer is in use, as without the filter.
+      ServletOutputStream out = super.getOutputStream();
+      synchronized (this) {
+        heldBytes = new HeldPage.Bytes(out, snippetPath);
+        stream = new Stream(out);
+      }
     }
     return stream;
   }
@@ -152,31 +161,26 @@ final class InjectingResponse extends HttpServletResponseWrapper {
   @Override
   public PrintWriter getWriter() throws IOException {
     if (writer == null) {
-      if (stream != null) {
-        throw new IllegalStateException("getOutputStream() has already been called");
+      PrintWriter out = super.getWriter();
+      synchronized (this) {
+        heldChars = new HeldPage.Chars(out, snippetPath);
+        writer = new PageWriter(out);
       }
-      String charset = getCharacterEncoding();
-      // The container adds the charset to Content-Type only for its own writer: say it here.
-      super.setCharacterEncoding(charset);
-      writerCharset = charset;
-      stream = new Stream();
-      writer = new PrintWriter(new EncodingWriter(Charset.forName(charset)), false);
     }
     return writer;
   }
 
   /**
    * Commits the response as without the filter: status and headers go out ({@code isCommitted()}
-   * is then true). The bytes before the insertion point stay held until it comes (or the page
-   * ends, or 64 KiB are held); the page's bytes after it are flushed.
+   * is then true). The start of the page stays held until the insertion point comes (or the page
+   * ends, or {@link HeldPage#MAXIMUM} are held); what comes after it is flushed.
    */
   @Override
   public void flushBuffer() throws IOException {
-    if (writer != null) {
-      writer.flush();
-    }
-    if (mode == Mode.UNDECIDED) {
-      decide();
+    synchronized (this) {
+      if (mode == Mode.UNDECIDED || mode == Mode.ASYNC) {
+        decide();
+      }
     }
     super.flushBuffer();
   }
@@ -189,68 +193,96 @@ final class InjectingResponse extends HttpServletResponseWrapper {
 
   @Override
   public void reset() {
-    discardWritten();
-    contentLength = -1;
-    mode = Mode.UNDECIDED;
+    synchronized (this) {
+      if (!isCommitted()) {
+        discardWritten();
+        contentLength = -1;
+        mode = Mode.UNDECIDED;
+      }
+    }
     super.reset();
   }
 
   @Override
   public void sendError(int status, String message) throws IOException {
-    discardWritten();
-    mode = Mode.PASS;
+    passAfterDiscarding();
     super.sendError(status, message);
   }
 
   @Override
   public void sendError(int status) throws IOException {
-    discardWritten();
-    mode = Mode.PASS;
+    passAfterDiscarding();
     super.sendError(status);
   }
 
   @Override
   public void sendRedirect(String location) throws IOException {
-    discardWritten();
-    mode = Mode.PASS;
+    passAfterDiscarding();
     super.sendRedirect(location);
   }
 
-  private void discardWritten() {
-    if (writer != null) {
-      writer.flush();
-    }
-    heldLength = 0;
-    scanner = new InsertionPointScanner();
-    if (mode == Mode.HOLD) {
-      mode = Mode.UNDECIDED;
+  private synchronized void passAfterDiscarding() {
+    if (!isCommitted()) {
+      discardWritten();
+      mode = Mode.PASS;
     }
   }
 
   /**
-   * Called when the application is done with the page: writes what is still held, untouched if
-   * no insertion point came. With {@code async} the page goes on after this call: from then on it
-   * passes through.
+   * The application discards what it wrote, as the container does with its buffer (a reset, an
+   * error, a redirect, a forward). Nothing is flushed first: a flush would commit the response,
+   * and the container's reset or error page would then fail. A page whose tag went out in what
+   * the container discards is decided again at its next byte. Once the response is committed the
+   * container refuses, and nothing changes here either.
    */
-  void finish(boolean async) throws IOException {
-    if (writer != null) {
-      writer.flush();
+  synchronized void discardWritten() {
+    if (isCommitted()) {
+      return;
     }
+    if (heldBytes != null) {
+      heldBytes.clear();
+    }
+    if (heldChars != null) {
+      heldChars.clear();
+    }
+    if (mode == Mode.HOLD || tagged) {
+      mode = Mode.UNDECIDED;
+      tagged = false;
+    }
+  }
+
+  /**
+   * Called when the application is done with the page (the dispatch returned, the stream or
+   * writer was closed, a forward ended): writes what is still held, untouched, as no insertion
+   * point came. With {@code async} the page goes on after this call, from another thread: a page
+   * not begun yet then passes through, unless an async dispatch renders it.
+   */
+  synchronized void finish(boolean async) throws IOException {
     if (mode == Mode.HOLD) {
-      releaseUntagged(held, 0, 0);
+      releaseUntagged();
     } else if (mode == Mode.UNDECIDED) {
       if (contentLength >= 0) {
         super.setContentLengthLong(contentLength);
       }
       if (async) {
-        mode = Mode.PASS;
+        mode = Mode.ASYNC;
       }
+    }
+  }
+
+  /**
+   * An async dispatch ({@code AsyncContext.dispatch}) is about to render the page into this
+   * response: a page not begun is decided at its first byte again.
+   */
+  synchronized void reopen() {
+    if (mode == Mode.ASYNC) {
+      mode = Mode.UNDECIDED;
     }
   }
 
   /** At the first byte: does this page get the tag? */
   private void decide() {
-    mode = injectable() ? Mode.HOLD : Mode.PASS;
+    mode = this.mode == Mode.UNDECIDED && injectable() ? Mode.HOLD : Mode.PASS;
     if (mode == Mode.PASS && contentLength >= 0) {
       super.setContentLengthLong(contentLength);
     }
@@ -264,15 +296,19 @@ final class InjectingResponse extends HttpServletResponseWrapper {
       return false;
     }
     String type = getContentType();
-    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("text/html")) {
+    if (type == null || !type.regionMatches(true, 0, "text/html", 0, 9)) {
       return false;
     }
     String disposition = super.getHeader("Content-Disposition");
     if (disposition != null && disposition.toLowerCase(Locale.ROOT).startsWith("attachment")) {
       return false;
     }
+    String charsetName = getCharacterEncoding();
+    if ("UTF-8".equalsIgnoreCase(charsetName) || "ISO-8859-1".equalsIgnoreCase(charsetName)) {
+      return true;
+    }
     try {
-      Charset charset = Charset.forName(getCharacterEncoding());
+      Charset charset = Charset.forName(charsetName);
       return Arrays.equals("</head><body>".getBytes(charset),
           "</head><body>".getBytes(StandardCharsets.US_ASCII));
     } catch (IllegalArgumentException unknown) {
@@ -280,213 +316,238 @@ final class InjectingResponse extends HttpServletResponseWrapper {
     }
   }
 
-  private void write(byte[] bytes, int offset, int length) throws IOException {
-    if (mode == Mode.UNDECIDED) {
+  /**
+   * Before a flush of the stream or writer, which commits the response as without the filter: a
+   * page not begun is decided now, while its headers can still change. What is held stays held.
+   */
+  private void beforeFlush() {
+    if (mode != Mode.PASS) {
+      synchronized (this) {
+        if (mode == Mode.UNDECIDED || mode == Mode.ASYNC) {
+          decide();
+        }
+      }
+    }
+  }
+
+  /** Takes a piece of the page that is not passing through (yet): holds it, or lets it out. */
+  private synchronized <P> void take(HeldPage<P> page, P piece, int offset, int length)
+      throws IOException {
+    if (mode == Mode.UNDECIDED || mode == Mode.ASYNC) {
       decide();
     }
     if (mode == Mode.PASS) {
-      super.getOutputStream().write(bytes, offset, length);
+      page.write(piece, offset, offset + length);
       return;
     }
-    // Only the first MAXIMUM_HELD_BYTES of the page are searched and held, however it is written.
-    int room = MAXIMUM_HELD_BYTES - heldLength;
-    long at = scanner.feed(bytes, offset, Math.min(length, room));
+    // Only the first HeldPage.MAXIMUM of the page are searched and held, however it is written.
+    int room = HeldPage.MAXIMUM - page.length();
+    long at = page.scan(piece, offset, Math.min(length, room));
     if (at >= 0) {
-      release(bytes, offset, length, (int) at);
-    } else if (length > room) {
-      logger.debug("No </head> or <body> in the first {} bytes of the page: no tag",
-          MAXIMUM_HELD_BYTES);
-      releaseUntagged(bytes, offset, length);
-    } else {
-      if (heldLength + length > held.length) {
-        held = Arrays.copyOf(held,
-            Math.min(MAXIMUM_HELD_BYTES, Math.max(held.length * 2, heldLength + length)));
+      int before = (int) Math.max(0, at - page.length());
+      String tag = page.carriesSnippet(piece, offset, before) ? null : tag();
+      if (tag == null && contentLength >= 0) {
+        super.setContentLengthLong(contentLength);
       }
-      System.arraycopy(bytes, offset, held, heldLength, length);
-      heldLength += length;
+      page.release(piece, offset, length, at, tag);
+      tagged = tag != null;
+      mode = Mode.PASS;
+    } else if (length > room) {
+      logger.debug("No </head> or <body> in the first {} bytes or characters of the page: no tag",
+          HeldPage.MAXIMUM);
+      if (contentLength >= 0) {
+        super.setContentLengthLong(contentLength);
+      }
+      page.release(piece, offset, length, -1, null);
+      mode = Mode.PASS;
+    } else {
+      page.hold(piece, offset, length);
     }
   }
 
   /**
-   * Writes the held bytes and then {@code bytes} with the tag at {@code at} (counted from the
-   * page's first byte), then passes through.
+   * The tag for this page, or null when the page carries one (the application asked for it while
+   * serving the request) or none can be made.
    */
-  private void release(byte[] bytes, int offset, int length, int at) throws IOException {
-    if (alreadyTagged(bytes, offset, length)) {
-      releaseUntagged(bytes, offset, length);
-      return;
+  private String tag() {
+    if (tagIssued.getAsBoolean()) {
+      return null;
     }
-    String tag;
     try {
-      tag = tagWithNonce.apply(nonce());
+      return tagWithNonce.apply(nonce());
     } catch (RuntimeException e) {
       // An invalidated session, a closed engine: the page goes out as the application wrote it.
       logger.warn("Could not make the script tag of a page; it is served without", e);
-      releaseUntagged(bytes, offset, length);
-      return;
-    }
-    byte[] page = held;
-    int pageLength = heldLength;
-    passThrough();
-    ServletOutputStream out = super.getOutputStream();
-    byte[] tagBytes = tag.getBytes(StandardCharsets.US_ASCII);
-    if (at <= pageLength) {
-      out.write(page, 0, at);
-      out.write(tagBytes);
-      out.write(page, at, pageLength - at);
-      out.write(bytes, offset, length);
-    } else {
-      int before = at - pageLength;
-      out.write(page, 0, pageLength);
-      out.write(bytes, offset, before);
-      out.write(tagBytes);
-      out.write(bytes, offset + before, length - before);
+      return null;
     }
   }
 
-  /** Writes the held bytes and then {@code bytes} as the application wrote them. */
-  private void releaseUntagged(byte[] bytes, int offset, int length) throws IOException {
-    byte[] page = held;
-    int pageLength = heldLength;
-    passThrough();
+  /** Writes what is held as the application wrote it, then passes through. */
+  private void releaseUntagged() throws IOException {
     if (contentLength >= 0) {
       super.setContentLengthLong(contentLength);
     }
-    ServletOutputStream out = super.getOutputStream();
-    out.write(page, 0, pageLength);
-    if (length > 0) {
-      out.write(bytes, offset, length);
+    if (heldBytes != null) {
+      heldBytes.releaseHeld();
     }
-  }
-
-  private void passThrough() {
+    if (heldChars != null) {
+      heldChars.releaseHeld();
+    }
     mode = Mode.PASS;
-    held = new byte[0];
-    heldLength = 0;
-  }
-
-  /**
-   * Whether the page carries the tag already: the application asked for one while serving this
-   * request ({@link FarewellServlet#scriptTag}), or the snippet's path is in the bytes seen so far
-   * (those held and the write that reached the insertion point, which often holds a whole page).
-   * A tag written in a later write, by a page that asked for it before this request, is missed.
-   */
-  private boolean alreadyTagged(byte[] bytes, int offset, int length) {
-    if (tagIssued.getAsBoolean()) {
-      return true;
-    }
-    byte[] path = snippetPath.getBytes(StandardCharsets.US_ASCII);
-    return contains(held, 0, heldLength, path) || contains(bytes, offset, length, path);
   }
 
   private String nonce() {
+    if (super.getHeader("Content-Security-Policy") == null) {
+      return null;
+    }
     return ScriptNonce.of(super.getHeaders("Content-Security-Policy"));
   }
 
-  private static boolean contains(byte[] page, int offset, int length, byte[] text) {
-    outer:
-    for (int i = offset; i + text.length <= offset + length; i++) {
-      for (int k = 0; k < text.length; k++) {
-        if (page[i + k] != text[k]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
-  }
-
-  /**
-   * The application's writer. Unlike an {@code OutputStreamWriter} it keeps no bytes of its own:
-   * after a forward Tomcat finishes the response underneath every wrapper, so bytes still held in
-   * an encoder's buffer would be lost.
-   */
-  private final class EncodingWriter extends Writer {
-    private final Charset charset;
-    private char pendingHighSurrogate;
-
-    EncodingWriter(Charset charset) {
-      this.charset = charset;
-    }
-
-    @Override
-    public void write(char[] chars, int offset, int length) throws IOException {
-      if (length == 0) {
-        return;
-      }
-      StringBuilder text = new StringBuilder(length + 1);
-      if (pendingHighSurrogate != 0) {
-        text.append(pendingHighSurrogate);
-        pendingHighSurrogate = 0;
-      }
-      text.append(chars, offset, length);
-      char last = text.charAt(text.length() - 1);
-      if (Character.isHighSurrogate(last)) {
-        // Its low half comes with the next write; encoded alone it would become '?'.
-        pendingHighSurrogate = last;
-        text.setLength(text.length() - 1);
-      }
-      byte[] bytes = text.toString().getBytes(charset);
-      stream.write(bytes, 0, bytes.length);
-    }
-
-    @Override
-    public void write(String text, int offset, int length) throws IOException {
-      char[] chars = new char[length];
-      text.getChars(offset, offset + length, chars, 0);
-      write(chars, 0, length);
-    }
-
-    @Override
-    public void flush() throws IOException {
-      stream.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-      stream.close();
-    }
-  }
-
-  /** The application's output stream: every byte goes through {@link #write}. */
+  /** The application's output stream: the container's, behind the hold. */
   private final class Stream extends ServletOutputStream {
+    private final ServletOutputStream out;
+    private final byte[] one = new byte[1];
+
+    Stream(ServletOutputStream out) {
+      this.out = out;
+    }
+
     @Override
     public void write(int b) throws IOException {
-      InjectingResponse.this.write(new byte[] {(byte) b}, 0, 1);
+      if (mode == Mode.PASS) {
+        out.write(b);
+      } else {
+        synchronized (InjectingResponse.this) {
+          one[0] = (byte) b;
+          take(heldBytes, one, 0, 1);
+        }
+      }
     }
 
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
-      InjectingResponse.this.write(bytes, offset, length);
+      if (mode == Mode.PASS) {
+        out.write(bytes, offset, length);
+      } else {
+        take(heldBytes, bytes, offset, length);
+      }
     }
 
     @Override
     public void flush() throws IOException {
-      if (mode == Mode.PASS) {
-        InjectingResponse.this.getResponse().getOutputStream().flush();
-      }
+      beforeFlush();
+      out.flush();
     }
 
     @Override
     public void close() throws IOException {
       finish(false);
-      if (mode == Mode.PASS) {
-        InjectingResponse.this.getResponse().getOutputStream().close();
-      }
+      out.close();
     }
 
     @Override
     public boolean isReady() {
-      return true;
+      return out.isReady();
+    }
+
+    /**
+     * Non-blocking output: a write may be taken only while the container's stream is ready, so
+     * nothing can be held and let out later in several writes. What is held goes out now (still
+     * blocking), untouched, and the rest passes through.
+     */
+    @Override
+    public void setWriteListener(WriteListener listener) {
+      synchronized (InjectingResponse.this) {
+        try {
+          if (mode == Mode.HOLD) {
+            releaseUntagged();
+          } else if (mode != Mode.PASS) {
+            mode = Mode.PASS;
+            if (contentLength >= 0) {
+              InjectingResponse.super.setContentLengthLong(contentLength);
+            }
+          }
+        } catch (IOException e) {
+          throw new IllegalStateException("could not write the start of the page", e);
+        }
+      }
+      out.setWriteListener(listener);
+    }
+  }
+
+  /**
+   * The application's writer: the container's, behind the hold. Every print, format and append of
+   * {@code PrintWriter} ends in one of the three {@code write} methods or {@link #println()}.
+   */
+  private final class PageWriter extends PrintWriter {
+    private final PrintWriter out;
+
+    private boolean failed;
+
+    PageWriter(PrintWriter out) {
+      super(out, false);
+      this.out = out;
+      // PrintWriter's println(x) and format hold its lock while they write: the response's monitor,
+      // the one a held page is guarded by, so that every path takes the two in the same order.
+      this.lock = InjectingResponse.this;
     }
 
     @Override
-    public void setWriteListener(WriteListener listener) {
-      try {
-        InjectingResponse.this.getResponse().getOutputStream().setWriteListener(listener);
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
+    public void write(String text, int offset, int length) {
+      if (mode == Mode.PASS) {
+        out.write(text, offset, length);
+        return;
       }
+      try {
+        take(heldChars, text, offset, length);
+      } catch (IOException e) {
+        failed = true;
+      }
+    }
+
+    @Override
+    public void write(char[] text, int offset, int length) {
+      if (mode == Mode.PASS) {
+        out.write(text, offset, length);
+      } else {
+        write(new String(text, offset, length), 0, length);
+      }
+    }
+
+    @Override
+    public void write(int c) {
+      if (mode == Mode.PASS) {
+        out.write(c);
+      } else {
+        write(String.valueOf((char) c), 0, 1);
+      }
+    }
+
+    @Override
+    public void println() {
+      write(System.lineSeparator());
+    }
+
+    @Override
+    public void flush() {
+      beforeFlush();
+      out.flush();
+    }
+
+    @Override
+    public void close() {
+      try {
+        finish(false);
+      } catch (IOException e) {
+        failed = true;
+      }
+      out.close();
+    }
+
+    @Override
+    public boolean checkError() {
+      flush();
+      return failed || out.checkError();
     }
   }
 }

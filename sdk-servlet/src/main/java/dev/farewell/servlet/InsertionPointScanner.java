@@ -15,17 +15,40 @@ package dev.farewell.servlet;
  */
 final class InsertionPointScanner {
 
-  private enum State {
-    DATA, TAG_OPEN, END_TAG_OPEN, TAG_NAME, IN_TAG, QUOTED, MARKUP, COMMENT_START, COMMENT, BOGUS,
-    RAW_TEXT
-  }
+  // The states of the tokenizer (ints rather than an enum: a switch on them is one table jump).
+  private static final int DATA = 0;
+  private static final int TAG_OPEN = 1;
+  private static final int END_TAG_OPEN = 2;
+  private static final int TAG_NAME = 3;
+  private static final int IN_TAG = 4;
+  private static final int QUOTED = 5;
+  private static final int MARKUP = 6;
+  private static final int COMMENT_START = 7;
+  private static final int COMMENT = 8;
+  private static final int BOGUS = 9;
+  private static final int RAW_TEXT = 10;
 
-  private static final int MAXIMUM_NAME = 16;
   private static final String[] RAW_TEXT_ELEMENTS = {"script", "style", "template", "textarea",
       "title"};
+  private static final long[] RAW_TEXT_NAMES = new long[RAW_TEXT_ELEMENTS.length];
+  private static final long HEAD = packed("head");
+  private static final long BODY = packed("body");
+  /** A name longer than any of those above: it matches none. */
+  private static final long OTHER = -1;
 
-  private State state = State.DATA;
-  private final StringBuilder name = new StringBuilder(MAXIMUM_NAME);
+  static {
+    for (int i = 0; i < RAW_TEXT_ELEMENTS.length; i++) {
+      RAW_TEXT_NAMES[i] = packed(RAW_TEXT_ELEMENTS[i]);
+    }
+  }
+
+  private int state = DATA;
+  /**
+   * The tag's name so far, lower case, one byte per letter in a {@code long} (the names that
+   * matter have at most 8 letters; a longer one is {@link #OTHER}), compared without a string.
+   */
+  private long name;
+  private int nameLength;
   private boolean endTag;
   private boolean afterEquals;
   private byte quote;
@@ -43,7 +66,12 @@ final class InsertionPointScanner {
    * point, the scanner must not be fed again.
    */
   long feed(byte[] bytes, int offset, int length) {
-    for (int i = offset; i < offset + length; i++) {
+    int end = offset + length;
+    for (int i = offset; i < end; i++) {
+      i = nextThatMatters(bytes, i, end);
+      if (i == end) {
+        return -1;
+      }
       long found = next(bytes[i]);
       position++;
       if (found >= 0) {
@@ -53,25 +81,93 @@ final class InsertionPointScanner {
     return -1;
   }
 
+  /**
+   * Feeds {@code length} characters of a page written as text, as {@link #feed(byte[], int, int)};
+   * positions are then counted in characters. A character outside ASCII counts as any byte
+   * outside ASCII.
+   */
+  long feed(String text, int offset, int length) {
+    int end = offset + length;
+    for (int i = offset; i < end; i++) {
+      i = nextThatMatters(text, i, end);
+      if (i == end) {
+        return -1;
+      }
+      char c = text.charAt(i);
+      long found = next(c < 0x80 ? (byte) c : (byte) 0x80);
+      position++;
+      if (found >= 0) {
+        return found;
+      }
+    }
+    return -1;
+  }
+
+  /*
+   * Most of a head is text, the inside of a script or a style, attribute values and the space
+   * between attributes, where one or two bytes matter: '<' in text and raw text, the closing quote
+   * in a quoted value, '>' and '=' between attributes. The others are passed over in a tight loop
+   * (they would leave the state as it is), and counted.
+   */
+
+  /** The index of the next byte from {@code i} that can change the state, or {@code end}. */
+  private int nextThatMatters(byte[] bytes, int i, int end) {
+    int from = i;
+    if (state == DATA || (state == RAW_TEXT && rawMatched == 0)) {
+      while (i < end && bytes[i] != '<') {
+        i++;
+      }
+    } else if (state == QUOTED) {
+      while (i < end && bytes[i] != quote) {
+        i++;
+      }
+    } else if (state == IN_TAG && !afterEquals) {
+      while (i < end && bytes[i] != '>' && bytes[i] != '=') {
+        i++;
+      }
+    }
+    position += i - from;
+    return i;
+  }
+
+  /** The same for a page written as text. */
+  private int nextThatMatters(String text, int i, int end) {
+    int from = i;
+    if (state == DATA || (state == RAW_TEXT && rawMatched == 0)) {
+      int at = text.indexOf('<', i);
+      i = at < 0 || at > end ? end : at;
+    } else if (state == QUOTED) {
+      int at = text.indexOf(quote, i);
+      i = at < 0 || at > end ? end : at;
+    } else if (state == IN_TAG && !afterEquals) {
+      char c;
+      while (i < end && (c = text.charAt(i)) != '>' && c != '=') {
+        i++;
+      }
+    }
+    position += i - from;
+    return i;
+  }
+
   private long next(byte b) {
     switch (state) {
       case DATA -> {
         if (b == '<') {
           tagStart = position;
-          state = State.TAG_OPEN;
+          state = TAG_OPEN;
         }
       }
       case TAG_OPEN -> {
         if (b == '!') {
-          state = State.MARKUP;
+          state = MARKUP;
         } else if (b == '/') {
-          state = State.END_TAG_OPEN;
+          state = END_TAG_OPEN;
         } else if (isLetter(b)) {
           startName(b, false);
         } else if (b == '?') {
-          state = State.BOGUS;
+          state = BOGUS;
         } else if (b != '<') {
-          state = State.DATA;
+          state = DATA;
         } else {
           tagStart = position;
         }
@@ -80,23 +176,22 @@ final class InsertionPointScanner {
         if (isLetter(b)) {
           startName(b, true);
         } else {
-          state = b == '>' ? State.DATA : State.BOGUS;
+          state = b == '>' ? DATA : BOGUS;
         }
       }
       case TAG_NAME -> {
         if (isBoundary(b)) {
           return nameEnded(b);
         }
-        if (name.length() < MAXIMUM_NAME) {
-          name.append((char) lowerCase(b));
-        }
+        name = nameLength < 8 ? name << 8 | (lowerCase(b) & 0xff) : OTHER;
+        nameLength++;
       }
       case IN_TAG -> {
         if (b == '>') {
           return tagEnded();
         } else if ((b == '"' || b == '\'') && afterEquals) {
           quote = b;
-          state = State.QUOTED;
+          state = QUOTED;
         } else if (b == '=') {
           afterEquals = true;
         } else if (!isSpace(b)) {
@@ -106,66 +201,65 @@ final class InsertionPointScanner {
       case QUOTED -> {
         if (b == quote) {
           afterEquals = false;
-          state = State.IN_TAG;
+          state = IN_TAG;
         }
       }
-      case MARKUP -> state = b == '-' ? State.COMMENT_START : b == '>' ? State.DATA : State.BOGUS;
+      case MARKUP -> state = b == '-' ? COMMENT_START : b == '>' ? DATA : BOGUS;
       case COMMENT_START -> {
         if (b == '-') {
           dashes = 0;
-          state = State.COMMENT;
+          state = COMMENT;
         } else {
-          state = b == '>' ? State.DATA : State.BOGUS;
+          state = b == '>' ? DATA : BOGUS;
         }
       }
       case COMMENT -> {
         if (b == '>' && dashes >= 2) {
-          state = State.DATA;
+          state = DATA;
         } else {
           dashes = b == '-' ? dashes + 1 : 0;
         }
       }
       case BOGUS -> {
         if (b == '>') {
-          state = State.DATA;
+          state = DATA;
         }
       }
       case RAW_TEXT -> rawText(b);
-      default -> throw new AssertionError(state);
+      default -> throw new AssertionError("state " + state);
     }
     return -1;
   }
 
   private void startName(byte first, boolean end) {
-    name.setLength(0);
-    name.append((char) lowerCase(first));
+    name = lowerCase(first);
+    nameLength = 1;
     endTag = end;
-    state = State.TAG_NAME;
+    state = TAG_NAME;
   }
 
   private long nameEnded(byte boundary) {
     afterEquals = false;
-    if (endTag && name.toString().equals("head")) {
+    if (endTag && name == HEAD) {
       return tagStart;
     }
-    state = State.IN_TAG;
+    state = IN_TAG;
     return boundary == '>' ? tagEnded() : -1;
   }
 
   private long tagEnded() {
-    state = State.DATA;
+    state = DATA;
     if (endTag) {
       return -1;
     }
-    String element = name.toString();
-    if (element.equals("body")) {
+    if (name == BODY) {
       return position + 1;
     }
-    for (String raw : RAW_TEXT_ELEMENTS) {
-      if (raw.equals(element)) {
-        rawElement = raw;
+    for (int i = 0; i < RAW_TEXT_NAMES.length; i++) {
+      if (name == RAW_TEXT_NAMES[i]) {
+        rawElement = RAW_TEXT_ELEMENTS[i];
         rawMatched = 0;
-        state = State.RAW_TEXT;
+        state = RAW_TEXT;
       }
     }
     return -1;
@@ -176,13 +270,12 @@ final class InsertionPointScanner {
     int endLength = 2 + rawElement.length();
     if (rawMatched == endLength) {
       if (isBoundary(b)) {
-        name.setLength(0);
-        name.append(rawElement);
+        name = packed(rawElement);
         endTag = true;
         afterEquals = false;
-        state = State.IN_TAG;
+        state = IN_TAG;
         if (b == '>') {
-          state = State.DATA;
+          state = DATA;
         }
         return;
       }
@@ -200,6 +293,14 @@ final class InsertionPointScanner {
         tagStart = position;
       }
     }
+  }
+
+  private static long packed(String lowerCaseName) {
+    long packed = 0;
+    for (int i = 0; i < lowerCaseName.length(); i++) {
+      packed = packed << 8 | lowerCaseName.charAt(i);
+    }
+    return packed;
   }
 
   private static boolean isLetter(byte b) {

@@ -28,25 +28,34 @@ import java.util.function.Predicate;
  * status 200, {@code Content-Type: text/html} in an ASCII-compatible charset, no {@code
  * Content-Encoding} (a page compressed by the application is left alone), no {@code
  * Content-Disposition: attachment}, not a fragment ({@code HX-Request}, {@code X-Requested-With}),
- * not a page that already carries the tag (one whose {@link FarewellServlet#scriptTag} was
- * called while serving the request, or whose bytes up to the write that reaches the insertion
- * point hold the snippet's path), in a path ({@code getServletPath() + getPathInfo()}, decoded
- * and without path parameters) the include and exclude patterns let through, and, by default, only when the request has an authenticated user or an existing {@code
- * HttpSession} ({@link Builder#watchWhen}). Everything else passes through untouched.
+ * not a page that already carries the snippet (one for which {@link FarewellServlet#scriptTag} or
+ * {@link FarewellServlet#pageToken} was called while serving the request, or whose part before
+ * the insertion point holds the snippet's path), in a path ({@code getServletPath() +
+ * getPathInfo()}, decoded and without path parameters) the include and exclude patterns let
+ * through, and, by default, only when the request has an authenticated user or an existing
+ * {@code HttpSession} ({@link Builder#watchWhen}). Everything else passes through untouched.
  *
  * <p>The insertion point is found by a small HTML tokenizer: {@code </head>} or {@code <body>}
  * inside a comment, a quoted attribute value or a {@code script}, {@code style}, {@code template},
  * {@code textarea} or {@code title} element does not count, nor does {@code </header>}. The page
- * is streamed: only the bytes before the insertion point are held (at most 64 KiB, however the
- * page is written; a page with no {@code </head>} or {@code <body>} before that passes
- * untouched). An application's {@code Content-Length} is dropped on pages that get the tag (the
- * answer is then chunked). {@code flushBuffer} commits the response (status and headers) as
- * without the filter, but the bytes before the insertion point stay held until it comes: a page
- * flushed in its head reaches the browser from its insertion point on. A flush of the writer or
- * stream alone commits nothing while the start of the page is held. {@code getWriter} and
- * {@code getOutputStream}, {@code resetBuffer}, forwards and includes work as without the filter;
- * a charset set after {@code getWriter} is ignored, as the Servlet specification says. The tag carries the nonce of the response's
- * {@code Content-Security-Policy} when its {@code script-src} (or {@code default-src}) has one.
+ * is streamed: only its part before the insertion point is held (at most 64 Ki bytes, or
+ * characters for a page written through the writer, however the page is written; a page with no
+ * {@code </head>} or {@code <body>} before that passes untouched). The stream and the writer are
+ * the container's own behind a thin layer, so its rules for them (charset, one or the other) hold
+ * as without the filter. An application's {@code Content-Length} is dropped on pages that get
+ * the tag (the answer is then chunked). {@code flushBuffer} and a flush of the writer or stream
+ * commit the response (status and headers) as without the filter, but the part before the
+ * insertion point stays held until it comes: a page flushed in its head reaches the browser from
+ * its insertion point on. {@code resetBuffer}, {@code reset}, {@code sendError} and {@code
+ * sendRedirect} discard what is held as the container discards its buffer, also after the tag
+ * went out (a page written again gets its own). Forwards and includes work as without the
+ * filter. A page written after {@code startAsync}, from any thread, arrives whole: it gets the
+ * tag when its insertion point is written before the dispatch that started it returns, or when
+ * an {@code AsyncContext.dispatch} of a context started with this filter's response renders it
+ * (as Spring MVC renders the view of a {@code DeferredResult}); otherwise it passes untouched, as
+ * does a page written through a non-blocking stream ({@code setWriteListener}). The tag carries
+ * the nonce of the response's {@code Content-Security-Policy} when its {@code script-src} (or
+ * {@code default-src}) has one.
  *
  * <pre>{@code
  * ScriptInjectionFilter.newBuilder(farewellServlet)
@@ -64,6 +73,9 @@ public final class ScriptInjectionFilter implements Filter {
   private final List<String> exclude;
   private final Predicate<HttpServletRequest> watch;
   private final List<String> sessionAttributes;
+  private final String snippetPath;
+  /** The start of Farewell's own paths, {@code basePath + "/"}. */
+  private final String ownPaths;
 
   private ScriptInjectionFilter(Builder builder) {
     this.servlet = builder.servlet;
@@ -71,6 +83,8 @@ public final class ScriptInjectionFilter implements Filter {
     this.exclude = List.copyOf(builder.exclude);
     this.watch = builder.watch;
     this.sessionAttributes = List.copyOf(builder.sessionAttributes);
+    this.snippetPath = servlet.basePath() + "/farewell.js";
+    this.ownPaths = servlet.basePath() + "/";
   }
 
   /**
@@ -83,10 +97,13 @@ public final class ScriptInjectionFilter implements Filter {
   }
 
   /**
-   * Adds this filter, named {@code farewell-script}, on {@code /*} for {@code REQUEST}
-   * dispatches, after the filters the application declares (so that a compressing filter of the
-   * application sees the page with its tag). Call it where {@link FarewellServlet#register} may be
-   * called.
+   * Adds this filter, named {@code farewell-script}, on {@code /*} for {@code REQUEST}, {@code
+   * FORWARD} and {@code ASYNC} dispatches, after the filters the application declares (so that a
+   * compressing filter of the application sees the page with its tag). Call it where {@link
+   * FarewellServlet#register} may be called. Only a {@code REQUEST} dispatch decides whether a
+   * page is watched; a forward or an async dispatch of a watched page lets this filter finish the
+   * page before the container does (mapped for {@code REQUEST} alone, a forwarded page without
+   * head or body is lost in Tomcat, and a page that an async dispatch renders is not touched).
    *
    * @return the filter's registration
    * @throws IllegalStateException if a filter of that name is already registered, or the context
@@ -100,7 +117,9 @@ public final class ScriptInjectionFilter implements Filter {
           "a filter named farewell-script is already registered in this context");
     }
     registration.setAsyncSupported(true);
-    registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+    registration.addMappingForUrlPatterns(
+        EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD, DispatcherType.ASYNC), true,
+        "/*");
     return registration;
   }
 
@@ -108,21 +127,55 @@ public final class ScriptInjectionFilter implements Filter {
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     if (!(request instanceof HttpServletRequest http)
-        || !(response instanceof HttpServletResponse httpResponse)
-        || !watched(http)) {
+        || !(response instanceof HttpServletResponse httpResponse)) {
+      chain.doFilter(request, response);
+      return;
+    }
+    if (request.getDispatcherType() != DispatcherType.REQUEST) {
+      continuePage(http, response, chain);
+      return;
+    }
+    if (!watched(http)) {
       chain.doFilter(request, response);
       return;
     }
     InjectingResponse injecting =
-        new InjectingResponse(httpResponse, servlet.basePath() + "/farewell.js",
-            nonce -> nonce == null
-                ? servlet.scriptTag(http, releaseAttributes(http))
-                : servlet.scriptTag(http, releaseAttributes(http), nonce),
+        new InjectingResponse(httpResponse, snippetPath,
+            nonce -> servlet.unmarkedScriptTag(http, releaseAttributes(http), nonce),
             () -> http.getAttribute(FarewellServlet.TAG_ISSUED_ATTRIBUTE) != null);
     try {
       chain.doFilter(request, injecting);
     } finally {
       injecting.finish(http.isAsyncStarted());
+    }
+  }
+
+  /**
+   * A forward or an async dispatch of a page this filter watches: the page goes on in the same
+   * response, and is finished before the container finishes it (Tomcat ends a forwarded response
+   * underneath every wrapper, so what is held would be lost).
+   */
+  private static void continuePage(HttpServletRequest request, ServletResponse response,
+      FilterChain chain) throws IOException, ServletException {
+    InjectingResponse injecting = InjectingResponse.in(response);
+    if (injecting == null) {
+      chain.doFilter(request, response);
+    } else if (request.getDispatcherType() == DispatcherType.FORWARD) {
+      // The container clears its buffer before a forward: what is held goes with it.
+      injecting.discardWritten();
+      chain.doFilter(request, response);
+      if (!request.isAsyncStarted()) {
+        injecting.finish(false);
+      }
+    } else if (request.getDispatcherType() == DispatcherType.ASYNC) {
+      injecting.reopen();
+      try {
+        chain.doFilter(request, response);
+      } finally {
+        injecting.finish(request.isAsyncStarted());
+      }
+    } else {
+      chain.doFilter(request, response);
     }
   }
 
@@ -142,16 +195,22 @@ public final class ScriptInjectionFilter implements Filter {
     // The path the container mapped (decoded, without path parameters), as servlet mappings see it.
     String path = request.getServletPath()
         + (request.getPathInfo() == null ? "" : request.getPathInfo());
-    if (path.startsWith(servlet.basePath() + "/")) {
+    if (path.startsWith(ownPaths)) {
       return false;
     }
-    if (!include.isEmpty() && include.stream().noneMatch(p -> matches(p, path))) {
+    if (!include.isEmpty() && !matchesAny(include, path)) {
       return false;
     }
-    if (exclude.stream().anyMatch(p -> matches(p, path))) {
-      return false;
+    return !matchesAny(exclude, path) && watch.test(request);
+  }
+
+  private static boolean matchesAny(List<String> patterns, String path) {
+    for (String pattern : patterns) {
+      if (matches(pattern, path)) {
+        return true;
+      }
     }
-    return watch.test(request);
+    return false;
   }
 
   /** Servlet URL patterns: {@code /exact}, {@code /prefix/*}, {@code *.extension}, {@code /*}. */

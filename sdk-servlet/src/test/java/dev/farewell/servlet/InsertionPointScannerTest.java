@@ -63,4 +63,50 @@ class InsertionPointScannerTest {
       assertThat(found).isEqualTo(whole).isEqualTo(page.indexOf("</head><body>"));
     }
   }
+
+  @Test
+  void bytesAndTextFedWholeOrInPiecesGiveTheSamePointOnRandomPages() {
+    String[] parts = {"<head>", "</head>", "<body>", "<body class=a>", "</head ", "<script>",
+        "</script>", "<style>", "</style>", "<title>", "</title>", "<!--", "-->", "<!", "<?",
+        "<meta a=", "<meta a = ", "\"", "'", "=", " ", ">", "/>", "<", "</", "x", "</header>",
+        "<headx>", "\u00e9", "<br/>", "<template>", "</template>"};
+    Random random = new Random(31);
+    int found = 0;
+    for (int round = 0; round < 3_000; round++) {
+      StringBuilder page = new StringBuilder("<html>");
+      for (int i = random.nextInt(30); i > 0; i--) {
+        page.append(parts[random.nextInt(parts.length)]);
+      }
+      String text = page.toString().replace('\u00e9', 'e');
+      byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+
+      long whole = new InsertionPointScanner().feed(bytes, 0, bytes.length);
+      assertThat(new InsertionPointScanner().feed(text, 0, text.length())).as(text)
+          .isEqualTo(whole);
+      assertThat(inPieces(random, bytes.length, (s, at, n) -> s.feed(bytes, at, n))).as(text)
+          .isEqualTo(whole);
+      assertThat(inPieces(random, text.length(), (s, at, n) -> s.feed(text, at, n))).as(text)
+          .isEqualTo(whole);
+      found += whole >= 0 ? 1 : 0;
+    }
+    // the pages are varied enough: many have a point, many do not
+    assertThat(found).isBetween(600, 2_400);
+  }
+
+  private interface Feed {
+    long feed(InsertionPointScanner scanner, int offset, int length);
+  }
+
+  private static long inPieces(Random random, int length, Feed feed) {
+    InsertionPointScanner scanner = new InsertionPointScanner();
+    for (int at = 0; at < length; ) {
+      int piece = Math.min(length - at, 1 + random.nextInt(6));
+      long found = feed.feed(scanner, at, piece);
+      if (found >= 0) {
+        return found;
+      }
+      at += piece;
+    }
+    return -1;
+  }
 }

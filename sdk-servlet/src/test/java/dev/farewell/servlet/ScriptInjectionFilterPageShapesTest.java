@@ -2,14 +2,12 @@ package dev.farewell.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.farewell.Farewell;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -53,42 +51,28 @@ class ScriptInjectionFilterPageShapesTest {
 
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
   abstract static class Shapes {
-    private final Farewell farewell = Farewell.newBuilder().build();
-    private final OkHttpClient http =
-        new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(10)).build();
-    private ServletContainer container;
+    private FilteredApplication application;
     private Browser browser;
 
     abstract ServletContainer newContainer();
 
     @BeforeAll
     void start() throws Exception {
-      FarewellServlet servlet = FarewellServlet.newBuilder(farewell).build();
-      container = newContainer();
-      var base = container.start((classes, context) -> {
-        servlet.register(context);
-        ScriptInjectionFilter.newBuilder(servlet).exclude("/login").build().register(context);
-        context.addServlet("shapes", new ShapeServlet()).addMapping("/page/*", "/login");
-      });
-      browser = new Browser(base, http);
-      assertThat(browser.get("/page/login", Map.of()).code()).isEqualTo(200);
+      application = new FilteredApplication(newContainer(), new OkHttpClient.Builder(),
+          (servlet, context) -> {
+            ScriptInjectionFilter.newBuilder(servlet).exclude("/login").build().register(context);
+            context.addServlet("shapes", new ShapeServlet()).addMapping("/page/*", "/login");
+          }, "/page/login");
+      browser = application.browser;
     }
 
     @AfterAll
     void stop() throws Exception {
-      container.close();
-      farewell.close();
-      http.dispatcher().executorService().shutdown();
-      http.connectionPool().evictAll();
+      application.close();
     }
 
     private static int tags(String body) {
-      Matcher matcher = TAG.matcher(body);
-      int count = 0;
-      while (matcher.find()) {
-        count++;
-      }
-      return count;
+      return FilteredApplication.tags(body);
     }
 
     /*

@@ -2,7 +2,6 @@ package dev.farewell.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.farewell.Farewell;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -12,12 +11,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
-import java.util.function.Supplier;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterAll;
@@ -32,9 +27,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 class ScriptInjectionFilterTest {
 
-  static final Pattern TAG = Pattern.compile(
-      "<script src=\"/farewell/farewell\\.js\" data-token=\"[^\"]+\" integrity=\"[^\"]+\""
-          + " data-endpoint=\"/farewell/beacon\"( nonce=\"[^\"]+\")? defer></script>");
+  static final Pattern TAG = FilteredApplication.TAG;
   static final String PAGE = "<!doctype html><html><head><title>Caf\u00e9</title></head>"
       + "<body><p>\u00fcber</p></body></html>";
 
@@ -56,10 +49,7 @@ class ScriptInjectionFilterTest {
 
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
   abstract static class Shapes {
-    private final Farewell farewell = Farewell.newBuilder().build();
-    private final OkHttpClient http =
-        new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(10)).build();
-    private ServletContainer container;
+    private FilteredApplication application;
     private Browser browser;
     private Browser anonymous;
 
@@ -67,31 +57,26 @@ class ScriptInjectionFilterTest {
 
     @BeforeAll
     void start() throws Exception {
-      FarewellServlet servlet = FarewellServlet.newBuilder(farewell).build();
-      container = newContainer();
-      var base = container.start((classes, context) -> {
-        servlet.register(context);
-        ScriptInjectionFilter.newBuilder(servlet).exclude("/excluded/*").build().register(context);
-        context.addServlet("shapes", new ShapeServlet()).addMapping("/page/*", "/excluded/*");
-        context.addServlet("fragment", new HttpServlet() {
-          @Override
-          protected void doGet(HttpServletRequest request, HttpServletResponse response)
-              throws IOException {
-            response.getWriter().print("<meta name=included content=yes>");
-          }
-        }).addMapping("/fragment");
-      });
-      browser = new Browser(base, http);
-      assertThat(browser.get("/page/login", Map.of()).code()).isEqualTo(200);
-      anonymous = new Browser(base, http);
+      application = new FilteredApplication(newContainer(), new OkHttpClient.Builder(),
+          (servlet, context) -> {
+            ScriptInjectionFilter.newBuilder(servlet).exclude("/excluded/*").build()
+                .register(context);
+            context.addServlet("shapes", new ShapeServlet()).addMapping("/page/*", "/excluded/*");
+            context.addServlet("fragment", new HttpServlet() {
+              @Override
+              protected void doGet(HttpServletRequest request, HttpServletResponse response)
+                  throws IOException {
+                response.getWriter().print("<meta name=included content=yes>");
+              }
+            }).addMapping("/fragment");
+          }, "/page/login");
+      browser = application.browser;
+      anonymous = application.newBrowser();
     }
 
     @AfterAll
     void stop() throws Exception {
-      container.close();
-      farewell.close();
-      http.dispatcher().executorService().shutdown();
-      http.connectionPool().evictAll();
+      application.close();
     }
 
     private Browser.Answer page(String shape) {
@@ -99,16 +84,11 @@ class ScriptInjectionFilterTest {
     }
 
     private static int tags(String body) {
-      Matcher matcher = TAG.matcher(body);
-      int count = 0;
-      while (matcher.find()) {
-        count++;
-      }
-      return count;
+      return FilteredApplication.tags(body);
     }
 
     private static String untagged(String body) {
-      return TAG.matcher(body).replaceAll("");
+      return FilteredApplication.untagged(body);
     }
 
     @Test
@@ -256,7 +236,7 @@ class ScriptInjectionFilterTest {
   }
 
   static final String LONG_HEAD = "<html><head>"
-      + "<meta name=x content=y>".repeat(InjectingResponse.MAXIMUM_HELD_BYTES / 20)
+      + "<meta name=x content=y>".repeat(HeldPage.MAXIMUM / 20)
       + "</head><body></body></html>";
 
   static byte[] gzip(String text) throws IOException {
