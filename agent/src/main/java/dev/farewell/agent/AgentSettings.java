@@ -47,8 +47,17 @@ final class AgentSettings {
       "farewell.logoutTimeout",
       "farewell.config", "farewell.secretFile");
 
+  /**
+   * The settings whose value is free text (a URL, a body) and may hold {@code ,word=} of its own
+   * where {@code word} is not a setting. In any other value, {@code ,word=} is a misspelled
+   * setting's name and is refused.
+   */
+  static final Set<String> FREE_TEXT = Set.of(
+      "farewell.logoutUrl", "farewell.logoutFormBody", "farewell.logoutJsonBody");
+
   /** Where an argument may start: a comma, then something that looks like {@code name=}. */
-  private static final Pattern SEPARATOR = Pattern.compile(",\\s*([A-Za-z][A-Za-z0-9._-]*)=");
+  private static final Pattern SEPARATOR =
+      Pattern.compile(",\\s*([A-Za-z][A-Za-z0-9._-]*)\\s*=");
 
   private final Map<String, String> settings;
 
@@ -66,8 +75,11 @@ final class AgentSettings {
           throw new IllegalArgumentException(
               "farewell-agent: an argument must be name=value, was \"" + argument.trim() + "\"");
         }
-        given.put(known(argument.substring(0, equals), "in the agent's arguments"),
-            argument.substring(equals + 1).trim());
+        String name = known(argument.substring(0, equals), "in the agent's arguments");
+        if (given.put(name, argument.substring(equals + 1).trim()) != null) {
+          throw new IllegalArgumentException("farewell-agent: the setting " + dashed(name)
+              + " is given twice in the agent's arguments");
+        }
       }
     }
     Map<String, String> settings = new LinkedHashMap<>();
@@ -88,14 +100,18 @@ final class AgentSettings {
     if (secretFile == null) {
       secretFile = environment.apply("FAREWELL_SECRET_FILE");
     }
-    if (secretFile != null && !secretFile.isBlank() && !settings.containsKey("farewell.secret")) {
+    if (secretFile != null && !secretFile.isBlank() && !present(settings.get("farewell.secret"))) {
       settings.put("farewell.secret",
           Files.readString(Path.of(secretFile.trim()), StandardCharsets.UTF_8).trim());
     }
     return new AgentSettings(settings);
   }
 
-  /** The arguments, cut at each comma that a known {@code name=} follows. */
+  /**
+   * The arguments, cut at each comma that a known {@code name=} follows. A comma followed by
+   * {@code word=} where {@code word} is not a setting is refused, unless it is inside the value of
+   * a {@link #FREE_TEXT} setting.
+   */
   private static List<String> split(String arguments) {
     List<String> parts = new ArrayList<>();
     Matcher separator = SEPARATOR.matcher(arguments);
@@ -104,10 +120,18 @@ final class AgentSettings {
       if (NAMES.contains(name(separator.group(1)))) {
         parts.add(arguments.substring(start, separator.start()));
         start = separator.start() + 1;
+      } else if (!freeText(arguments.substring(start))) {
+        known(separator.group(1), "in the agent's arguments");
       }
     }
     parts.add(arguments.substring(start));
     return parts;
+  }
+
+  /** Whether {@code argument} ({@code name=value…}) sets a {@link #FREE_TEXT} setting. */
+  private static boolean freeText(String argument) {
+    int equals = argument.indexOf('=');
+    return equals > 0 && FREE_TEXT.contains(name(argument.substring(0, equals)));
   }
 
   /** The setting {@code given} names, or an exception that says it is not one. */
