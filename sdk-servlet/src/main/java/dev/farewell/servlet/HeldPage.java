@@ -75,6 +75,19 @@ abstract class HeldPage<P> {
     clear();
   }
 
+  /** Writes what is held with {@code tag} (when not null) at {@code at}; then holds nothing. */
+  final void releaseHeld(long at, String tag) throws IOException {
+    int held = length();
+    if (tag == null) {
+      writeHeld(0, held);
+    } else {
+      writeHeld(0, (int) at);
+      writeTag(tag);
+      writeHeld((int) at, held);
+    }
+    clear();
+  }
+
   /** Writes what is held, untouched; then holds nothing. */
   final void releaseHeld() throws IOException {
     writeHeld(0, length());
@@ -116,8 +129,11 @@ abstract class HeldPage<P> {
     @Override
     boolean carriesSnippet(byte[] piece, int offset, int count) {
       // Read as ISO-8859-1, the bytes are the characters of an ASCII text: one search each.
-      return new String(held, 0, length, StandardCharsets.ISO_8859_1).contains(snippetPath)
-          || new String(piece, offset, count, StandardCharsets.ISO_8859_1).contains(snippetPath);
+      // The held bytes and the piece are searched together, so a path split between two writes
+      // is found: the piece's part is at most the path's length past the last held byte.
+      String text = new String(held, 0, length, StandardCharsets.ISO_8859_1)
+          + new String(piece, offset, count, StandardCharsets.ISO_8859_1);
+      return text.contains(snippetPath);
     }
 
     @Override
@@ -175,11 +191,10 @@ abstract class HeldPage<P> {
 
     @Override
     boolean carriesSnippet(String piece, int offset, int count) {
-      if (held.indexOf(snippetPath) >= 0) {
-        return true;
-      }
-      int found = piece.indexOf(snippetPath, offset);
-      return found >= 0 && found + snippetPath.length() <= offset + count;
+      // The held characters and the piece are searched together, so a path split between two
+      // writes is found.
+      return new StringBuilder(held.length() + count).append(held)
+          .append(piece, offset, offset + count).indexOf(snippetPath) >= 0;
     }
 
     @Override

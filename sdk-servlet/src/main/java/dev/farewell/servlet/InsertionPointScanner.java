@@ -207,7 +207,8 @@ final class InsertionPointScanner {
       case MARKUP -> state = b == '-' ? COMMENT_START : b == '>' ? DATA : BOGUS;
       case COMMENT_START -> {
         if (b == '-') {
-          dashes = 0;
+          // As if "--" came: "<!-->" and "<!--->" close at once (an abruptly closed comment).
+          dashes = 2;
           state = COMMENT;
         } else {
           state = b == '>' ? DATA : BOGUS;

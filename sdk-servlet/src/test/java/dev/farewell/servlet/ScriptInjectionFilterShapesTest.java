@@ -25,13 +25,18 @@ import org.junit.jupiter.api.TestInstance;
  * {@link ScriptInjectionFilter} with page shapes its other tests leave out, each compared with the
  * same page served without the filter, in real Jetty 12 and Tomcat 11.
  */
-class ScriptInjectionFilterReviewTest {
+class ScriptInjectionFilterShapesTest {
 
   @Nested
   class InJetty extends Shapes {
     @Override
     ServletContainer newContainer() {
       return new JettyContainer();
+    }
+
+    @Override
+    boolean containerReencodesAfterReset() {
+      return true;
     }
   }
 
@@ -40,6 +45,11 @@ class ScriptInjectionFilterReviewTest {
     @Override
     ServletContainer newContainer() {
       return new TomcatContainer();
+    }
+
+    @Override
+    boolean containerReencodesAfterReset() {
+      return false;
     }
   }
 
@@ -52,6 +62,13 @@ class ScriptInjectionFilterReviewTest {
     private Browser browser;
 
     abstract ServletContainer newContainer();
+
+    /**
+     * Whether the container's writer taken after {@code reset()} encodes in the charset set after
+     * it. Jetty's does; Tomcat 11 keeps the encoder of the writer taken before the reset (its
+     * output buffer keeps its converter), with or without the filter.
+     */
+    abstract boolean containerReencodesAfterReset();
 
     @BeforeAll
     void start() throws Exception {
@@ -100,8 +117,10 @@ class ScriptInjectionFilterReviewTest {
       Browser.Answer filtered = page("reset-charset");
       Browser.Answer without = bare("reset-charset");
 
-      assertThat(without.body()).isEqualTo(UNICODE_PAGE);
       assertThat(untagged(filtered.body())).isEqualTo(without.body());
+      if (containerReencodesAfterReset()) {
+        assertThat(without.body()).isEqualTo(UNICODE_PAGE);
+      }
     }
 
     @Test
