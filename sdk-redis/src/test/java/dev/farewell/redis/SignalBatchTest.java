@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 
 /**
- * Signals of concurrent callers sent in pipelined batches ({@link SignalBatcher}), with a real
+ * Signals of concurrent callers sent in batches ({@link SignalBatcher}), with a real
  * Redis behind a real TCP proxy: a batch whose connection fails in flight gives each of its callers
  * the outage answer and keeps its signal, and concurrent signals of one page never let an older one
  * overwrite a newer one.
@@ -53,7 +53,7 @@ class SignalBatchTest {
         Farewell node = node(proxy.uri())) {
       node.signal(Signal.of(SignalType.OPEN, "warm", "p", 1));
       long batchesBefore = store.batcher.batches.sum();
-      long scriptsBefore = store.batcher.scripts.sum();
+      long scriptsBefore = store.batcher.signals.sum();
 
       // The first signal's batch is in flight (its reply held at the proxy) while the others
       // queue behind it: they go out together, in one batch, when it is over.
@@ -81,7 +81,7 @@ class SignalBatchTest {
             .isEqualTo(SignalResult.live(true));
       }
       assertThat(store.batcher.batches.sum() - batchesBefore).as("batches sent").isEqualTo(2);
-      assertThat(store.batcher.scripts.sum() - scriptsBefore).isEqualTo(queued + 1);
+      assertThat(store.batcher.signals.sum() - scriptsBefore).isEqualTo(queued + 1);
       assertThat(store.isServing()).isFalse();
       assertThat(store.health().unwrittenSignals()).as("each signal kept for writing later")
           .isEqualTo(queued + 1);
@@ -132,7 +132,7 @@ class SignalBatchTest {
       long newest = 1 + (long) threads * perThread;
       assertThat(redis.hget("{" + prefix + ":0}:s:s", "p:p"))
           .startsWith((newest % 2 == 1 ? "H," : "V,") + newest + ",");
-      assertThat(store.batcher.scripts.sum()).as("every signal went through the batches")
+      assertThat(store.batcher.signals.sum()).as("every signal went through the batches")
           .isGreaterThan(1);
     } finally {
       callers.shutdownNow();
