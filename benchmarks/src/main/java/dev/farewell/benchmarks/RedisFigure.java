@@ -87,7 +87,7 @@ final class RedisFigure implements Figure {
   private static Row latencyRow(String figure, RedisStoreLoad.Load load) {
     return new Row(
         figure,
-        String.format(Locale.ROOT, "%.2f / %.2f ms", load.p50Millis(), load.p99Millis()),
+        String.format(Locale.ROOT, "%.3f / %.3f ms", load.p50Millis(), load.p99Millis()),
         "-",
         "-",
         "(none)",

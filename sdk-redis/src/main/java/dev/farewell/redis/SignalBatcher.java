@@ -6,10 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -21,11 +21,12 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * alone; several shards' calls go in one pipeline. So Redis pays a script's fixed cost once per
  * call instead of once per signal, and the node one round trip per batch.
  *
- * <p>Concurrent callers share batches: a caller queues its signal; the first caller that finds no
- * batch in flight sends every signal queued (up to {@link #MAXIMUM}) as one batch, hands each
- * caller its own answer or error, and then, if signals are still queued, wakes their caller to send
- * the next batch. A lone caller sends its own signal at once: a batch never waits for company, it
- * holds whatever queued while the previous one was in flight.
+ * <p>Concurrent callers share batches: a caller queues its signal; the first caller that finds
+ * fewer than {@link #IN_FLIGHT} batches in flight sends every signal queued (up to {@link
+ * #MAXIMUM}) as one batch; once its answers are in, it wakes the caller of a signal still queued to
+ * send the next batch, then hands each caller of its batch its own answer or error. A lone caller
+ * sends its own signal at once: a batch never waits for company, it holds whatever queued while
+ * the others were in flight.
  *
  * <p>Each caller gets exactly what it would get alone: its signal's answer, its own error (a
  * command of its signal that failed in the script; the others are applied), or, when the
@@ -38,6 +39,12 @@ final class SignalBatcher {
 
   /** The most signals sent in one batch. */
   static final int MAXIMUM = 128;
+  /**
+   * How many batches may be in flight at once, each on a connection of its own: while Redis runs
+   * one, the node sends the next instead of waking the callers of the last one first, and of two
+   * lone callers neither waits for the other's round trip.
+   */
+  static final int IN_FLIGHT = 2;
   /** The most signals in one script call. */
   static final int PER_CALL = 128;
   /** The signal script's arguments before those of each signal, and per signal. */
@@ -58,7 +65,7 @@ final class SignalBatcher {
   private final Keys keys;
   /** The script's first arguments: the rules and limits, the same for every call. */
   private final List<String> settings;
-  private final ReentrantLock sending = new ReentrantLock();
+  private final Semaphore sending = new Semaphore(IN_FLIGHT);
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   /** Batches, script calls and signals sent (for tests and benchmarks). */
   final LongAdder batches = new LongAdder();
@@ -103,16 +110,8 @@ final class SignalBatcher {
     queue.add(pending);
     boolean interrupted = false;
     while (!pending.done) {
-      if (sending.tryLock()) {
-        try {
-          sendQueued();
-        } finally {
-          sending.unlock();
-        }
-        Pending next = queue.peek();
-        if (next != null) {
-          LockSupport.unpark(next.caller);
-        }
+      if (sending.tryAcquire()) {
+        sendQueued();
       } else {
         LockSupport.parkNanos(this, RECHECK_NANOS);
         interrupted |= Thread.interrupted();
@@ -244,35 +243,40 @@ final class SignalBatcher {
     return new Call(List.copyOf(indices), callKeys, args);
   }
 
-  /** Sends what is queued, up to {@link #MAXIMUM} signals, as one batch. Holds {@code sending}. */
+  /**
+   * Sends what is queued, up to {@link #MAXIMUM} signals, as one batch, holding a permit of {@code
+   * sending}; once the answers are in, it lets the next batch go before it wakes this one's
+   * callers, so that Redis works on the next batch meanwhile.
+   */
   private void sendQueued() {
     List<Pending> batch = new ArrayList<>(MAXIMUM);
+    Object[] answers = null;
     try {
       // Inside the try: an Error while taking signals off the queue finishes those taken.
       for (Pending next; batch.size() < MAXIMUM && (next = queue.poll()) != null; ) {
         batch.add(next);
       }
-      if (batch.isEmpty()) {
-        return;
-      }
-      batches.increment();
-      List<Write> writes = new ArrayList<>(batch.size());
-      for (Pending pending : batch) {
-        writes.add(pending.write);
-      }
-      Object[] answers = send(writes);
-      for (int i = 0; i < batch.size(); i++) {
-        Pending pending = batch.get(i);
-        pending.answer = answers[i];
-        finish(pending);
+      if (!batch.isEmpty()) {
+        batches.increment();
+        List<Write> writes = new ArrayList<>(batch.size());
+        for (Pending pending : batch) {
+          writes.add(pending.write);
+        }
+        answers = send(writes);
       }
     } finally {
-      for (Pending pending : batch) {
-        if (!pending.done) {
-          // An Error escaped above: its callers must not wait for ever.
-          pending.answer = new JedisConnectionException("the signal batch was not sent");
-          finish(pending);
-        }
+      sending.release();
+      Pending next = queue.peek();
+      if (next != null) {
+        LockSupport.unpark(next.caller);
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        Pending pending = batch.get(i);
+        // No answers: an Error escaped above; its callers must not wait for ever.
+        pending.answer = answers != null
+            ? answers[i]
+            : new JedisConnectionException("the signal batch was not sent");
+        finish(pending);
       }
     }
   }

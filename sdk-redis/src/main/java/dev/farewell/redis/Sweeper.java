@@ -189,8 +189,14 @@ final class Sweeper {
 
   /** Notes a generation of a shard that a reply showed; only ever raises what is known. */
   void sawGeneration(Keys.Shard shard, long generation) {
-    generations.computeIfAbsent(shard, s -> new java.util.concurrent.atomic.AtomicLong())
-        .accumulateAndGet(generation, Math::max);
+    java.util.concurrent.atomic.AtomicLong known = generations.get(shard);
+    if (known == null) {
+      known = generations.computeIfAbsent(shard, s -> new java.util.concurrent.atomic.AtomicLong());
+    }
+    // Read first: every answer reports a generation, most of them no news.
+    if (known.get() < generation) {
+      known.accumulateAndGet(generation, Math::max);
+    }
   }
 
   private long knownGeneration(Keys.Shard shard) {
