@@ -133,12 +133,11 @@ local function apply(i)
   h[field] = pagestr(signalled(typ, hidden, seq, at))
   local alive, latest = nil, nil
   for f, v in pairs(h) do
-    if ispage(f) then
+    -- Exited pages count for nothing here, so they are not parsed (69 is the byte of E).
+    if ispage(f) and string.byte(v) ~= 69 then
       local q = page(v)
-      if q.st ~= 'E' then
-        if latest == nil or q.dl > latest then latest = q.dl end
-        if q.dl > now and (alive == nil or q.dl > alive) then alive = q.dl end
-      end
+      if latest == nil or q.dl > latest then latest = q.dl end
+      if q.dl > now and (alive == nil or q.dl > alive) then alive = q.dl end
     end
   end
   local st, dl
