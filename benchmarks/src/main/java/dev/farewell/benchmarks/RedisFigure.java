@@ -139,18 +139,23 @@ final class RedisFigure implements Figure {
     return commands.sum() / ((System.nanoTime() - start) / 1e9);
   }
 
-  /** Deletes the keys of this run, found by SCAN on its own prefix; never anything else. */
+  /**
+   * Deletes the keys of this run, found by SCAN on its own prefix (the baseline's keys start with
+   * it, the store's with its hash tag, {@code {prefix...}}); never anything else.
+   */
   static void deleteKeys(RedisTarget redis, String prefix) {
     try (Jedis jedis = redis.connect()) {
-      ScanParams match = new ScanParams().match(prefix + "*").count(1000);
-      String cursor = ScanParams.SCAN_POINTER_START;
-      do {
-        ScanResult<String> page = jedis.scan(cursor, match);
-        if (!page.getResult().isEmpty()) {
-          jedis.del(page.getResult().toArray(new String[0]));
-        }
-        cursor = page.getCursor();
-      } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+      for (String pattern : List.of(prefix + "*", "{" + prefix + "*")) {
+        ScanParams match = new ScanParams().match(pattern).count(1000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+          ScanResult<String> page = jedis.scan(cursor, match);
+          if (!page.getResult().isEmpty()) {
+            jedis.unlink(page.getResult().toArray(new String[0]));
+          }
+          cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+      }
     } catch (RuntimeException e) {
       System.err.println("could not delete the keys under " + prefix + ": " + e.getMessage());
     }

@@ -249,7 +249,8 @@ final class SignalBatcher {
    * callers, so that Redis works on the next batch meanwhile.
    */
   private void sendQueued() {
-    List<Pending> batch = new ArrayList<>(MAXIMUM);
+    // A woken caller whose signal went out with another's batch finds nothing to send.
+    List<Pending> batch = new ArrayList<>(queue.isEmpty() ? 0 : MAXIMUM);
     Object[] answers = null;
     try {
       // Inside the try: an Error while taking signals off the queue finishes those taken.
