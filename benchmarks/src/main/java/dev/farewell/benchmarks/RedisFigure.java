@@ -18,7 +18,10 @@ import redis.clients.jedis.resps.ScanResult;
  * with the {@link SignalMix}, from 2 and 64 caller threads (64 also with heartbeat coalescing off);
  * the baseline is a bare pipelined {@code ZADD} loop (one deadline write per signal, the least a
  * shared deadline set needs) from as many threads, in the same run. Also the latency of a signal
- * (p50/p99 of {@code Farewell.signal}) alone on one thread and under each load.
+ * (p50/p99 of {@code Farewell.signal}) alone on one thread and under each load, and in the log
+ * what a signal cost Redis and this process. With 2 threads the figure is bound by round trips:
+ * each caller waits for the answer of its own written signal (one in five of the mix), while the
+ * baseline's threads pipeline 100 commands per round trip; see docs/scaling.md.
  * Every run uses a fresh key prefix and deletes only its own keys; it never flushes.
  */
 final class RedisFigure implements Figure {
@@ -62,7 +65,8 @@ final class RedisFigure implements Figure {
           rows.add(
               new Row(
                   "Redis store signals/s, 1 node, " + threads + " threads"
-                      + (coalesce ? "" : ", no coalescing"),
+                      + (coalesce ? "" : ", no coalescing")
+                      + (threads <= 2 ? " (each caller waits for its round trip)" : ""),
                   Row.perSecond(load.perSecond())
                       + (load.released() == 0
                           ? ""
