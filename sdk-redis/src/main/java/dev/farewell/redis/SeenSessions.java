@@ -103,8 +103,15 @@ final class SeenSessions {
     // cannot release early. A window of zero or less coalesces nothing.
     this.visibleWindow = coalesce
         ? heartbeatTimeout.toNanos() - interval - interval / 2 : -1;
+    // A hidden page's window is also no longer than a visible one's: another node may have
+    // written the page visible since this node last wrote it hidden (its hidden message lost or
+    // refused, the beats after it hidden again), which cut the deadline in Redis to a visible
+    // page's. This node cannot know; a beat it keeps past the visible window could then be too
+    // late for that deadline.
     this.hiddenWindow = coalesce
-        ? hiddenTimeout.toNanos() - HIDDEN_TIMER_DELAY.toNanos() - interval - interval / 2 : -1;
+        ? Math.min(visibleWindow,
+            hiddenTimeout.toNanos() - HIDDEN_TIMER_DELAY.toNanos() - interval - interval / 2)
+        : -1;
   }
 
   Seen session(String sessionKey) {

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Heartbeats of hidden pages are coalesced like visible ones, in a window that leaves room for a
- * hidden page's throttled timers (a beat up to an interval plus a minute after the last): at the
- * defaults (5 s interval, 150 s hidden timeout) a hidden page that beats every interval is written
- * once per 80 s instead of at every beat. Against a real Redis, on a fake clock; sweeps run when
+ * hidden page's throttled timers (a beat up to an interval plus a minute after the last) and is no
+ * longer than a visible page's (another node may have written the page visible since): at the
+ * defaults (5 s interval, 150 s hidden timeout) a hidden page's beat is answered at once and
+ * written by a later sweep. Against a real Redis, on a fake clock; sweeps run when
  * the test says.
  */
 class HiddenCoalescingTest {
@@ -78,7 +79,9 @@ class HiddenCoalescingTest {
           .isAfterOrEqualTo(in(Duration.ofMillis(65_000 + 2_500)));
     }
     long written = store.batcher.signals.sum() - writtenBefore;
-    assertThat(written).as("hidden beats written in ten minutes (one per 80 s)").isBetween(7L, 8L);
+    // At the defaults each beat is answered at once and written by the next sweep within the
+    // window, in bulk with others: as many writes, fewer round trips.
+    assertThat(written).as("hidden beats written in ten minutes").isBetween(115L, 121L);
 
     Instant last = Instant.ofEpochMilli(time.millis());
     time.advance(Duration.ofSeconds(83)); // the window of the last beat has ended
@@ -97,12 +100,12 @@ class HiddenCoalescingTest {
     dying.signal(Signal.of(OPEN, "s", "p", 1));
     dying.signal(Signal.of(HIDDEN, "s", "p", 2).withHidden(true));
     long sequence = 2;
-    for (int beat = 0; beat < 16; beat++) { // beats every 5 s until 80 s after the hidden
+    for (int beat = 0; beat < 15; beat++) { // beats every 5 s until 75 s after the hidden
       time.advance(Duration.ofSeconds(5));
       assertThat(dying.signal(hiddenBeat(++sequence))).isEqualTo(SignalResult.live(true));
     }
-    assertThat(deadline(survivor)).as("the last 16 beats were answered locally")
-        .isEqualTo(in(Duration.ofSeconds(150 - 80)));
+    assertThat(deadline(survivor)).as("the last beat was answered locally")
+        .isEqualTo(in(Duration.ofSeconds(150 - 5)));
 
     // The node dies; the page's timers are throttled: its next beat comes a minute and an
     // interval later, to the other node, which sweeps every second meanwhile.

@@ -18,15 +18,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review probe: hidden heartbeats are coalesced against the hidden timeout of the last hidden
- * signal THIS node wrote for the page. A visible signal written since by another node shortens the
- * page's deadline in Redis to the heartbeat timeout, which this node does not know: when the page's
- * `hidden` message is lost or refused (a beacon to a draining node, a 429), its hidden beats that
- * reach this node are answered locally for up to 82.5 s while the deadline in Redis passes after
- * 15 s, and the session is released while its page beats. Visible coalescing alone could not do
- * this: every other state of a page has a longer deadline than a visible one.
+ * A node coalesces hidden heartbeats against the last hidden signal it wrote for the page, but a
+ * visible signal written since by another node shortens the page's deadline in Redis to the
+ * heartbeat timeout. When the page's {@code hidden} message is then lost or refused (a beacon to
+ * a draining node, a 429), its hidden beats that reach this node must still be written before that
+ * deadline: the hidden window is no longer than the visible one.
  */
-class ReviewHiddenStaleMemoTest {
+class HiddenCoalescingAfterVisibleElsewhereTest {
 
   private final List<Release> releases = new CopyOnWriteArrayList<>();
   private final String prefix = TestRedis.uniquePrefix();
