@@ -18,7 +18,10 @@ import redis.clients.jedis.resps.ScanResult;
  * with the {@link SignalMix}, from 2 and 64 caller threads (64 also with heartbeat coalescing off);
  * the baseline is a bare pipelined {@code ZADD} loop (one deadline write per signal, the least a
  * shared deadline set needs) from as many threads, in the same run. Also the latency of a signal
- * (p50/p99 of {@code Farewell.signal}) alone on one thread and under each load.
+ * (p50/p99 of {@code Farewell.signal}) alone on one thread and under each load, and in the log
+ * what a signal cost Redis and this process. With 2 threads the figure is bound by round trips:
+ * each caller waits for the answer of its own written signal (one in five of the mix), while the
+ * baseline's threads pipeline 100 commands per round trip; see docs/scaling.md.
  * Every run uses a fresh key prefix and deletes only its own keys; it never flushes.
  */
 final class RedisFigure implements Figure {
@@ -62,7 +65,8 @@ final class RedisFigure implements Figure {
           rows.add(
               new Row(
                   "Redis store signals/s, 1 node, " + threads + " threads"
-                      + (coalesce ? "" : ", no coalescing"),
+                      + (coalesce ? "" : ", no coalescing")
+                      + (threads <= 2 ? " (each caller waits for its round trip)" : ""),
                   Row.perSecond(load.perSecond())
                       + (load.released() == 0
                           ? ""
@@ -87,7 +91,7 @@ final class RedisFigure implements Figure {
   private static Row latencyRow(String figure, RedisStoreLoad.Load load) {
     return new Row(
         figure,
-        String.format(Locale.ROOT, "%.2f / %.2f ms", load.p50Millis(), load.p99Millis()),
+        String.format(Locale.ROOT, "%.3f / %.3f ms", load.p50Millis(), load.p99Millis()),
         "-",
         "-",
         "(none)",
@@ -139,18 +143,23 @@ final class RedisFigure implements Figure {
     return commands.sum() / ((System.nanoTime() - start) / 1e9);
   }
 
-  /** Deletes the keys of this run, found by SCAN on its own prefix; never anything else. */
+  /**
+   * Deletes the keys of this run, found by SCAN on its own prefix (the baseline's keys start with
+   * it, the store's with its hash tag, {@code {prefix...}}); never anything else.
+   */
   static void deleteKeys(RedisTarget redis, String prefix) {
     try (Jedis jedis = redis.connect()) {
-      ScanParams match = new ScanParams().match(prefix + "*").count(1000);
-      String cursor = ScanParams.SCAN_POINTER_START;
-      do {
-        ScanResult<String> page = jedis.scan(cursor, match);
-        if (!page.getResult().isEmpty()) {
-          jedis.del(page.getResult().toArray(new String[0]));
-        }
-        cursor = page.getCursor();
-      } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+      for (String pattern : List.of(prefix + "*", "{" + prefix + "*")) {
+        ScanParams match = new ScanParams().match(pattern).count(1000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+          ScanResult<String> page = jedis.scan(cursor, match);
+          if (!page.getResult().isEmpty()) {
+            jedis.unlink(page.getResult().toArray(new String[0]));
+          }
+          cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+      }
     } catch (RuntimeException e) {
       System.err.println("could not delete the keys under " + prefix + ": " + e.getMessage());
     }

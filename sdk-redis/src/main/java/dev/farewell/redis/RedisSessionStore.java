@@ -56,11 +56,11 @@ import redis.clients.jedis.resps.Tuple;
  * sweeper that decides the release of due sessions and holds each under a lease it renews while
  * the engine's release actions run; the whole release stays in Redis until they completed, then
  * its tombstone is written and the session removed in one step. A release whose lease runs out is
- * taken over by another node. Visible
- * heartbeats that move no deadline meaningfully are answered by the node alone and written later,
- * before the deadline last written could pass. While Redis is unreachable, signals are answered
- * from what the node has seen and written when Redis returns, before any sweeper claims again.
- * See {@code docs/multi-node.md}.
+ * taken over by another node. Signals of concurrent callers are written together, many per script
+ * call. Heartbeats that move no deadline meaningfully are answered by the node alone and written
+ * later, before the deadline last written could pass. While Redis is unreachable, signals are
+ * answered from what the node has seen and written when Redis returns, before any sweeper claims
+ * again. See {@code docs/multi-node.md}.
  *
  * <p>Thread-safe. A store serves one engine: pass a new one to each {@code Farewell} built.
  */
@@ -69,7 +69,6 @@ public final class RedisSessionStore implements SessionStore {
   private static final Logger logger = LoggerFactory.getLogger(RedisSessionStore.class);
 
   final UnifiedJedis client;
-  final SignalBatcher batcher;
   private final boolean ownsClient;
   final Keys keys;
   final String owner = UUID.randomUUID().toString();
@@ -84,6 +83,7 @@ public final class RedisSessionStore implements SessionStore {
   private final AtomicReference<StoreContext> context = new AtomicReference<>();
 
   SessionRules rules;
+  SignalBatcher batcher;
   SeenSessions seen;
   Sweeper sweeper;
   HeldReleases held;
@@ -107,7 +107,6 @@ public final class RedisSessionStore implements SessionStore {
   private RedisSessionStore(Builder builder) {
     this.ownsClient = builder.client == null;
     this.client = ownsClient ? RedisClients.create(builder.uri) : builder.client;
-    this.batcher = new SignalBatcher(client);
     this.keys = new Keys(builder.keyPrefix, builder.shards);
     this.sweepInterval = builder.sweepInterval;
     this.claimLease = builder.claimLease;
@@ -139,11 +138,20 @@ public final class RedisSessionStore implements SessionStore {
     int shards = keys.shards().size();
     this.maximumSessionsPerShard = ceilDiv(rules.maximumSessions(), shards);
     this.maximumTombstonesPerShard = ceilDiv(rules.maximumTombstones(), shards);
+    this.batcher = new SignalBatcher(client, keys, List.of(
+        Long.toString(rules.heartbeatTimeout().toMillis()),
+        Long.toString(rules.hiddenTimeout().toMillis()),
+        Long.toString(rules.exitGrace().toMillis()),
+        Long.toString(rules.navigationGrace().toMillis()),
+        Integer.toString(rules.maximumPagesPerSession()),
+        Long.toString(maximumSessionsPerShard),
+        Long.toString(recoveryGrace.toMillis()),
+        Long.toString(partitionGrace.toMillis())));
     this.seen =
         new SeenSessions(
             rules.heartbeatInterval(),
             rules.heartbeatTimeout(),
-            rules.hiddenTimeout().plus(rules.heartbeatTimeout()),
+            rules.hiddenTimeout(),
             maximumLocalSessions,
             coalesceHeartbeats);
     this.warnings = checkConfiguration();
@@ -216,28 +224,23 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   /**
-   * Runs the signal script, in a pipelined batch with the signals of concurrent callers (see
+   * Writes a signal with the signal script, in a batch with the signals of concurrent callers (see
    * {@link SignalBatcher}); {@code ageMillis} says how long ago the signal was received.
    */
   SignalResult write(Signal signal, long ageMillis, boolean force) {
-    Keys.Shard shard = keys.shardOf(signal.sessionKey());
-    return signalAnswer(signal,
-        batcher.run(signalKeys(shard, signal), signalArgs(signal, ageMillis, force)));
+    return signalAnswer(signal, batcher.run(toWrite(signal, ageMillis, force)));
   }
 
-  List<String> signalKeys(Keys.Shard shard, Signal signal) {
-    return List.of(shard.due(), shard.claimed(), shard.hold(),
-        shard.session(signal.sessionKey()), shard.tombReasons(), shard.gen(),
-        shard.tombMark(), shard.nodes());
+  SignalBatcher.Write toWrite(Signal signal, long ageMillis, boolean force) {
+    return new SignalBatcher.Write(signal, ageMillis, force, knownGeneration(signal.sessionKey()));
   }
 
   /**
-   * Reads the signal script's answer and the generation it reports; a generation lower than the
-   * one this node saw last for the session means Redis went back in time (the script then held
-   * the shard).
+   * Reads the signal script's answers for one signal and the generation they report; a generation
+   * lower than the one this node saw last for the session means Redis went back in time (the
+   * script then held the shard).
    */
-  SignalResult signalAnswer(Signal signal, Object reply) {
-    List<?> parts = (List<?>) reply;
+  SignalResult signalAnswer(Signal signal, List<?> parts) {
     long generation = Scripts.number(parts.get(3));
     Seen memo = seen.session(signal.sessionKey());
     synchronized (memo) {
@@ -256,28 +259,7 @@ public final class RedisSessionStore implements SessionStore {
           + "again, and a release decided since the snapshot may be decided again",
           signal.sessionKey(), shard.index(), recoveryGrace);
     }
-    return result(reply);
-  }
-
-  List<String> signalArgs(Signal signal, long ageMillis, boolean force) {
-    return List.of(
-        signal.type().name(),
-        signal.pageId(),
-        Long.toString(signal.sequence()),
-        signal.hidden() ? "1" : "0",
-        signal.navigation() ? "1" : "0",
-        Long.toString(Math.max(0, ageMillis)),
-        force ? "1" : "0",
-        Long.toString(rules.heartbeatTimeout().toMillis()),
-        Long.toString(rules.hiddenTimeout().toMillis()),
-        Long.toString(rules.exitGrace().toMillis()),
-        Long.toString(rules.navigationGrace().toMillis()),
-        Integer.toString(rules.maximumPagesPerSession()),
-        Long.toString(maximumSessionsPerShard),
-        signal.sessionKey(),
-        Long.toString(knownGeneration(signal.sessionKey())),
-        Long.toString(recoveryGrace.toMillis()),
-        Long.toString(partitionGrace.toMillis()));
+    return result(parts);
   }
 
   private long knownGeneration(String sessionKey) {
@@ -290,8 +272,7 @@ public final class RedisSessionStore implements SessionStore {
     }
   }
 
-  static SignalResult result(Object reply) {
-    List<?> parts = (List<?>) reply;
+  static SignalResult result(List<?> parts) {
     String status = Scripts.text(parts.get(0));
     boolean accepted = Scripts.number(parts.get(1)) == 1;
     return switch (status) {
@@ -334,7 +315,7 @@ public final class RedisSessionStore implements SessionStore {
    */
   SignalResult writeTrack(String sessionKey, Map<String, String> attributes, long ageMillis) {
     Keys.Shard shard = keys.shardOf(sessionKey);
-    return result(Scripts.TRACK.run(client,
+    return result((List<?>) Scripts.TRACK.run(client,
         List.of(shard.due(), shard.claimed(), shard.hold(), shard.session(sessionKey),
             shard.tombReasons(), shard.gen(), shard.tombMark(), shard.nodes()),
         List.of(AttributeCodec.encode(attributes), attributes.isEmpty() ? "0" : "1",
@@ -865,8 +846,9 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     /**
-     * Whether visible heartbeats that move no deadline meaningfully are answered by this node
-     * alone and written later (before the deadline last written could pass). Default true.
+     * Whether heartbeats that move no deadline meaningfully are answered by this node alone and
+     * written later (before the deadline last written could pass, with room left for the page's
+     * next beat: see {@code docs/multi-node.md}). Default true.
      */
     public Builder coalesceHeartbeats(boolean coalesce) {
       set.mark("coalesceHeartbeats");

@@ -56,39 +56,62 @@ final class SeenSessions {
 
   private static final int MAXIMUM_PAGES = 32;
 
+  /**
+   * How late a hidden page's timers may fire: Chrome aligns the timers of a page hidden for five
+   * minutes to whole minutes (intensive throttling,
+   * https://developer.chrome.com/blog/timer-throttling-in-chrome-88). The snippet beats from a
+   * worker, which that throttling does not reach, but a page without one (CSP without {@code
+   * worker-src 'self'}, {@code worker: false}) beats from page timers.
+   */
+  static final Duration HIDDEN_TIMER_DELAY = Duration.ofMinutes(1);
+
   private final Cache<String, Seen> sessions;
   private final ConcurrentHashMap<PageRef, Unwritten> unwritten = new ConcurrentHashMap<>();
   private final long maximumUnwritten;
-  private final long coalesceWindow;
-  private final long flushDelay;
+  private final long visibleWindow;
+  private final long hiddenWindow;
   /** Heartbeats answered locally, and signals written to Redis (for tests and benchmarks). */
   final LongAdder coalesced = new LongAdder();
   final LongAdder written = new LongAdder();
 
   /**
-   * @param heartbeatInterval how often visible pages beat
+   * @param heartbeatInterval how often pages beat
    * @param heartbeatTimeout a visible page's deadline after its newest signal
-   * @param forget how long an idle session is remembered
+   * @param hiddenTimeout a hidden page's deadline after its newest signal
    * @param coalesce whether heartbeats may be coalesced at all
    */
   SeenSessions(
       Duration heartbeatInterval,
       Duration heartbeatTimeout,
-      Duration forget,
+      Duration hiddenTimeout,
       long maximumSessions,
       boolean coalesce) {
+    // An idle session is remembered as long as its pages may still be alive.
+    Duration forget = hiddenTimeout.plus(heartbeatTimeout);
     this.sessions =
         Caffeine.newBuilder().maximumSize(maximumSessions).expireAfterAccess(forget).build();
     this.maximumUnwritten = Math.max(1_000, maximumSessions * 4);
     long interval = heartbeatInterval.toNanos();
-    long timeout = heartbeatTimeout.toNanos();
-    // A beat is answered locally only while the deadline this node last wrote still lies more
-    // than one and a half intervals ahead: should this node die with the beat unwritten, the
-    // page's next beat (to any node) still finds its session alive.
-    this.coalesceWindow = coalesce ? timeout - interval - interval / 2 : -1;
-    // A coalesced beat is written when the window ends, one and a half intervals before the
-    // deadline last written would pass: a sweeper late by less than that cannot release early.
-    this.flushDelay = coalesceWindow;
+    // A beat is answered locally only while the deadline this node last wrote for its page still
+    // lies further ahead than the longest the page may take to beat again, plus half an interval:
+    // should this node die with the beat unwritten, the page's next beat (to any node) still finds
+    // its session alive. A visible page beats within an interval (the snippet's beats come early,
+    // never late). A hidden page beats within an interval plus the delay of a hidden page's
+    // timers (HIDDEN_TIMER_DELAY); one that does not beat at all (suspended, frozen) is not kept
+    // alive by coalescing either: its deadline is the one its last written signal set.
+    // The beat is written when the window ends, so a sweeper late by less than that margin
+    // cannot release early. A window of zero or less coalesces nothing.
+    this.visibleWindow = coalesce
+        ? heartbeatTimeout.toNanos() - interval - interval / 2 : -1;
+    // A hidden page's window is also no longer than a visible one's: another node may have
+    // written the page visible since this node last wrote it hidden (its hidden message lost or
+    // refused, the beats after it hidden again), which cut the deadline in Redis to a visible
+    // page's. This node cannot know; a beat it keeps past the visible window could then be too
+    // late for that deadline.
+    this.hiddenWindow = coalesce
+        ? Math.min(visibleWindow,
+            hiddenTimeout.toNanos() - HIDDEN_TIMER_DELAY.toNanos() - interval - interval / 2)
+        : -1;
   }
 
   Seen session(String sessionKey) {
@@ -111,21 +134,22 @@ final class SeenSessions {
     if (page != null && signal.sequence() <= page.sequence) {
       return seen.exiting ? SignalResult.exiting(false) : SignalResult.live(false);
     }
-    if (coalesceWindow > 0
-        && signal.type() == SignalType.HEARTBEAT
-        && !signal.hidden()
+    if (signal.type() == SignalType.HEARTBEAT
         && page != null
         && page.writtenSequence >= 0
-        && !page.hidden
+        && page.hidden == signal.hidden()
         && !page.exited
         && !seen.exiting
-        && seen.released == null
-        && now - page.writtenAt <= coalesceWindow) {
-      page.sequence = signal.sequence();
-      Unwritten beat = new Unwritten(signal, now, page.writtenAt + flushDelay);
-      unwritten.merge(new PageRef(signal.sessionKey(), signal.pageId()), beat, SeenSessions::newer);
-      coalesced.increment();
-      return SignalResult.live(true);
+        && seen.released == null) {
+      long window = page.hidden ? hiddenWindow : visibleWindow;
+      if (window > 0 && now - page.writtenAt <= window) {
+        page.sequence = signal.sequence();
+        Unwritten beat = new Unwritten(signal, now, page.writtenAt + window);
+        unwritten.merge(new PageRef(signal.sessionKey(), signal.pageId()), beat,
+            SeenSessions::newer);
+        coalesced.increment();
+        return SignalResult.live(true);
+      }
     }
     return null;
   }

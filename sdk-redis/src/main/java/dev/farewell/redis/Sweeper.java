@@ -189,8 +189,14 @@ final class Sweeper {
 
   /** Notes a generation of a shard that a reply showed; only ever raises what is known. */
   void sawGeneration(Keys.Shard shard, long generation) {
-    generations.computeIfAbsent(shard, s -> new java.util.concurrent.atomic.AtomicLong())
-        .accumulateAndGet(generation, Math::max);
+    java.util.concurrent.atomic.AtomicLong known = generations.get(shard);
+    if (known == null) {
+      known = generations.computeIfAbsent(shard, s -> new java.util.concurrent.atomic.AtomicLong());
+    }
+    // Read first: every answer reports a generation, most of them no news.
+    if (known.get() < generation) {
+      known.accumulateAndGet(generation, Math::max);
+    }
   }
 
   private long knownGeneration(Keys.Shard shard) {
@@ -312,32 +318,27 @@ final class Sweeper {
     List<Map.Entry<PageRef, Unwritten>> due = store.seen.dueForWriting(now, all);
     for (int from = 0; from < due.size(); from += 500) {
       List<Map.Entry<PageRef, Unwritten>> batch = due.subList(from, Math.min(due.size(), from + 500));
-      List<Scripts.Queued> queued = new ArrayList<>();
-      List<Scripts.Queued> liveFirst = new ArrayList<>();
-      try (AbstractPipeline pipeline = store.client.pipelined()) {
-        for (Map.Entry<PageRef, Unwritten> entry : batch) {
-          Unwritten kept = entry.getValue();
-          Signal live = kept.live();
-          // Written first, in the same pipeline; its answer is read first too (after NOSCRIPT,
-          // the two are run again in that order).
-          liveFirst.add(live == null ? null : Scripts.SIGNAL.queue(pipeline,
-              store.signalKeys(store.keys.shardOf(live.sessionKey()), live),
-              store.signalArgs(live, TimeUnit.NANOSECONDS.toMillis(now - kept.liveAt()), force)));
-          Signal signal = kept.signal();
-          long age = TimeUnit.NANOSECONDS.toMillis(now - kept.receivedAt());
-          queued.add(Scripts.SIGNAL.queue(pipeline,
-              store.signalKeys(store.keys.shardOf(signal.sessionKey()), signal),
-              store.signalArgs(signal, age, force)));
+      List<SignalBatcher.Write> writes = new ArrayList<>(batch.size());
+      int[] at = new int[batch.size()];
+      for (int i = 0; i < batch.size(); i++) {
+        Unwritten kept = batch.get(i).getValue();
+        // Written just before the exit that replaced it, in the same call or pipeline, in order.
+        if (kept.live() != null) {
+          writes.add(store.toWrite(kept.live(),
+              TimeUnit.NANOSECONDS.toMillis(now - kept.liveAt()), force));
         }
+        at[i] = writes.size();
+        writes.add(store.toWrite(kept.signal(),
+            TimeUnit.NANOSECONDS.toMillis(now - kept.receivedAt()), force));
       }
+      Object[] answers = store.batcher.send(writes);
       for (int i = 0; i < batch.size(); i++) {
         Map.Entry<PageRef, Unwritten> entry = batch.get(i);
-        if (liveFirst.get(i) != null) {
-          liveFirst.get(i).answer(store.client);
+        if (entry.getValue().live() != null) {
+          SignalBatcher.answer(answers[at[i] - 1]);
         }
-        SignalResult result = store.signalAnswer(entry.getValue().signal(),
-            queued.get(i).answer(store.client));
         Signal signal = entry.getValue().signal();
+        SignalResult result = store.signalAnswer(signal, SignalBatcher.answer(answers[at[i]]));
         store.seen.learn(store.seen.session(signal.sessionKey()), signal,
             entry.getValue().receivedAt(), result);
         store.seen.written(entry.getKey(), entry.getValue());

@@ -1,142 +1,180 @@
--- Applies one page signal. KEYS: due, claimed, hold, session, tombstone reasons, gen, tombmark,
--- nodes.
--- ARGV: type, pageId, sequence, hidden, navigation, ageMs, force, heartbeatTimeoutMs,
---       hiddenTimeoutMs, exitGraceMs, navigationGraceMs, maxPages, maxSessions, sessionKey,
---       knownGeneration, recoveryGraceMs, partitionGraceMs.
--- Returns {status, accepted, reason, generation, rolledBack}: the session's generation (field g,
--- the shard's write counter when it was last written) and 1 when it was lower than the one the
--- node saw last (Redis went back in time: the shard is then held for the recovery grace, so
--- that no stale deadline releases a beating session).
+-- Applies page signals of one shard, in order, each as if it ran alone at the same instant: a node
+-- sends the signals of concurrent callers in one call, so that Redis pays a script's fixed cost
+-- once per batch, and the checks of the shard (its clock, hold and missing nodes, tombstone
+-- watermark, session count, write counter) are read at most once.
+-- KEYS: due, claimed, hold, tombstone reasons, gen, tombmark, nodes, then the session hash of each
+-- signal.
+-- ARGV: heartbeatTimeoutMs, hiddenTimeoutMs, exitGraceMs, navigationGraceMs, maxPages,
+--       maxSessions, recoveryGraceMs, partitionGraceMs, then 9 per signal: sessionKey, type,
+--       pageId, sequence, hidden, navigation, ageMs, force, knownGeneration.
+-- Returns 5 values per signal: status, accepted, reason, generation, rolledBack: the session's
+-- generation (field g, the shard's write counter when it was last written) and 1 when it was lower
+-- than the one the node saw last (Redis went back in time: the shard is then held for the recovery
+-- grace, so that no stale deadline releases a beating session). A signal whose command failed
+-- answers status ERR with the error in reason; the others are applied all the same.
 local now = clock()
-local typ, pid, seq = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local at = now - tonumber(ARGV[6])
-local key = ARGV[14]
-local dead = tombstone(KEYS[5], key, now)
-if dead then return {'RELEASED', 0, dead, 0, 0} end
-local h, n = hash(KEYS[4])
-local g = tonumber(h.g or '0')
-local rolled = 0
-if n > 0 and g < tonumber(ARGV[15]) then
-  rolled = 1
-  redis.call('SET', KEYS[3], 'rollback', 'PX', ARGV[16])
+local due, claimed, hold, reasons, gen, mark, nodes = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local beatMs, hiddenMs = tonumber(ARGV[1]), tonumber(ARGV[2])
+local exitMs, navMs = tonumber(ARGV[3]), tonumber(ARGV[4])
+local maxPages, maxSessions = tonumber(ARGV[5]), tonumber(ARGV[6])
+local recoveryMs, partitionMs = ARGV[7], tonumber(ARGV[8])
+
+-- The shard's state, each read when a signal first needs it.
+local held, count, watermark, written = nil, nil, nil, nil
+local function shardstale()
+  if held == nil then held = stale(hold, nodes, now, partitionMs) end
+  return held
 end
-if n == 0 then
-  -- Tombstones were forgotten by count within their TTL: this key may be one of them.
-  if tonumber(redis.call('GET', KEYS[7]) or '0') > now then
-    return {'RELEASED', 0, 'TIMEOUT', 0, 0}
-  end
-  if typ == 'EXIT' then return {'EXITING', 0, '', 0, 0} end
-  if redis.call('ZCARD', KEYS[1]) + redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[13]) then
-    return {'FULL', 0, '', 0, 0}
-  end
-  h = {st = 'L', tr = str(at), ls = str(at)}
-else
-  -- Due but not claimed yet: the session is over, unless a recovery hold says deadlines are stale.
-  local over = h.cl or (tonumber(h.dl) <= now and ARGV[7] ~= '1'
-    and not stale(KEYS[3], KEYS[8], now, tonumber(ARGV[17])))
-  if over and not h.rt then return {'RELEASED', 0, h.rr or reason(h), g, rolled} end
-  if over then
-    -- The application tracked the key again while the old session is being released: this page
-    -- belongs to the new session, which the acknowledgement starts with the pages noted here.
-    local nf = 'n:' .. pid
-    if h[nf] and seq <= page(h[nf]).seq then return {'LIVE', 0, '', g, rolled} end
-    local p
-    if typ == 'EXIT' then
-      p = {st = 'E', seq = seq, ls = at, dl = at}
-    else
-      local hidden = ARGV[4] == '1'
-      if typ == 'HIDDEN' then hidden = true elseif typ == 'VISIBLE' then hidden = false end
-      local timeout = tonumber(ARGV[8])
-      if hidden then timeout = tonumber(ARGV[9]) end
-      p = {st = hidden and 'H' or 'V', seq = seq, ls = at, dl = at + timeout}
-    end
-    g = redis.call('INCR', KEYS[6])
-    redis.call('HSET', KEYS[4], nf, pagestr(p), 'g', g)
-    if typ == 'EXIT' then return {'EXITING', 1, '', g, rolled} end
-    return {'LIVE', 1, '', g, rolled}
-  end
+-- Live and claimed sessions, kept up to date with every session this call adds.
+local function sessions()
+  if count == nil then count = redis.call('ZCARD', due) + redis.call('ZCARD', claimed) end
+  return count
 end
-local field = 'p:' .. pid
--- aw: after track(), the session awaits the page the application served until this time.
-local aw = tonumber(h.aw or '0')
-if not h[field] or aw <= now then aw = 0 end
-if h[field] then
-  if seq <= page(h[field]).seq then
-    if h.st == 'X' then return {'EXITING', 0, '', g, rolled} end
-    return {'LIVE', 0, '', g, rolled}
-  end
-else
-  local count = 0
-  for f, _ in pairs(h) do if ispage(f) then count = count + 1 end end
-  if count >= tonumber(ARGV[12]) then
-    for f, v in pairs(h) do
-      if ispage(f) then
-        local q = page(v)
-        if q.st == 'E' or q.dl <= now then
-          redis.call('HDEL', KEYS[4], f)
-          h[f] = nil
-          count = count - 1
-        end
-      end
-    end
-    if count >= tonumber(ARGV[12]) then
-      -- A refused page is not tracked, but it beats in a browser: each of its signals other than
-      -- EXIT keeps the session alive for that signal's timeout.
-      if typ ~= 'EXIT' then
-        local hidden = ARGV[4] == '1'
-        if typ == 'HIDDEN' then hidden = true elseif typ == 'VISIBLE' then hidden = false end
-        local alive = at + tonumber(hidden and ARGV[9] or ARGV[8])
-        if alive > tonumber(h.dl) then
-          g = redis.call('INCR', KEYS[6])
-          redis.call('HSET', KEYS[4], 'st', 'L', 'dl', str(alive), 'g', g)
-          redis.call('ZADD', KEYS[1], alive, key)
-        end
-      end
-      return {'FULL', 0, '', g, rolled}
-    end
-  end
+local function deadline(dl, key)
+  local added = redis.call('ZADD', due, dl, key)
+  if count ~= nil then count = count + added end
 end
-local p
-if typ == 'EXIT' then
-  p = {st = 'E', seq = seq, ls = at, dl = at}
-else
-  local hidden = ARGV[4] == '1'
+-- One increment of the write counter per call: the writes of one call are one step of the shard.
+local function generation()
+  if written == nil then written = redis.call('INCR', gen) end
+  return written
+end
+local function timeout(typ, hidden)
   if typ == 'HIDDEN' then hidden = true elseif typ == 'VISIBLE' then hidden = false end
-  if hidden then
-    p = {st = 'H', seq = seq, ls = at, dl = at + tonumber(ARGV[9])}
-  else
-    p = {st = 'V', seq = seq, ls = at, dl = at + tonumber(ARGV[8])}
-  end
+  if hidden then return 'H', hiddenMs end
+  return 'V', beatMs
 end
-h[field] = pagestr(p)
-local alive, latest = nil, nil
-for f, v in pairs(h) do
-  if ispage(f) then
-    local q = page(v)
-    if q.st ~= 'E' then
+-- The page a signal leaves: exited, or visible or hidden until its timeout.
+local function signalled(typ, hidden, seq, at)
+  if typ == 'EXIT' then return {st = 'E', seq = seq, ls = at, dl = at} end
+  local st, ms = timeout(typ, hidden)
+  return {st = st, seq = seq, ls = at, dl = at + ms}
+end
+
+-- Applies the i-th signal; returns its 5 answers.
+local function apply(i)
+  local session = KEYS[7 + i]
+  local a = 8 + (i - 1) * 9
+  local key, typ, pid, seq = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], tonumber(ARGV[a + 4])
+  local hidden, nav, force = ARGV[a + 5] == '1', ARGV[a + 6] == '1', ARGV[a + 8] == '1'
+  local at, known = now - tonumber(ARGV[a + 7]), tonumber(ARGV[a + 9])
+  local dead = tombstone(reasons, key, now)
+  if dead then return 'RELEASED', 0, dead, 0, 0 end
+  local h, n = hash(session)
+  local g = tonumber(h.g or '0')
+  local rolled = 0
+  if n > 0 and g < known then
+    rolled = 1
+    redis.call('SET', hold, 'rollback', 'PX', recoveryMs)
+    held = true
+  end
+  if n == 0 then
+    -- Tombstones were forgotten by count within their TTL: this key may be one of them.
+    if watermark == nil then watermark = tonumber(redis.call('GET', mark) or '0') end
+    if watermark > now then return 'RELEASED', 0, 'TIMEOUT', 0, 0 end
+    if typ == 'EXIT' then return 'EXITING', 0, '', 0, 0 end
+    if sessions() >= maxSessions then return 'FULL', 0, '', 0, 0 end
+    h = {st = 'L', tr = str(at), ls = str(at)}
+  else
+    -- Due but not claimed yet: the session is over, unless a hold says deadlines are stale.
+    local over = h.cl or (tonumber(h.dl) <= now and not force and not shardstale())
+    if over and not h.rt then return 'RELEASED', 0, h.rr or reason(h), g, rolled end
+    if over then
+      -- The application tracked the key again while the old session is being released: this
+      -- page belongs to the new session, which the acknowledgement starts with the pages noted
+      -- here.
+      local nf = 'n:' .. pid
+      if h[nf] and seq <= page(h[nf]).seq then return 'LIVE', 0, '', g, rolled end
+      g = generation()
+      redis.call('HSET', session, nf, pagestr(signalled(typ, hidden, seq, at)), 'g', g)
+      if typ == 'EXIT' then return 'EXITING', 1, '', g, rolled end
+      return 'LIVE', 1, '', g, rolled
+    end
+  end
+  local field = 'p:' .. pid
+  -- aw: after track(), the session awaits the page the application served until this time.
+  local aw = tonumber(h.aw or '0')
+  if not h[field] or aw <= now then aw = 0 end
+  if h[field] then
+    if seq <= page(h[field]).seq then
+      if h.st == 'X' then return 'EXITING', 0, '', g, rolled end
+      return 'LIVE', 0, '', g, rolled
+    end
+  else
+    local pages = 0
+    for f, _ in pairs(h) do if ispage(f) then pages = pages + 1 end end
+    if pages >= maxPages then
+      for f, v in pairs(h) do
+        if ispage(f) then
+          local q = page(v)
+          if q.st == 'E' or q.dl <= now then
+            redis.call('HDEL', session, f)
+            h[f] = nil
+            pages = pages - 1
+          end
+        end
+      end
+      if pages >= maxPages then
+        -- A refused page is not tracked, but it beats in a browser: each of its signals other
+        -- than EXIT keeps the session alive for that signal's timeout.
+        if typ ~= 'EXIT' then
+          local _, ms = timeout(typ, hidden)
+          local alive = at + ms
+          if alive > tonumber(h.dl) then
+            g = generation()
+            redis.call('HSET', session, 'st', 'L', 'dl', str(alive), 'g', g)
+            deadline(alive, key)
+          end
+        end
+        return 'FULL', 0, '', g, rolled
+      end
+    end
+  end
+  h[field] = pagestr(signalled(typ, hidden, seq, at))
+  local alive, latest = nil, nil
+  for f, v in pairs(h) do
+    -- Exited pages count for nothing here, so they are not parsed (69 is the byte of E).
+    if ispage(f) and string.byte(v) ~= 69 then
+      local q = page(v)
       if latest == nil or q.dl > latest then latest = q.dl end
       if q.dl > now and (alive == nil or q.dl > alive) then alive = q.dl end
     end
   end
+  local st, dl
+  if alive or typ ~= 'EXIT' then
+    st, dl = 'L', alive or latest
+    if aw > dl then dl = aw end
+  else
+    local grace = exitMs
+    if nav then grace = navMs end
+    -- After track(), before the served page signalled, this exit is most likely the previous
+    -- page leaving for it (pagehide fires after the next response arrives): a navigation. Not
+    -- the open timeout: the page served may be a prefetch never shown.
+    if aw > 0 and navMs > grace then grace = navMs end
+    st, dl = 'X', at + grace
+  end
+  local ls = tonumber(h.ls)
+  if at > ls then ls = at end
+  g = generation()
+  redis.call('HSET', session, field, h[field], 'st', st, 'dl', str(dl), 'ls', str(ls), 'tr', h.tr,
+    'aw', str(aw), 'g', g)
+  deadline(dl, key)
+  if st == 'X' then return 'EXITING', 1, '', g, rolled end
+  return 'LIVE', 1, '', g, rolled
 end
-local st, dl
-if alive or typ ~= 'EXIT' then
-  st, dl = 'L', alive or latest
-  if aw > dl then dl = aw end
-else
-  local grace = tonumber(ARGV[10])
-  if ARGV[5] == '1' then grace = tonumber(ARGV[11]) end
-  -- After track(), before the served page signalled, this exit is most likely the previous page
-  -- leaving for it (pagehide fires after the next response arrives): a navigation. Not the open
-  -- timeout: the page served may be a prefetch never shown.
-  if aw > 0 and tonumber(ARGV[11]) > grace then grace = tonumber(ARGV[11]) end
-  st, dl = 'X', at + grace
+
+local out = {}
+for i = 1, #KEYS - 7 do
+  local ok, status, accepted, why, g, rolled = pcall(apply, i)
+  if not ok then
+    -- status holds the error: a table {err = ...} for a failed Redis command, else its text.
+    local message = type(status) == 'table' and status.err or tostring(status)
+    status, accepted, why, g, rolled = 'ERR', 0, message, 0, 0
+  end
+  out[#out + 1] = status
+  out[#out + 1] = accepted
+  out[#out + 1] = why
+  out[#out + 1] = g
+  out[#out + 1] = rolled
 end
-local ls = tonumber(h.ls)
-if at > ls then ls = at end
-g = redis.call('INCR', KEYS[6])
-redis.call('HSET', KEYS[4], field, h[field], 'st', st, 'dl', str(dl), 'ls', str(ls), 'tr', h.tr,
-  'aw', str(aw), 'g', g)
-redis.call('ZADD', KEYS[1], dl, key)
-if st == 'X' then return {'EXITING', 1, '', g, rolled} end
-return {'LIVE', 1, '', g, rolled}
+return out

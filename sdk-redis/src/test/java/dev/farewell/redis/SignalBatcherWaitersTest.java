@@ -2,6 +2,7 @@ package dev.farewell.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.farewell.Farewell;
 import dev.farewell.Signal;
@@ -35,13 +36,19 @@ class SignalBatcherWaitersTest {
   void parkedWaitersBurnNoCpuWhileABatchIsInFlight() throws Exception {
     URI redisUri = TestRedis.uri();
     int waiters = 100;
-    ExecutorService callers = Executors.newFixedThreadPool(waiters + 1);
+    ExecutorService callers = Executors.newFixedThreadPool(waiters + SignalBatcher.IN_FLIGHT);
     try (RedisProxy proxy = new RedisProxy(redisUri); Farewell node = node(proxy.uri())) {
       node.signal(Signal.of(SignalType.OPEN, "warm", "p", 1));
       long before = store.batcher.batches.sum();
       proxy.holdReplies();
-      callers.submit(() -> node.signal(Signal.of(SignalType.OPEN, "first", "p", 1)));
-      await().atMost(Duration.ofSeconds(10)).until(() -> store.batcher.batches.sum() == before + 1);
+      for (int i = 0; i < SignalBatcher.IN_FLIGHT; i++) {
+        String key = "first" + i;
+        callers.submit(() -> node.signal(Signal.of(SignalType.OPEN, key, "p", 1)));
+        long sent = before + i + 1;
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.batcher.batches.sum() == sent);
+      }
+      // The held calls time out after Jedis's 2 s socket timeout: measure before that.
+      long heldSince = System.nanoTime();
       for (int i = 0; i < waiters; i++) {
         String key = "w" + i;
         callers.submit(() -> {
@@ -49,17 +56,19 @@ class SignalBatcherWaitersTest {
         });
       }
       await().atMost(Duration.ofSeconds(10)).until(() -> store.batcher.waiting() == waiters);
-      Thread.sleep(500);
+      Thread.sleep(200);
+      long window = 1_800 - (System.nanoTime() - heldSince) / 1_000_000;
+      assumeTrue(window >= 500, "the waiters took too long to queue on this machine");
       long cpuBefore = processCpuMillis();
       long wallBefore = System.nanoTime();
-      Thread.sleep(2000);
+      Thread.sleep(window);
       long cpuAfter = processCpuMillis();
       long wall = System.nanoTime() - wallBefore;
       proxy.releaseReplies();
       System.out.printf("waiters' CPU %d ms over %d ms wall%n",
           cpuAfter - cpuBefore, wall / 1_000_000);
-      assertThat(cpuAfter - cpuBefore).as("CPU ms burnt by %d parked waiters", waiters)
-          .isLessThan(200);
+      assertThat(cpuAfter - cpuBefore).as("CPU ms burnt by %d parked waiters in %d ms", waiters,
+          window).isLessThan(window / 10);
     } finally {
       callers.shutdownNow();
     }
