@@ -255,7 +255,10 @@
     if (away > 1) return;
     disarm();
     bye = bye || message('exit', navigation);
-    if (viaBeacon(bye) || viaFetch(bye)) away = 2;
+    // By both transports (the server ignores the second copy: same seq). Firefox drops a
+    // queued beacon when the closed tab was the last of its content process (2 to 3 closes
+    // in 100), while a keepalive fetch (Firefox 133+) outlives the process.
+    if (viaFetch(bye) | viaBeacon(bye)) away = 2;
     quiet(); // after the send: Firefox may cut this listener at any call
   };
   // A link or form without a target of its own takes the document's <base target>.
