@@ -90,7 +90,7 @@
       fetch(url, { method: 'POST', body, keepalive: true })
         .then((r) => Promise.all([r.status, r.headers.get('Retry-After'), r.json().catch(attempt)]))
         .catch(attempt)
-        .then((a) => from === live && answer(...(a || [0])))
+        .then((a) => from == live && answer(...(a || [0])))
         .catch(attempt)
     );
   // sendBeacon of a string goes as text/plain: no CORS preflight, queued even while unloading.
@@ -257,7 +257,10 @@
     if (away > 1) return;
     disarm();
     bye = bye || message('exit', navigation);
-    if (viaBeacon(bye) || viaFetch(bye)) away = 2;
+    // By both transports (the server ignores the second copy: same seq). Firefox drops a
+    // queued beacon when the closed tab was the last of its content process (2 to 3 closes
+    // in 100), while a keepalive fetch (Firefox 133+) outlives the process.
+    if (!!viaFetch(bye) | viaBeacon(bye)) away = 2;
     quiet(); // after the send: Firefox may cut this listener at any call
   };
   // Whether a link's or form's target names this page. An empty target is none: the document's

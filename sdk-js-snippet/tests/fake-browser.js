@@ -472,12 +472,22 @@ function createBrowser(options = {}) {
    * Firefox terminates a script that runs while it tears the tab down (seen with Firefox ESR 153:
    * the first pagehide listener stops at some point, uncatchably; the next listener runs). Set
    * `b.terminate = (event, listener) => n` beforehand to cut a listener after n browser API calls.
+   * With `lastOfProcess` (Firefox), the tab was the last of its content process, which ends
+   * with it: the requests the page queued while closing are dropped (`b.dropped`), except keepalive
+   * fetches, which Firefox 133+ runs in its parent process (seen with Firefox ESR 153: the beacon of
+   * 2 to 3 closes in 100 never reached the server, though sendBeacon had returned true).
    */
-  b.close = (engine = 'chromium') => {
+  b.close = (engine = 'chromium', { lastOfProcess = false } = {}) => {
+    const before = b.sent.length;
     const pagehide = () => b.fire('window', 'pagehide', { persisted: false });
     if (engine === 'firefox') pagehide();
     if (doc.visibilityState !== 'hidden') b.setVisibility('hidden');
     if (engine !== 'firefox') pagehide();
+    if (lastOfProcess) {
+      const queued = b.sent.splice(before);
+      b.dropped = queued.filter((r) => !(r.init && r.init.keepalive));
+      b.sent.push(...queued.filter((r) => !b.dropped.includes(r)));
+    }
   };
 
   b.setVisibility = (state) => {
@@ -554,9 +564,15 @@ function createBrowser(options = {}) {
   };
   b.element = (tag, attrs) => element(tag, attrs, null, false, base);
 
-  /** Messages of the given type(s), in the order they were sent. */
-  b.messages = (...types) => b.sent.filter((r) => r.body && (!types.length || types.includes(r.body.type)));
-  b.types = () => b.sent.map((r) => r.body && r.body.type);
+  /**
+   * What the server takes, in the order it was sent: a second copy of a message (the same body,
+   * by another transport or from a retrying listener) changes nothing there (same seq), so it is
+   * left out. `b.sent` has every request.
+   */
+  b.received = () => b.sent.filter((r, i) => typeof r.raw != 'string' || b.sent.findIndex((o) => o.raw === r.raw) === i);
+  /** Messages of the given type(s) the server takes (see received), in the order they were sent. */
+  b.messages = (...types) => b.received().filter((r) => r.body && (!types.length || types.includes(r.body.type)));
+  b.types = () => b.received().map((r) => r.body && r.body.type);
   b.pageTimers = () => b.timers.filter((t) => t.owner === 'page');
   b.armed = () => b.deferred.filter((d) => !d.aborted);
   return b;

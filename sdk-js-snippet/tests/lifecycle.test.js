@@ -132,11 +132,12 @@ for (const target of Object.keys(TARGETS)) {
       assert.ok(beats.every((m) => m.body.hidden === true));
     });
 
-    it('pagehide that is not persisted sends one exit, without hidden, by sendBeacon', () => {
+    it('pagehide that is not persisted sends one exit, without hidden, by fetch keepalive and sendBeacon', () => {
       const b = started();
       b.fire('window', 'pagehide', { persisted: false });
+      assert.deepEqual(b.sent.slice(-2).map((r) => r.via), ['fetch', 'beacon']);
+      assert.deepEqual(b.types().slice(-2), ['open', 'exit']);
       const exit = b.sent.at(-1);
-      assert.equal(exit.via, 'beacon');
       assert.equal(exit.url, BEACON_URL);
       assert.deepEqual(Object.keys(exit.body).sort(), ['page', 'seq', 'token', 'type', 'v']);
       assert.equal(exit.body.type, 'exit');
@@ -251,7 +252,7 @@ for (const target of Object.keys(TARGETS)) {
       b.fire('document', 'freeze');
       b.fire('document', 'resume');
       b.fire('window', 'pagehide', { persisted: false });
-      const seqs = b.sent.map((r) => r.body.seq);
+      const seqs = b.received().map((r) => r.body.seq);
       assert.ok(seqs.length >= 7);
       for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i] > seqs[i - 1], 'seq ' + seqs);
       const all = seqs.concat(b.deferred.map((d) => d.body.seq));
@@ -370,6 +371,14 @@ for (const target of Object.keys(TARGETS)) {
         assert.equal(after.filter((m) => m.type == 'hidden').length, 0, 'no hidden instead of the exit');
       });
     }
+
+    it('a Firefox tab closed as the last of its content process delivers its exit by keepalive fetch, its beacon being dropped', () => {
+      const b = started();
+      b.close('firefox', { lastOfProcess: true });
+      assert.deepEqual(b.dropped.map((r) => r.via + ':' + r.body.type), ['beacon:exit']);
+      assert.equal(b.messages('exit').length, 1, 'the exit reached the server: ' + b.types());
+      assert.equal(b.messages('exit')[0].init.keepalive, true);
+    });
 
     it('a Firefox close whose both pagehide listeners are terminated sends the exit from visibilitychange', () => {
       const b = started();

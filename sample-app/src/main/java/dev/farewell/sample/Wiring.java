@@ -20,6 +20,9 @@ import redis.clients.jedis.UnifiedJedis;
  */
 final class Wiring {
 
+  private static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+  private static final Duration RATE_PERIOD = Duration.ofSeconds(10);
+
   private final Farewell engine;
   private final FarewellServlet servlet;
 
@@ -71,12 +74,24 @@ final class Wiring {
             .tokenSecret()
             .map(s -> s.getBytes(StandardCharsets.UTF_8))
             .orElseGet(Wiring::randomSecret);
-    FarewellServlet servlet =
+    FarewellServlet.Builder servlet =
         FarewellServlet.newBuilder(engine)
             .pageTokens(PageTokens.newBuilder().secret(secret).build())
-            .httpSessionBridge(httpSessions)
-            .build();
-    return new Wiring(engine, servlet);
+            .httpSessionBridge(httpSessions);
+    // The servlet's rate limits (20 signals per page and 60 per session, per 10 s) are made for
+    // the default beat every 5 s; a demo beating faster (the browser tests beat every second)
+    // lets as many more signals through.
+    options
+        .heartbeatInterval()
+        .filter(interval -> interval.compareTo(DEFAULT_HEARTBEAT_INTERVAL) < 0)
+        .ifPresent(
+            interval -> {
+              int times = (int) Math.ceil((double) DEFAULT_HEARTBEAT_INTERVAL.toMillis() / interval.toMillis());
+              servlet
+                  .pageRateLimit(20 * times, RATE_PERIOD)
+                  .sessionRateLimit(60 * times, RATE_PERIOD);
+            });
+    return new Wiring(engine, servlet.build());
   }
 
   Farewell engine() {

@@ -8,6 +8,7 @@ import dev.farewell.SessionView;
 import dev.farewell.browser.Browser;
 import dev.farewell.browser.Chromium;
 import dev.farewell.browser.Engine;
+import dev.farewell.browser.SharedBrowsers;
 import dev.farewell.browser.Tab;
 import java.net.URI;
 import java.time.Duration;
@@ -16,8 +17,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * A demo and a real browser (Chromium, Firefox or WebKit) for one browser test, with the steps the scenarios share. The
- * timeouts are short so that each scenario takes seconds.
+ * A demo and a real browser (Chromium, Firefox or WebKit) for one browser test, with the steps the
+ * scenarios share: the browser is a context of its own in the test class's {@link SharedBrowsers}.
+ * The timeouts are short so that each scenario takes seconds.
  */
 final class BrowserFixture implements AutoCloseable {
 
@@ -40,31 +42,37 @@ final class BrowserFixture implements AutoCloseable {
     this.gateway = gateway;
   }
 
-  /** Starts Chromium (or skips the test) and a demo with short timeouts. */
-  static BrowserFixture start() {
-    return start(Engine.CHROMIUM);
-  }
-
-  /** Starts a browser of {@code engine} (or skips the test) and a demo with short timeouts. */
-  static BrowserFixture start(Engine engine) {
-    return start(engine, false, HIDDEN_TIMEOUT);
+  /** Opens a Chromium context (or skips the test) and starts a demo with short timeouts. */
+  static BrowserFixture start(SharedBrowsers browsers) {
+    return start(browsers, Engine.CHROMIUM);
   }
 
   /**
-   * Same as {@link #start(Engine)}, the browser reaching the demo through a {@link Gateway} (a
-   * reverse proxy that can add a CSP to pages or refuse heartbeats).
+   * Opens a context of the class's browser of {@code engine} (or skips the test) and starts a demo
+   * with short timeouts.
    */
-  static BrowserFixture startBehindGateway(Engine engine) {
-    return start(engine, true, HIDDEN_TIMEOUT);
+  static BrowserFixture start(SharedBrowsers browsers, Engine engine) {
+    return start(browsers, engine, false, HIDDEN_TIMEOUT);
   }
 
-  /** Same as {@link #start(Engine)}, with another hidden timeout. */
-  static BrowserFixture startWithHiddenTimeout(Engine engine, Duration hiddenTimeout) {
-    return start(engine, false, hiddenTimeout);
+  /**
+   * Same as {@link #start(SharedBrowsers, Engine)}, the browser reaching the demo through a {@link
+   * Gateway} (a reverse proxy that can add a CSP to pages or refuse heartbeats, and that records
+   * the snippet's messages).
+   */
+  static BrowserFixture startBehindGateway(SharedBrowsers browsers, Engine engine) {
+    return start(browsers, engine, true, HIDDEN_TIMEOUT);
   }
 
-  private static BrowserFixture start(Engine engine, boolean behindGateway, Duration hiddenTimeout) {
-    Browser browser = engine.launchOrSkip();
+  /** Same as {@link #start(SharedBrowsers, Engine)}, with another hidden timeout. */
+  static BrowserFixture startWithHiddenTimeout(
+      SharedBrowsers browsers, Engine engine, Duration hiddenTimeout) {
+    return start(browsers, engine, false, hiddenTimeout);
+  }
+
+  private static BrowserFixture start(
+      SharedBrowsers browsers, Engine engine, boolean behindGateway, Duration hiddenTimeout) {
+    Browser browser = browsers.open(engine);
     try {
       SampleApp app =
           SampleApp.start(

@@ -13,11 +13,13 @@ import dev.farewell.ReleaseReason;
 import dev.farewell.browser.ChromiumTab;
 import dev.farewell.browser.DevToolsConnection;
 import dev.farewell.browser.Engine;
+import dev.farewell.browser.SharedBrowsers;
 import dev.farewell.browser.Tab;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -28,6 +30,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * in Chromium. See {@link BrowserFixture} for the (short) timeouts.
  */
 class BrowserScenariosTest {
+
+  /** One browser per engine for the class; each scenario gets a context (and a demo) of its own. */
+  @RegisterExtension static final SharedBrowsers browsers = new SharedBrowsers();
 
   /** Margin for a loaded machine on top of what a scenario is allowed to take. */
   private static final Duration SLACK = Duration.ofSeconds(15);
@@ -41,7 +46,7 @@ class BrowserScenariosTest {
   @ParameterizedTest
   @EnumSource(Engine.class)
   void closingTheTabReleasesWithExitWithinTheExitGracePlusOneSecond(Engine engine) {
-    try (BrowserFixture f = BrowserFixture.start(engine)) {
+    try (BrowserFixture f = BrowserFixture.start(browsers, engine)) {
       Tab tab = f.logIn("alice");
       tab.close();
       ReleaseRecord release = f.awaitRelease("alice", EXIT_GRACE.plus(SLACK));
@@ -54,7 +59,7 @@ class BrowserScenariosTest {
   @ParameterizedTest
   @EnumSource(Engine.class)
   void reloadingThePageAndFollowingAnInAppLinkReleaseNothing(Engine engine) {
-    try (BrowserFixture f = BrowserFixture.start(engine)) {
+    try (BrowserFixture f = BrowserFixture.start(browsers, engine)) {
       Tab tab = f.logIn("alice");
       Object firstPage = tab.evaluate("Farewell.pageId");
       tab.reload();
@@ -80,7 +85,7 @@ class BrowserScenariosTest {
   @ParameterizedTest
   @EnumSource(Engine.class)
   void closingOneOfTwoTabsReleasesNothingAndClosingTheSecondReleasesWithExit(Engine engine) {
-    try (BrowserFixture f = BrowserFixture.start(engine)) {
+    try (BrowserFixture f = BrowserFixture.start(browsers, engine)) {
       Tab first = f.logIn("alice");
       // A tab opened later comes to the front: the first one is hidden now.
       Tab second = f.openAppTab("/app/other");
@@ -104,7 +109,7 @@ class BrowserScenariosTest {
   @ParameterizedTest
   @EnumSource(Engine.class)
   void killingTheBrowserReleasesWithTimeoutWithinTheHeartbeatTimeoutPlusTwoSeconds(Engine engine) {
-    try (BrowserFixture f = BrowserFixture.start(engine)) {
+    try (BrowserFixture f = BrowserFixture.start(browsers, engine)) {
       f.logIn("alice");
       f.browser.kill();
       ReleaseRecord release = f.awaitRelease("alice", HEARTBEAT_TIMEOUT.plus(SLACK));
@@ -118,7 +123,7 @@ class BrowserScenariosTest {
   void crashingTheRendererOfAVisiblePageReleasesItByTimeout() {
     // A visible page arms no deferred exit (one armed there could fire while a dialog blocks the
     // page), so its crash is noticed when the heartbeats stop.
-    try (BrowserFixture f = BrowserFixture.start()) {
+    try (BrowserFixture f = BrowserFixture.start(browsers)) {
       ChromiumTab tab = (ChromiumTab) f.logIn("alice");
       await().atMost(SLACK).until(() -> f.pageStates("alice").contains(PageState.VISIBLE));
       tab.devTools().sendAsync("Page.crash", Map.of());
@@ -134,7 +139,7 @@ class BrowserScenariosTest {
 
   @Test
   void aHiddenPageOutlivesTheVisibleTimeoutAndIsReleasedAfterTheHiddenTimeoutOnceFrozen() {
-    try (BrowserFixture f = BrowserFixture.start()) {
+    try (BrowserFixture f = BrowserFixture.start(browsers)) {
       ChromiumTab tab = (ChromiumTab) f.logIn("alice");
       DevToolsConnection devTools = tab.devTools();
       Object windowId = devTools.send("Browser.getWindowForTarget").get("windowId");
@@ -161,7 +166,7 @@ class BrowserScenariosTest {
   @ParameterizedTest
   @EnumSource(Engine.class)
   void aPageRestoredFromTheBackForwardCacheResumesAndKeepsTheSession(Engine engine) {
-    try (BrowserFixture f = BrowserFixture.start(engine)) {
+    try (BrowserFixture f = BrowserFixture.start(browsers, engine)) {
       Tab tab = f.logIn("alice");
       Object page = tab.evaluate("Farewell.pageId");
       if (tab instanceof ChromiumTab) {
@@ -196,7 +201,7 @@ class BrowserScenariosTest {
   @ParameterizedTest
   @EnumSource(Engine.class)
   void aPageLearnsThroughItsReleasedCallbackThatAnotherTabLoggedOut(Engine engine) {
-    try (BrowserFixture f = BrowserFixture.start(engine)) {
+    try (BrowserFixture f = BrowserFixture.start(browsers, engine)) {
       Tab first = f.logIn("alice");
       Tab second = f.openAppTab("/app/other");
       second.evaluate("document.getElementById('logout').click(); true");
@@ -214,7 +219,7 @@ class BrowserScenariosTest {
   @ParameterizedTest
   @EnumSource(Engine.class)
   void aPageUnderAStrictContentSecurityPolicyBeatsFromItsWorkerWithoutAViolationAndExits(Engine engine) {
-    try (BrowserFixture f = BrowserFixture.startBehindGateway(engine)) {
+    try (BrowserFixture f = BrowserFixture.startBehindGateway(browsers, engine)) {
       f.gateway.contentSecurityPolicy("script-src 'nonce-{nonce}'; worker-src 'self'");
       Tab tab = f.logIn("alice");
       assertThat(tab.evaluate("Farewell.worker")).as("beats from the same-origin worker").isEqualTo(true);
@@ -228,7 +233,7 @@ class BrowserScenariosTest {
   @ParameterizedTest
   @EnumSource(Engine.class)
   void aPageWhoseContentSecurityPolicyBlocksTheWorkerBeatsFromPageTimersAndExits(Engine engine) {
-    try (BrowserFixture f = BrowserFixture.startBehindGateway(engine)) {
+    try (BrowserFixture f = BrowserFixture.startBehindGateway(browsers, engine)) {
       f.gateway.contentSecurityPolicy("script-src 'nonce-{nonce}'; worker-src 'none'");
       Tab tab = f.logIn("alice");
       assertThat(tab.evaluate("Farewell.worker")).as("no worker under worker-src 'none'").isEqualTo(false);
@@ -242,7 +247,7 @@ class BrowserScenariosTest {
   @ParameterizedTest
   @EnumSource(Engine.class)
   void twoProxyRefusalsInARowDoNotReleaseAVisiblePage(Engine engine) {
-    try (BrowserFixture f = BrowserFixture.startBehindGateway(engine)) {
+    try (BrowserFixture f = BrowserFixture.startBehindGateway(browsers, engine)) {
       f.logIn("alice");
       f.gateway.refuseHeartbeats(2);
       await().atMost(SLACK).until(() -> f.gateway.heartbeatsRefused() == 2);
@@ -263,7 +268,7 @@ class BrowserScenariosTest {
   @EnumSource(Engine.class)
   void aVisiblePageShowingAnAlertForTwiceTheHeartbeatTimeoutKeepsItsSessionAndExitsWhenClosed(Engine engine) {
     Duration hiddenTimeout = HEARTBEAT_TIMEOUT.multipliedBy(2).plus(SLACK);
-    try (BrowserFixture f = BrowserFixture.startWithHiddenTimeout(engine, hiddenTimeout)) {
+    try (BrowserFixture f = BrowserFixture.startWithHiddenTimeout(browsers, engine, hiddenTimeout)) {
       Tab tab = f.logIn("alice");
       tab.evaluate(
           "setTimeout(() => { const t = Date.now(); alert('still here');"

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.farewell.browser.ChromiumTab;
+import dev.farewell.browser.SharedBrowsers;
 import dev.farewell.browser.Tab;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The dashboard in a real browser: it shows live sessions with their pages and the release log
@@ -23,9 +25,11 @@ import org.junit.jupiter.api.Test;
  */
 class DashboardScreenshotTest {
 
+  @RegisterExtension static final SharedBrowsers browsers = new SharedBrowsers();
+
   @Test
   void theDashboardShowsLiveSessionsAndReleasesWithTheirReasons() throws Exception {
-    try (BrowserFixture f = BrowserFixture.start()) {
+    try (BrowserFixture f = BrowserFixture.start(browsers)) {
       // erin's only page signals once and goes silent: TIMEOUT after the heartbeat timeout.
       DemoClient erin = new DemoClient(f.app.uri());
       erin.login("erin");

@@ -3,9 +3,10 @@ package dev.farewell.browser;
 import java.net.URI;
 
 /**
- * A real browser started for one test with a fresh profile: {@link Chromium} over the DevTools
- * protocol, {@link Firefox} over WebDriver BiDi, {@link WebKit} over classic WebDriver. Thread-safe;
- * close it to end the browser and delete its profile.
+ * A real browser started with a fresh profile: {@link Chromium} over the DevTools protocol, {@link
+ * Firefox} over WebDriver BiDi, {@link WebKit} over classic WebDriver; or a {@linkplain
+ * #newContext() context} of one, which a test gets from {@link SharedBrowsers}. Thread-safe; close
+ * it to end the browser and delete its profile (a context: to close its tabs).
  */
 public interface Browser extends AutoCloseable {
 
@@ -24,7 +25,20 @@ public interface Browser extends AutoCloseable {
    */
   void kill();
 
-  /** Kills the browser if it still runs and deletes its profile. */
+  /**
+   * Opens a context of this browser for one test: its tabs run in this browser's process but have
+   * cookies, storage and cache of their own, like a private window (a Chromium browser context, a
+   * Firefox user context, a WebKit session of its own). Closing the context closes its tabs and
+   * leaves the browser running; {@link #kill()} on it kills the whole browser.
+   *
+   * @throws DevToolsException if the browser cannot open one
+   */
+  Browser newContext();
+
+  /**
+   * Kills the browser if it still runs and deletes its profile; for a context, closes its tabs and
+   * leaves the browser running.
+   */
   @Override
   void close();
 }

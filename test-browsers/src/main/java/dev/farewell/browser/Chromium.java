@@ -9,24 +9,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 
 /**
- * A headless Chromium started for one test with a fresh profile, driven through the DevTools
- * protocol: tabs are opened with {@code PUT /json/new} and closed with {@code /json/close}, as a
- * user would; each tab can be driven over its WebSocket.
+ * A headless Chromium started with a fresh profile, driven through the DevTools protocol: tabs are
+ * opened with {@code PUT /json/new} (in a {@linkplain #newContext() context}: {@code
+ * Target.createTarget}) and closed with {@code /json/close}, as a user would; each tab can be
+ * driven over its WebSocket.
  *
- * <p>Thread-safe. Close it to end the browser and delete the profile.
+ * <p>Thread-safe. Close it to end the browser and delete the profile (a context: to close its
+ * tabs).
  */
 public final class Chromium implements Browser {
 
@@ -40,14 +40,22 @@ public final class Chromium implements Browser {
   private final int port;
   private final String browserWebSocketUrl;
   private final OkHttpClient http;
+  /** The browser context of this view ({@link #newContext()}), or null for the whole browser. */
+  private final String context;
 
   private Chromium(
-      Process process, Path profile, int port, String browserWebSocketUrl, OkHttpClient http) {
+      Process process,
+      Path profile,
+      int port,
+      String browserWebSocketUrl,
+      OkHttpClient http,
+      String context) {
     this.process = process;
     this.profile = profile;
     this.port = port;
     this.browserWebSocketUrl = browserWebSocketUrl;
     this.http = http;
+    this.context = context;
   }
 
   /**
@@ -55,26 +63,8 @@ public final class Chromium implements Browser {
    * {@code chromium} or {@code chromium-browser} on the {@code PATH}.
    */
   public static Optional<Path> locate() {
-    String configured = System.getenv("FAREWELL_CHROMIUM");
-    if (configured != null && !configured.isBlank()) {
-      Path path = Path.of(configured);
-      return Files.isExecutable(path) ? Optional.of(path) : Optional.empty();
-    }
-    if (Files.isExecutable(DEBIAN_CHROMIUM)) {
-      return Optional.of(DEBIAN_CHROMIUM);
-    }
-    String pathVariable = System.getenv("PATH");
-    if (pathVariable != null) {
-      for (String dir : pathVariable.split(java.io.File.pathSeparator)) {
-        for (String name : List.of("chromium", "chromium-browser")) {
-          Path candidate = Path.of(dir, name);
-          if (Files.isExecutable(candidate)) {
-            return Optional.of(candidate);
-          }
-        }
-      }
-    }
-    return Optional.empty();
+    return BrowserProcesses.locate(
+        "FAREWELL_CHROMIUM", List.of(DEBIAN_CHROMIUM), List.of("chromium", "chromium-browser"));
   }
 
   /**
@@ -111,7 +101,7 @@ public final class Chromium implements Browser {
               .redirectOutput(profile.resolve("chromium.log").toFile())
               .start();
     } catch (IOException e) {
-      deleteQuietly(profile);
+      BrowserProcesses.deleteQuietly(profile);
       throw new IllegalStateException("cannot start " + executable + ": " + e.getMessage(), e);
     }
     Path activePort = profile.resolve("DevToolsActivePort");
@@ -128,7 +118,7 @@ public final class Chromium implements Browser {
                     .readTimeout(DevToolsConnection.COMMAND_TIMEOUT)
                     .callTimeout(DevToolsConnection.COMMAND_TIMEOUT)
                     .build();
-            return new Chromium(process, profile, port, ws, http);
+            return new Chromium(process, profile, port, ws, http, null);
           }
         }
         if (!process.isAlive()) {
@@ -145,7 +135,7 @@ public final class Chromium implements Browser {
       }
     } catch (IOException | InterruptedException | RuntimeException e) {
       process.destroyForcibly();
-      deleteQuietly(profile);
+      BrowserProcesses.deleteQuietly(profile);
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
@@ -166,9 +156,15 @@ public final class Chromium implements Browser {
     return http;
   }
 
-  /** Opens a new tab on {@code url} ({@code PUT /json/new}) and returns it at once. */
+  /**
+   * Opens a new tab on {@code url} ({@code PUT /json/new}, in a context {@code
+   * Target.createTarget}) and returns it at once.
+   */
   @Override
   public ChromiumTab newTab(URI url) {
+    if (context != null) {
+      return createTarget(Map.of("url", url.toString(), "browserContextId", context));
+    }
     String target =
         "http://127.0.0.1:" + port + "/json/new?"
             + URLEncoder.encode(url.toString(), StandardCharsets.UTF_8);
@@ -183,19 +179,7 @@ public final class Chromium implements Browser {
    * private window), so that one browser can hold the logins of several users.
    */
   public ChromiumTab newIsolatedTab(URI url) {
-    try (DevToolsConnection browser = browser()) {
-      Object context = browser.send("Target.createBrowserContext").get("browserContextId");
-      Object targetId =
-          browser
-              .send("Target.createTarget", Map.of("url", url.toString(), "browserContextId", context))
-              .get("targetId");
-      for (Map<String, Object> target : targets()) {
-        if (targetId.equals(target.get("id"))) {
-          return new ChromiumTab(this, (String) targetId, (String) target.get("webSocketDebuggerUrl"));
-        }
-      }
-      throw new DevToolsException("the new target " + targetId + " is not listed");
-    }
+    return newContext().newTab(url);
   }
 
   /**
@@ -203,11 +187,29 @@ public final class Chromium implements Browser {
    * windows (a tab opened with {@link #newTab} comes to the front of its window).
    */
   public ChromiumTab newWindow(URI url) {
+    Map<String, Object> params = new HashMap<>(Map.of("url", url.toString(), "newWindow", true));
+    if (context != null) {
+      params.put("browserContextId", context);
+    }
+    return createTarget(params);
+  }
+
+  /**
+   * A new browser context of this browser ({@code Target.createBrowserContext}), like a private
+   * window: its tabs have cookies, storage and cache of their own. Closing it closes its tabs and
+   * leaves the browser running; {@link #kill()} kills the whole browser.
+   */
+  @Override
+  public Chromium newContext() {
     try (DevToolsConnection browser = browser()) {
-      Object targetId =
-          browser
-              .send("Target.createTarget", Map.of("url", url.toString(), "newWindow", true))
-              .get("targetId");
+      String created = (String) browser.send("Target.createBrowserContext").get("browserContextId");
+      return new Chromium(process, profile, port, browserWebSocketUrl, http, created);
+    }
+  }
+
+  private ChromiumTab createTarget(Map<String, Object> params) {
+    try (DevToolsConnection browser = browser()) {
+      Object targetId = browser.send("Target.createTarget", params).get("targetId");
       for (Map<String, Object> target : targets()) {
         if (targetId.equals(target.get("id"))) {
           return new ChromiumTab(this, (String) targetId, (String) target.get("webSocketDebuggerUrl"));
@@ -250,26 +252,29 @@ public final class Chromium implements Browser {
    */
   @Override
   public void kill() {
-    List<ProcessHandle> all = new ArrayList<>();
-    process.toHandle().descendants().forEach(all::add);
-    process.destroyForcibly();
-    all.forEach(ProcessHandle::destroyForcibly);
-    try {
-      process.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    BrowserProcesses.killTree(process);
   }
 
-  /** Kills the browser if it still runs and deletes its profile. */
+  /**
+   * Kills the browser if it still runs and deletes its profile; for a context, closes its tabs
+   * ({@code Target.disposeBrowserContext}) and leaves the browser running.
+   */
   @Override
   public void close() {
+    if (context != null) {
+      if (process.isAlive()) {
+        try (DevToolsConnection browser = browser()) {
+          browser.send("Target.disposeBrowserContext", Map.of("browserContextId", context));
+        }
+      }
+      return;
+    }
     if (process.isAlive()) {
       kill();
     }
     http.dispatcher().executorService().shutdown();
     http.connectionPool().evictAll();
-    deleteQuietly(profile);
+    BrowserProcesses.deleteQuietly(profile);
   }
 
   String call(Request request) {
@@ -285,19 +290,6 @@ public final class Chromium implements Browser {
   }
 
   private static String log(Path profile) {
-    try {
-      String text = Files.readString(profile.resolve("chromium.log"));
-      return text.length() <= 2000 ? text : text.substring(text.length() - 2000);
-    } catch (IOException e) {
-      return "(no log)";
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException e) {
-      // A leftover temporary directory does no harm.
-    }
+    return BrowserProcesses.tail(profile.resolve("chromium.log"));
   }
 }

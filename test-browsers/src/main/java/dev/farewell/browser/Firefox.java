@@ -18,14 +18,15 @@ import java.util.regex.Pattern;
 import okhttp3.OkHttpClient;
 
 /**
- * A headless Firefox (Debian's {@code firefox-esr}) started for one test with a fresh profile and
+ * A headless Firefox (Debian's {@code firefox-esr}) started with a fresh profile and
  * driven through WebDriver BiDi, which Firefox speaks itself ({@code --remote-debugging-port}): no
  * geckodriver, nothing downloaded. BiDi frames commands like the DevTools protocol ({@code id},
  * {@code method}, {@code params}; an {@code error} member on failure), so one {@link
  * DevToolsConnection} serves both. Tabs are closed with {@code browsingContext.close}, as a user
  * closes them: the page gets its pagehide.
  *
- * <p>Thread-safe. Close it to end the browser and delete the profile.
+ * <p>Thread-safe. Close it to end the browser and delete the profile (a context: to close its
+ * tabs).
  */
 public final class Firefox implements Browser {
 
@@ -39,12 +40,16 @@ public final class Firefox implements Browser {
   private final Path profile;
   private final OkHttpClient http;
   private final DevToolsConnection bidi;
+  /** The user context of this view ({@link #newContext()}), or null for the whole browser. */
+  private final String userContext;
 
-  private Firefox(Process process, Path profile, OkHttpClient http, DevToolsConnection bidi) {
+  private Firefox(
+      Process process, Path profile, OkHttpClient http, DevToolsConnection bidi, String userContext) {
     this.process = process;
     this.profile = profile;
     this.http = http;
     this.bidi = bidi;
+    this.userContext = userContext;
   }
 
   /**
@@ -111,7 +116,7 @@ public final class Firefox implements Browser {
           bidi.send(
               "session.subscribe",
               Map.of("events", List.of("browsingContext.userPromptOpened", "browsingContext.userPromptClosed")));
-          return new Firefox(process, profile, http, bidi);
+          return new Firefox(process, profile, http, bidi, null);
         }
         if (!process.isAlive()) {
           throw new IllegalStateException(
@@ -150,7 +155,9 @@ public final class Firefox implements Browser {
 
   @Override
   public Tab newTab(URI url) {
-    String context = (String) bidi.send("browsingContext.create", Map.of("type", "tab")).get("context");
+    Map<String, Object> params =
+        userContext == null ? Map.of("type", "tab") : Map.of("type", "tab", "userContext", userContext);
+    String context = (String) bidi.send("browsingContext.create", params).get("context");
     FirefoxTab tab = new FirefoxTab(bidi, context);
     tab.navigate(url);
     return tab;
@@ -166,8 +173,29 @@ public final class Firefox implements Browser {
     BrowserProcesses.killTree(process);
   }
 
+  /**
+   * A new user context of this browser ({@code browser.createUserContext}, a container): its tabs
+   * have cookies, storage and cache of their own. Closing it closes its tabs and leaves the browser
+   * running; {@link #kill()} kills the whole browser.
+   */
+  @Override
+  public Firefox newContext() {
+    String created = (String) bidi.send("browser.createUserContext").get("userContext");
+    return new Firefox(process, profile, http, bidi, created);
+  }
+
+  /**
+   * Kills the browser if it still runs and deletes its profile; for a context, closes its tabs
+   * ({@code browser.removeUserContext}) and leaves the browser running.
+   */
   @Override
   public void close() {
+    if (userContext != null) {
+      if (process.isAlive()) {
+        bidi.send("browser.removeUserContext", Map.of("userContext", userContext));
+      }
+      return;
+    }
     bidi.close();
     if (process.isAlive()) {
       kill();

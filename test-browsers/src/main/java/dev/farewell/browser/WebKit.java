@@ -24,8 +24,10 @@ import okhttp3.Response;
  * xvfb-run}), driven through Debian's {@code WebKitWebDriver} (package {@code webkit2gtk-driver}),
  * a W3C WebDriver server, over its classic HTTP protocol: nothing is downloaded. WebDriver
  * commands go to the current window, so each tab switches to itself first, under one lock.
+ * WebKitWebDriver holds one session (one MiniBrowser) at a time and has no browser contexts: a
+ * {@linkplain #newContext() context} is a session of its own on the same driver and X display.
  *
- * <p>Thread-safe. Close it to end the browser.
+ * <p>Thread-safe. Close it to end the browser (a context: to end its session).
  */
 public final class WebKit implements Browser {
 
@@ -44,7 +46,10 @@ public final class WebKit implements Browser {
   private final Process process;
   private final Path dir;
   private final OkHttpClient http;
-  private final String session;
+  private final String base;
+  /** The WebDriver session of this browser or context, null once ended (guarded by the lock). */
+  private String session;
+  private final boolean context;
   private final Object lock = new Object();
   /**
    * The window WebDriver commands go to (guarded by the lock): switched to only when another one is
@@ -52,11 +57,14 @@ public final class WebKit implements Browser {
    */
   private String current;
 
-  private WebKit(Process process, Path dir, OkHttpClient http, String session) {
+  private WebKit(
+      Process process, Path dir, OkHttpClient http, String base, String session, boolean context) {
     this.process = process;
     this.dir = dir;
     this.http = http;
+    this.base = base;
     this.session = session;
+    this.context = context;
   }
 
   /**
@@ -121,22 +129,7 @@ public final class WebKit implements Browser {
     try {
       while (true) {
         try {
-          Map<String, Object> created =
-              value(
-                  http,
-                  post(
-                      base + "/session",
-                      Map.of(
-                          "capabilities",
-                          Map.of(
-                              "alwaysMatch",
-                              Map.of(
-                                  "unhandledPromptBehavior", "ignore",
-                                  "webkitgtk:browserOptions",
-                                  Map.of(
-                                      "binary", miniBrowser().orElseThrow().toString(),
-                                      "args", List.of("--automation")))))));
-          return new WebKit(process, dir, http, base + "/session/" + created.get("sessionId"));
+          return new WebKit(process, dir, http, base, openSession(http, base), false);
         } catch (DevToolsException e) {
           if (!process.isAlive()) {
             throw new IllegalStateException(
@@ -163,9 +156,49 @@ public final class WebKit implements Browser {
     }
   }
 
+  /** Opens a WebDriver session, which starts a MiniBrowser; its URL. */
+  private static String openSession(OkHttpClient http, String base) {
+    Map<String, Object> created =
+        value(
+            http,
+            post(
+                base + "/session",
+                Map.of(
+                    "capabilities",
+                    Map.of(
+                        "alwaysMatch",
+                        Map.of(
+                            "unhandledPromptBehavior", "ignore",
+                            "webkitgtk:browserOptions",
+                            Map.of(
+                                "binary", miniBrowser().orElseThrow().toString(),
+                                "args", List.of("--automation")))))));
+    return base + "/session/" + created.get("sessionId");
+  }
+
   @Override
   public String name() {
     return "WebKit";
+  }
+
+  /**
+   * A new context: a WebDriver session of its own (a fresh MiniBrowser, with its own cookies and
+   * storage) on this browser's driver and X display. The driver holds one session at a time: this
+   * ends the browser's own session (the browser opens no more tabs), and a context must be closed
+   * before the next one opens. Closing the context ends its session; {@link #kill()} kills the
+   * driver and everything it started.
+   *
+   * @throws DevToolsException if the driver opens no session (another context is open)
+   */
+  @Override
+  public WebKit newContext() {
+    synchronized (lock) {
+      if (!context && session != null) {
+        command("DELETE", "", null);
+        session = null;
+      }
+    }
+    return new WebKit(process, dir, http, base, openSession(http, base), true);
   }
 
   @Override
@@ -201,12 +234,20 @@ public final class WebKit implements Browser {
 
   @Override
   public void close() {
-    if (process.isAlive()) {
-      try {
-        command("DELETE", "", null);
-      } catch (RuntimeException e) {
-        // killed below anyway
+    synchronized (lock) {
+      if (session != null && process.isAlive()) {
+        try {
+          command("DELETE", "", null);
+        } catch (RuntimeException e) {
+          // a context's browser ends with its session anyway; the browser's is killed below
+        }
       }
+      session = null;
+    }
+    if (context) {
+      return;
+    }
+    if (process.isAlive()) {
       kill();
     }
     http.dispatcher().executorService().shutdown();
@@ -215,6 +256,10 @@ public final class WebKit implements Browser {
   }
 
   private Object command(String method, String path, Object body) {
+    if (session == null) {
+      throw new IllegalStateException(
+          "this WebKit's session has ended (a context opened since, or it was closed)");
+    }
     Request.Builder request = new Request.Builder().url(session + path);
     if (body != null) {
       request.method(method, RequestBody.create(JsonValues.write(body), JSON));

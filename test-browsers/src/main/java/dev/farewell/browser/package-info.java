@@ -6,8 +6,9 @@
  * itself, and {@link dev.farewell.browser.WebKit} (WebKitGTK's MiniBrowser under Xvfb)
  * through {@code WebKitWebDriver} over classic W3C WebDriver. {@link
  * dev.farewell.browser.Engine} picks one for a parameterized test; {@link
- * dev.farewell.browser.DevToolsConnection} carries both DevTools and BiDi commands (the
- * two frame them alike).
+ * dev.farewell.browser.SharedBrowsers} keeps one browser per engine for a test class and gives each
+ * test a context of its own; {@link dev.farewell.browser.DevToolsConnection} carries both DevTools
+ * and BiDi commands (the two frame them alike).
  *
  * <p>Why no Selenium or Puppeteer: Selenium drives Firefox only through geckodriver, which no
  * reachable registry ships (and its Selenium Manager downloads drivers at run time); puppeteer-core
