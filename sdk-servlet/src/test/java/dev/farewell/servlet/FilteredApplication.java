@@ -49,6 +49,28 @@ final class FilteredApplication implements AutoCloseable {
     }
   }
 
+  /** The request header that turns the filter off for one request: the page without it. */
+  static final String BARE = "X-Test-Bare";
+
+  /**
+   * Starts an application whose filter watches every request with a session and without the
+   * {@link #BARE} header, with {@code servlet} mapped at {@code path} and the shape pages of
+   * {@link ScriptInjectionFilterTest.ShapeServlet} at {@code /page/*} (the login at {@code
+   * /page/login}).
+   */
+  static FilteredApplication withBareSwitch(ServletContainer container,
+      OkHttpClient.Builder client, jakarta.servlet.Servlet servlet, String path) throws Exception {
+    return new FilteredApplication(container, client, (farewell, context) -> {
+      ScriptInjectionFilter.newBuilder(farewell)
+          .watchWhen(request -> request.getHeader(BARE) == null
+              && request.getSession(false) != null)
+          .build().register(context);
+      context.addServlet("test", servlet).addMapping(path);
+      context.addServlet("pages", new ScriptInjectionFilterTest.ShapeServlet())
+          .addMapping("/page/*");
+    }, "/page/login");
+  }
+
   /** A browser of its own, without a session. */
   Browser newBrowser() {
     return new Browser(base, http);

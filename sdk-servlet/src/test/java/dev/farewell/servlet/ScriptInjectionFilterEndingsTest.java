@@ -1,6 +1,7 @@
 package dev.farewell.servlet;
 
 import static dev.farewell.servlet.ScriptInjectionFilterTest.PAGE;
+import static dev.farewell.servlet.FilteredApplication.BARE;
 import static dev.farewell.servlet.FilteredApplication.TAG;
 import static dev.farewell.servlet.FilteredApplication.tags;
 import static dev.farewell.servlet.FilteredApplication.untagged;
@@ -59,16 +60,8 @@ class ScriptInjectionFilterEndingsTest {
 
     @BeforeAll
     void start() throws Exception {
-      application = new FilteredApplication(newContainer(),
-          new OkHttpClient.Builder().followRedirects(false), (servlet, context) -> {
-            ScriptInjectionFilter.newBuilder(servlet)
-                .watchWhen(request -> request.getHeader(BARE) == null
-                    && request.getSession(false) != null)
-                .build().register(context);
-            context.addServlet("endings", new EndingServlet()).addMapping("/end/*");
-            context.addServlet("pages", new ScriptInjectionFilterTest.ShapeServlet())
-                .addMapping("/page/*");
-          }, "/page/login");
+      application = FilteredApplication.withBareSwitch(newContainer(),
+          new OkHttpClient.Builder().followRedirects(false), new EndingServlet(), "/end/*");
       browser = application.browser;
     }
 
@@ -212,7 +205,6 @@ class ScriptInjectionFilterEndingsTest {
     }
   }
 
-  static final String BARE = "X-Test-Bare";
   /** A tag the page carries as text, as a page cached or copied from elsewhere would. */
   static final String STATIC_TAG = "<script src=\"/farewell/farewell.js\" data-token=\"t0ken\""
       + " integrity=\"sha384-x\" data-endpoint=\"/farewell/beacon\" defer></script>";

@@ -2,7 +2,7 @@ package dev.farewell.servlet;
 
 import static dev.farewell.servlet.FilteredApplication.tags;
 import static dev.farewell.servlet.FilteredApplication.untagged;
-import static dev.farewell.servlet.ScriptInjectionFilterEndingsTest.BARE;
+import static dev.farewell.servlet.FilteredApplication.BARE;
 import static dev.farewell.servlet.ScriptInjectionFilterEndingsTest.STATIC_TAG_PAGE;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,16 +72,8 @@ class ScriptInjectionFilterShapesTest {
 
     @BeforeAll
     void start() throws Exception {
-      application = new FilteredApplication(newContainer(), new OkHttpClient.Builder(),
-          (servlet, context) -> {
-            ScriptInjectionFilter.newBuilder(servlet)
-                .watchWhen(request -> request.getHeader(BARE) == null
-                    && request.getSession(false) != null)
-                .build().register(context);
-            context.addServlet("review", new ReviewServlet()).addMapping("/review/*");
-            context.addServlet("pages", new ScriptInjectionFilterTest.ShapeServlet())
-                .addMapping("/page/*");
-          }, "/page/login");
+      application = FilteredApplication.withBareSwitch(newContainer(), new OkHttpClient.Builder(),
+          new ReviewServlet(), "/review/*");
       browser = application.browser;
     }
 
