@@ -105,6 +105,14 @@ for (const target of Object.keys(TARGETS)) {
       });
     }
 
+    it('a page hidden and shown again forgets a click made before', () => {
+      const b = started();
+      b.click(b.link({ href: '/orders/43' }));
+      b.setVisibility('hidden');
+      b.setVisibility('visible');
+      assert.equal('nav' in exitAfter(b, () => {}), false);
+    });
+
     it('a link click long before the page goes away no longer counts', async () => {
       const b = started();
       b.click(b.link({ href: '/download-started-elsewhere' }));
