@@ -274,15 +274,18 @@
     !(t = t || attempt(() => doc.querySelector('base[target]').target)) ||
     /^_self$/i.test(t) ||
     (top == w && /^_(top|parent)$/i.test(t)) ||
-    t == name; // window.name
+    t == w.name;
   const navigating = () => navEvent && !navEvent.defaultPrevented && mono() - navAt < NAV_WINDOW;
   // link: a link to a fragment of this document (a bare "#" too) only scrolls: no pagehide follows,
   // and a mark would stretch the next real exit (a closed tab) into the navigation grace. A form
   // always loads (a POST to "#comments" too).
   const leaving = (e, href, link) => {
     const to = new URL(href, doc.baseURI); // an attribute's URL is relative to <base href>
-    // another site (a plain exit), or (link) this document with a fragment, empty or not
-    if (to.origin != location.origin || (link && to.href.startsWith(new URL('#', location).href))) return;
+    // another host (a plain exit; a blob: or data: URL has none: it loads nothing of the
+    // application, a blob: link shows or downloads a file of this page), or (link) this document
+    // with a fragment, empty or not. (The host, not the origin: http and https of one host count
+    // as one application, and a blob: URL's origin is the page's.)
+    if (to.host != location.host || (link && to.href.startsWith(new URL('#', location).href))) return;
     // Checked at pagehide: by then a router that handles the click has called preventDefault.
     navEvent = e;
     navAt = mono();
@@ -342,11 +345,16 @@
     ],
     // The Navigation API (Chromium 102+, Firefox) also reports script-driven navigations: form.submit(),
     // location.assign() after preventDefault (JSF's commandLink). A download stays on this page.
+    // (w.navigation, w.name: a page's own top-level `const navigation` or `let name` would hide
+    // the window's from a bare name.)
     [
-      attempt(() => navigation),
+      w.navigation,
       'navigate',
       (e) => e.downloadRequest != null || e.destination.sameDocument || leaving(e, e.destination.url),
     ],
+    // A navigation a router intercepted (NavigateEvent.intercept) has stayed in this document: its
+    // mark ends (a cross-document navigation fires no navigatesuccess here).
+    [w.navigation, 'navigatesuccess', () => (navEvent = 0)],
   ];
   // Each handler is wrapped once (the same wrapper removes it): guarded, and inert once stopped.
   const listen = (on) =>
