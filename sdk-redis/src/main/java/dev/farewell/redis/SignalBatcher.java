@@ -267,10 +267,14 @@ final class SignalBatcher {
         answers = send(writes);
       }
     } finally {
-      sending.release();
-      RuntimeException outage = answers == null ? null : outageIn(answers);
-      if (outage != null) {
-        failQueued(outage);
+      try {
+        RuntimeException outage = answers == null ? null : outageIn(answers);
+        if (outage != null) {
+          // Before the permit goes back: no queued caller sends the queue meanwhile.
+          failQueued(outage);
+        }
+      } finally {
+        sending.release();
       }
       Pending next = queue.peek();
       if (next != null) {

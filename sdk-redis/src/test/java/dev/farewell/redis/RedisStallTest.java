@@ -29,6 +29,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +66,7 @@ class RedisStallTest {
     RedisSessionStore store = store(server, b -> b.readTimeout(readTimeout));
     Farewell farewell = node(store);
     farewell.signal(Signal.of(OPEN, "exiting", "p", 1));
-    farewell.signal(Signal.of(OPEN, "beating", "p", 1));
+    startBeating(farewell);
 
     pause(server, Duration.ofMillis(2_500), ClientPauseMode.ALL);
     long took = millis(() -> assertThat(farewell.signal(Signal.of(EXIT, "exiting", "p", 2))
@@ -71,7 +74,7 @@ class RedisStallTest {
 
     assertThat(took).as("ms to answer the exit").isLessThan(bound(readTimeout));
     assertThat(store.health().redisUp()).as("the outage path was taken").isFalse();
-    beatUntilReleased(farewell, "exiting");
+    awaitRelease("exiting");
     assertReleasedOnce("exiting", ReleaseReason.EXIT);
     assertThat(releases).doesNotContainKey("beating");
   }
@@ -83,7 +86,7 @@ class RedisStallTest {
     RedisSessionStore store = store(server, UnaryOperator.identity());
     Farewell farewell = node(store);
     farewell.signal(Signal.of(OPEN, "exiting", "p", 1));
-    farewell.signal(Signal.of(OPEN, "beating", "p", 1));
+    startBeating(farewell);
 
     Thread sleeper = new Thread(() -> {
       try (Jedis control = new Jedis("127.0.0.1", server.port(), 10_000)) {
@@ -97,7 +100,7 @@ class RedisStallTest {
     assertThat(took).as("ms to answer the exit").isLessThan(bound(Duration.ofSeconds(1)));
     assertThat(store.health().redisUp()).isFalse();
     sleeper.join();
-    beatUntilReleased(farewell, "exiting");
+    awaitRelease("exiting");
     assertReleasedOnce("exiting", ReleaseReason.EXIT);
     assertThat(releases).doesNotContainKey("beating");
   }
@@ -306,17 +309,20 @@ class RedisStallTest {
     throw new IllegalStateException("INFO clients has no connected_clients");
   }
 
-  /** Beats the page of "beating" every second until {@code key} is released, then 2 s more. */
-  private void beatUntilReleased(Farewell farewell, String key) {
-    long[] sequence = {10};
-    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-      farewell.signal(Signal.of(HEARTBEAT, "beating", "p", ++sequence[0]));
-      return releases.containsKey(key);
-    });
-    for (int i = 0; i < 2; i++) {
-      pass(Duration.ofSeconds(1));
-      farewell.signal(Signal.of(HEARTBEAT, "beating", "p", ++sequence[0]));
-    }
+  /** Opens the page of "beating" and beats it every second, on a thread of its own, as a page. */
+  private void startBeating(Farewell farewell) {
+    farewell.signal(Signal.of(OPEN, "beating", "p", 1));
+    AtomicLong sequence = new AtomicLong(1);
+    ScheduledExecutorService page = Executors.newSingleThreadScheduledExecutor();
+    closing.add(page::shutdownNow);
+    page.scheduleAtFixedRate(() -> farewell.signal(
+        Signal.of(HEARTBEAT, "beating", "p", sequence.incrementAndGet())), 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** Waits until {@code key} is released, then 2 s more for a second release to show itself. */
+  private void awaitRelease(String key) {
+    await().atMost(Duration.ofSeconds(15)).until(() -> releases.containsKey(key));
+    pass(Duration.ofSeconds(2));
   }
 
   private void assertReleasedOnce(String key, ReleaseReason reason) {
