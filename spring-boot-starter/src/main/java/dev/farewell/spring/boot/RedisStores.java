@@ -23,6 +23,10 @@ final class RedisStores {
     set(p.getRecoveryGrace(), b::recoveryGrace);
     set(p.getCoalesceHeartbeats(), b::coalesceHeartbeats);
     set(p.getMaximumLocalSessions(), b::maximumLocalSessions);
+    set(p.getMaximumConnections(), b::maximumConnections);
+    set(p.getPoolTimeout(), b::poolTimeout);
+    set(p.getConnectTimeout(), b::connectTimeout);
+    set(p.getReadTimeout(), b::readTimeout);
     return b.build();
   }
 
