@@ -957,11 +957,12 @@ public final class RedisSessionStore implements SessionStore {
      * How long a call waits for Redis's reply (or a Sentinel's); then the call takes the outage
      * path, the reply being lost (a script that ran anyway is written again later and changes
      * nothing). With Redis Cluster, a call that met a connection error is retried, with a renewed
-     * slot map, until this has passed since it started. A request thread writing a signal thus
-     * waits about this long at most when Redis stalls, and at most {@code poolTimeout +
-     * connectTimeout + readTimeout} when, besides, every connection is busy and a new one must be
-     * opened. Default 1 s: Redis answers the store's calls in a few milliseconds; raise it for a
-     * Redis that stalls longer (a fork for a snapshot of a large data set).
+     * slot map, until this has passed since it started. A request thread writing a signal to a
+     * stalled Redis thus waits about this long (plus {@code poolTimeout} and {@code
+     * connectTimeout} when every connection is busy and a new one must be opened), then the node
+     * makes no call until Redis serves again. Default 1 s: Redis answers the store's calls in a
+     * few milliseconds; raise it for a Redis that stalls longer (a fork for a snapshot of a large
+     * data set).
      *
      * @throws IllegalArgumentException if shorter than 1 ms or longer than 24 days
      */
