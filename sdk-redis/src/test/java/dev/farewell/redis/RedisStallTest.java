@@ -72,6 +72,7 @@ class RedisStallTest {
     long took = millis(() -> assertThat(farewell.signal(Signal.of(EXIT, "exiting", "p", 2))
         .status()).isEqualTo(Status.EXITING));
 
+    System.out.printf("paused, read timeout %s: exit answered in %d ms%n", readTimeout, took);
     assertThat(took).as("ms to answer the exit").isLessThan(bound(readTimeout));
     assertThat(store.health().redisUp()).as("the outage path was taken").isFalse();
     awaitRelease("exiting");
@@ -97,6 +98,7 @@ class RedisStallTest {
     pass(Duration.ofMillis(200)); // DEBUG SLEEP under way
     long took = millis(() -> farewell.signal(Signal.of(EXIT, "exiting", "p", 2)));
 
+    System.out.printf("DEBUG SLEEP, defaults: exit answered in %d ms%n", took);
     assertThat(took).as("ms to answer the exit").isLessThan(bound(Duration.ofSeconds(1)));
     assertThat(store.health().redisUp()).isFalse();
     sleeper.join();
@@ -121,6 +123,8 @@ class RedisStallTest {
     List<Long> took = concurrently(callers, i -> millis(() -> assertThat(
         farewell.signal(Signal.of(OPEN, "s" + i, "p", 1)).status()).isEqualTo(Status.LIVE)));
 
+    System.out.printf("paused, read timeout %s: %d concurrent signals answered in %s ms%n",
+        readTimeout, callers, took.stream().sorted().toList());
     assertThat(took).as("ms each caller waited").allSatisfy(
         ms -> assertThat(ms).isLessThan(bound(readTimeout)));
     await().atMost(Duration.ofSeconds(10)).until(() -> store.health().redisUp());
@@ -166,6 +170,8 @@ class RedisStallTest {
       List<Long> took = concurrently(callers, i -> millis(() -> assertThat(
           farewell.track("t" + i, Map.of("n", "" + i))).isEqualTo(SignalResult.live(true))));
 
+      System.out.printf("paused, pool of %d, pool timeout %s: %d concurrent tracks answered in "
+          + "%s ms%n", maximum, poolTimeout, callers, took.stream().sorted().toList());
       assertThat(took).as("ms each caller waited").allSatisfy(
           ms -> assertThat(ms).isLessThan(bound(readTimeout)));
       assertThat(took.stream().filter(ms -> ms < bound(poolTimeout)).count())
@@ -207,6 +213,8 @@ class RedisStallTest {
     long took = millis(() -> assertThat(farewell.signal(Signal.of(OPEN, "s", "p", 1)).status())
         .isEqualTo(Status.LIVE));
 
+    System.out.printf("accept queue full, connect timeout %s: signal answered in %d ms%n",
+        connectTimeout, took);
     assertThat(took).as("ms to answer the signal").isLessThan(bound(connectTimeout));
     assertThat(store.health().redisUp()).isFalse();
   }

@@ -177,6 +177,7 @@ class SentinelTest {
             farewell.signal(Signal.of(EXIT, "exiting", "p", 2)).status())
             .isEqualTo(Status.EXITING));
 
+        System.out.printf("sentinel primary paused: exit answered in %d ms%n", took);
         assertThat(took).as("ms to answer the exit")
             .isLessThan(RedisStallTest.bound(readTimeout));
         assertThat(store.health().redisUp()).isFalse();
