@@ -43,6 +43,8 @@ final class RedisClients {
       hosts(uri);
     } else if (uri.getHost() == null) {
       throw new IllegalArgumentException("redisUri names no host: " + safe(uri));
+    } else {
+      port(uri);
     }
     if (scheme.equals("redis-sentinel")) {
       primaryName(uri);
@@ -55,6 +57,21 @@ final class RedisClients {
     if (scheme.equals("redis-cluster") && path(uri).length > 0 && !path(uri)[0].isEmpty()) {
       throw new IllegalArgumentException(
           "a redis-cluster:// URI has no path (Redis Cluster has database 0 only): " + safe(uri));
+    }
+  }
+
+  /**
+   * Checks the port of a {@code redis://} or {@code rediss://} URI: none (6379) or 1 to 65535.
+   * {@link URI} takes {@code host:0}, {@code host:70000} and {@code host:} (no port, as if none
+   * were written); Jedis would then meet an outage at every call.
+   */
+  private static void port(URI uri) {
+    String authority = uri.getRawAuthority();
+    boolean empty = authority.endsWith(":");
+    int port = uri.getPort();
+    if (empty || port == 0 || port > 65_535) {
+      throw new IllegalArgumentException("redisUri has a bad port ("
+          + (empty ? "empty" : Integer.toString(port)) + ", must be 1 to 65535): " + safe(uri));
     }
   }
 
@@ -88,22 +105,26 @@ final class RedisClients {
     }
   }
 
-  static UnifiedJedis create(URI uri, Connections connections) {
+  /**
+   * The client for {@code uri}; with a {@code redis-sentinel://} URI, the one over {@code
+   * sentinels} (see {@link #sentinels}).
+   */
+  static UnifiedJedis create(URI uri, Connections connections, SentinelPrimary sentinels) {
     return switch (uri.getScheme()) {
       case "redis-cluster" -> RedisClusterClient.builder()
           .nodes(hosts(uri))
           .clientConfig(connections.timeouts(credentials(uri)).build())
           .poolConfig(connections.pool())
-          // Jedis retries a call that met a connection error, renewing its slot map, for up to
-          // five read timeouts by default while the caller waits: past one, the outage path.
+          // Jedis retries a call that met a connection error for up to five read timeouts by
+          // default while the caller waits: past one, no retry starts (the slot-map renewal it
+          // makes inline still asks each node for up to a connect and a read timeout).
           .maxTotalRetriesDuration(connections.readTimeout())
           .build();
       case "redis-sentinel" -> RedisSentinelClient.builder()
           .masterName(primaryName(uri))
           .sentinels(hosts(uri))
           .clientConfig(connections.timeouts(credentials(uri)).database(database(uri)).build())
-          .sentinelClientConfig(connections.timeouts(DefaultJedisClientConfig.builder()).build())
-          .poolConfig(connections.pool())
+          .connectionProvider(sentinels)
           .build();
       default -> {
         URI server = withPort(uri);
@@ -114,6 +135,20 @@ final class RedisClients {
             .build();
       }
     };
+  }
+
+  /**
+   * The connections to the primary the Sentinels of a {@code redis-sentinel://} URI name, with the
+   * store's settings (the Sentinels are asked with its timeouts too); null for another URI.
+   */
+  static SentinelPrimary sentinels(URI uri, Connections connections) {
+    if (!uri.getScheme().equals("redis-sentinel")) {
+      return null;
+    }
+    return new SentinelPrimary(primaryName(uri),
+        connections.timeouts(credentials(uri)).database(database(uri)).build(),
+        connections.pool(), hosts(uri),
+        connections.timeouts(DefaultJedisClientConfig.builder()).build());
   }
 
   /** {@code redis://host} means port 6379, as it does for redis-cli; Jedis wants it written. */

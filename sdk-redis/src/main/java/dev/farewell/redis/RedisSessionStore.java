@@ -69,6 +69,8 @@ public final class RedisSessionStore implements SessionStore {
   private static final Logger logger = LoggerFactory.getLogger(RedisSessionStore.class);
 
   final UnifiedJedis client;
+  /** With a redis-sentinel:// URI, the connections to the primary the Sentinels name; or null. */
+  final SentinelPrimary sentinels;
   private final boolean ownsClient;
   final Keys keys;
   final String owner = UUID.randomUUID().toString();
@@ -106,10 +108,16 @@ public final class RedisSessionStore implements SessionStore {
 
   private RedisSessionStore(Builder builder) {
     this.ownsClient = builder.client == null;
-    this.client = ownsClient
-        ? RedisClients.create(builder.uri, new RedisClients.Connections(builder.maximumConnections,
-            builder.poolTimeout, builder.connectTimeout, builder.readTimeout))
-        : builder.client;
+    if (ownsClient) {
+      RedisClients.Connections connections = new RedisClients.Connections(
+          builder.maximumConnections, builder.poolTimeout, builder.connectTimeout,
+          builder.readTimeout);
+      this.sentinels = RedisClients.sentinels(builder.uri, connections);
+      this.client = RedisClients.create(builder.uri, connections, sentinels);
+    } else {
+      this.sentinels = null;
+      this.client = builder.client;
+    }
     this.keys = new Keys(builder.keyPrefix, builder.shards);
     this.sweepInterval = builder.sweepInterval;
     this.claimLease = builder.claimLease;
@@ -956,11 +964,13 @@ public final class RedisSessionStore implements SessionStore {
     /**
      * How long a call waits for Redis's reply (or a Sentinel's); then the call takes the outage
      * path, the reply being lost (a script that ran anyway is written again later and changes
-     * nothing). With Redis Cluster, a call that met a connection error is retried, with a renewed
-     * slot map, until this has passed since it started. A request thread writing a signal to a
-     * stalled Redis thus waits about this long (plus {@code poolTimeout} and {@code
-     * connectTimeout} when every connection is busy and a new one must be opened), then the node
-     * makes no call until Redis serves again. Default 1 s: Redis answers the store's calls in a
+     * nothing). A request thread writing a signal to a stalled Redis thus waits about this long
+     * (plus {@code poolTimeout} and {@code connectTimeout} when every connection is busy and a new
+     * one must be opened), then the node makes no call until Redis serves again. With Redis
+     * Cluster, a call that met a connection error is retried until this has passed since it
+     * started; after two connection errors in a row Jedis renews its slot map on the caller's
+     * thread, asking the nodes it knows one after another, each for up to {@code connectTimeout}
+     * and this: a call to a gone primary while the other nodes stall waits that much longer. Default 1 s: Redis answers the store's calls in a
      * few milliseconds; raise it for a Redis that stalls longer (a fork for a snapshot of a large
      * data set).
      *

@@ -130,7 +130,10 @@ class SentinelSwitchTest {
     farewell.signal(Signal.of(OPEN, "before", "p", 1));
     // The listener subscribed to +switch-master through the proxy.
     await().atMost(Duration.ofSeconds(10)).until(() -> subscribers(ports[2]) > 0);
-    toSentinel.holdReplies(); // the subscription goes silent, as a dropped idle connection
+    // The subscription goes silent, as a dropped idle connection. Only the connections open now:
+    // a proxy that held every reply would cut the store off from the Sentinel altogether, and
+    // then no client could learn where the primary went.
+    toSentinel.silenceOpenConnections();
 
     try (Jedis control = new Jedis("127.0.0.1", ports[2])) {
       control.sentinelFailover("shop");
