@@ -28,6 +28,25 @@ final class Arguments {
     return value;
   }
 
+  /**
+   * Returns {@code value} if it is a whole number of milliseconds Jedis can take: at least 1 ms (0
+   * would mean no timeout) and at most {@link Integer#MAX_VALUE} ms (about 24 days).
+   *
+   * @throws NullPointerException naming the setting if {@code value} is null
+   * @throws IllegalArgumentException naming the setting and the value otherwise
+   */
+  static Duration millis(String name, Duration value) {
+    positive(name, value);
+    if (value.compareTo(Duration.ofMillis(1)) < 0) {
+      throw new IllegalArgumentException(name + " must be >= 1ms, was " + value);
+    }
+    if (value.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+      throw new IllegalArgumentException(name + " must be <= " + Duration.ofMillis(Integer.MAX_VALUE)
+          + ", was " + value);
+    }
+    return value;
+  }
+
   /** The settings a builder was given, so that each can be given once. Not thread-safe. */
   static final class SetOnce {
     private final Set<String> names = new HashSet<>();
@@ -41,6 +60,11 @@ final class Arguments {
       if (!names.add(name)) {
         throw new IllegalStateException(name + " was already set");
       }
+    }
+
+    /** Whether {@code name} was set. */
+    boolean isSet(String name) {
+      return names.contains(name);
     }
   }
 }

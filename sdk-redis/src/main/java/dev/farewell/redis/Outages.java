@@ -1,14 +1,17 @@
 package dev.farewell.redis;
 
+import java.util.NoSuchElementException;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Tells the errors that mean "Redis cannot serve now" (unreachable, timed out, loading its data,
- * a stale master after a failover, a script running too long, out of memory, a cluster without a
- * master) from the rest, which are bugs. The store answers the first kind from the node's memory
- * and writes later; see {@code docs/multi-node.md}.
+ * Tells the errors that mean "Redis cannot serve now" (unreachable, timed out, no free connection
+ * in the pool in time or a pool closed by a Sentinel switch, loading its data, a stale master after
+ * a failover, a script running too long, out of memory, a cluster without a master) from the
+ * rest, which are bugs. The store answers the first kind from the node's memory and writes later;
+ * see {@code docs/multi-node.md}.
  */
 final class Outages {
 
@@ -25,6 +28,9 @@ final class Outages {
       if (e instanceof JedisConnectionException || e instanceof JedisClusterOperationException) {
         return true;
       }
+      if (isPoolFailure(e)) {
+        return true;
+      }
       if (e instanceof JedisDataException && e.getMessage() != null) {
         String message = e.getMessage();
         for (String prefix : TRANSIENT) {
@@ -38,5 +44,21 @@ final class Outages {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether Jedis could not take a connection from its pool, or give one back: no free one within
+   * poolTimeout (NoSuchElementException), or the pool closed under the caller. A Sentinel switch
+   * to a new primary closes the old pool: the callers waiting on it are interrupted
+   * (InterruptedException) and those that read the old pool find it closed ("Pool not open",
+   * IllegalStateException). Jedis wraps each in a plain JedisException.
+   */
+  private static boolean isPoolFailure(Throwable e) {
+    if (e.getClass() != JedisException.class) {
+      return false;
+    }
+    Throwable cause = e.getCause();
+    return cause instanceof NoSuchElementException || cause instanceof InterruptedException
+        || cause instanceof IllegalStateException;
   }
 }

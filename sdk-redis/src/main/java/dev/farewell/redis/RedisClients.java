@@ -3,19 +3,23 @@ package dev.farewell.redis;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * Builds the Jedis client a {@code redisUri} names: one server ({@code redis://}, {@code
  * rediss://}), a Redis Cluster ({@code redis-cluster://host:port,host:port}, any of its nodes) or
- * a Sentinel-managed primary ({@code redis-sentinel://host:port,host:port/primaryName[/db]}).
+ * a Sentinel-managed primary ({@code redis-sentinel://host:port,host:port/primaryName[/db]}), with
+ * the store's connection settings in every form.
  */
 final class RedisClients {
 
@@ -37,6 +41,10 @@ final class RedisClients {
     }
     if (scheme.startsWith("redis-")) {
       hosts(uri);
+    } else if (uri.getHost() == null) {
+      throw new IllegalArgumentException("redisUri names no host: " + safe(uri));
+    } else {
+      port(uri);
     }
     if (scheme.equals("redis-sentinel")) {
       primaryName(uri);
@@ -52,6 +60,21 @@ final class RedisClients {
     }
   }
 
+  /**
+   * Checks the port of a {@code redis://} or {@code rediss://} URI: none (6379) or 1 to 65535.
+   * {@link URI} takes {@code host:0}, {@code host:70000} and {@code host:} (no port, as if none
+   * were written); Jedis would then meet an outage at every call.
+   */
+  private static void port(URI uri) {
+    String authority = uri.getRawAuthority();
+    boolean empty = authority.endsWith(":");
+    int port = uri.getPort();
+    if (empty || port == 0 || port > 65_535) {
+      throw new IllegalArgumentException("redisUri has a bad port ("
+          + (empty ? "empty" : Integer.toString(port)) + ", must be 1 to 65535): " + safe(uri));
+    }
+  }
+
   /** The URI without its {@code user:password@}, for messages. */
   static String safe(URI uri) {
     String authority = uri.getRawAuthority();
@@ -59,19 +82,83 @@ final class RedisClients {
     return uri.getScheme() + "://" + hosts + (uri.getRawPath() == null ? "" : uri.getRawPath());
   }
 
-  static UnifiedJedis create(URI uri) {
+  /**
+   * The pool and timeouts of every connection the store opens: at most {@code maximum} connections
+   * (per node, with Redis Cluster), each call waiting at most {@code poolTimeout} for a free one.
+   */
+  record Connections(int maximum, Duration poolTimeout, Duration connectTimeout,
+      Duration readTimeout) {
+
+    ConnectionPoolConfig pool() {
+      ConnectionPoolConfig pool = new ConnectionPoolConfig();
+      pool.setMaxTotal(maximum);
+      // Jedis keeps 8 idle: the connections above it would be closed after each call.
+      pool.setMaxIdle(maximum);
+      pool.setBlockWhenExhausted(true);
+      pool.setMaxWait(poolTimeout);
+      return pool;
+    }
+
+    DefaultJedisClientConfig.Builder timeouts(DefaultJedisClientConfig.Builder config) {
+      return config.connectionTimeoutMillis((int) connectTimeout.toMillis())
+          .socketTimeoutMillis((int) readTimeout.toMillis());
+    }
+  }
+
+  /**
+   * The client for {@code uri}; with a {@code redis-sentinel://} URI, the one over {@code
+   * sentinels} (see {@link #sentinels}).
+   */
+  static UnifiedJedis create(URI uri, Connections connections, SentinelPrimary sentinels) {
     return switch (uri.getScheme()) {
       case "redis-cluster" -> RedisClusterClient.builder()
           .nodes(hosts(uri))
-          .clientConfig(credentials(uri).build())
+          .clientConfig(connections.timeouts(credentials(uri)).build())
+          .poolConfig(connections.pool())
+          // Jedis retries a call that met a connection error for up to five read timeouts by
+          // default while the caller waits: past one, no retry starts (the slot-map renewal it
+          // makes inline still asks each node for up to a connect and a read timeout).
+          .maxTotalRetriesDuration(connections.readTimeout())
           .build();
       case "redis-sentinel" -> RedisSentinelClient.builder()
           .masterName(primaryName(uri))
           .sentinels(hosts(uri))
-          .clientConfig(credentials(uri).database(database(uri)).build())
+          .clientConfig(connections.timeouts(credentials(uri)).database(database(uri)).build())
+          .connectionProvider(sentinels)
           .build();
-      default -> RedisClient.create(uri);
+      default -> {
+        URI server = withPort(uri);
+        yield RedisClient.builder()
+            .hostAndPort(JedisURIHelper.getHostAndPort(server))
+            .clientConfig(connections.timeouts(DefaultJedisClientConfig.builder(server)).build())
+            .poolConfig(connections.pool())
+            .build();
+      }
     };
+  }
+
+  /**
+   * The connections to the primary the Sentinels of a {@code redis-sentinel://} URI name, with the
+   * store's settings (the Sentinels are asked with its timeouts too); null for another URI.
+   */
+  static SentinelPrimary sentinels(URI uri, Connections connections) {
+    if (!uri.getScheme().equals("redis-sentinel")) {
+      return null;
+    }
+    return new SentinelPrimary(primaryName(uri),
+        connections.timeouts(credentials(uri)).database(database(uri)).build(),
+        connections.pool(), hosts(uri),
+        connections.timeouts(DefaultJedisClientConfig.builder()).build());
+  }
+
+  /** {@code redis://host} means port 6379, as it does for redis-cli; Jedis wants it written. */
+  private static URI withPort(URI uri) {
+    if (uri.getPort() != -1) {
+      return uri;
+    }
+    return URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + ":6379"
+        + (uri.getRawPath() == null ? "" : uri.getRawPath())
+        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
   }
 
   /** The {@code host:port} list of the authority, after any {@code user:password@}. */

@@ -69,6 +69,8 @@ public final class RedisSessionStore implements SessionStore {
   private static final Logger logger = LoggerFactory.getLogger(RedisSessionStore.class);
 
   final UnifiedJedis client;
+  /** With a redis-sentinel:// URI, the connections to the primary the Sentinels name; or null. */
+  final SentinelPrimary sentinels;
   private final boolean ownsClient;
   final Keys keys;
   final String owner = UUID.randomUUID().toString();
@@ -106,7 +108,16 @@ public final class RedisSessionStore implements SessionStore {
 
   private RedisSessionStore(Builder builder) {
     this.ownsClient = builder.client == null;
-    this.client = ownsClient ? RedisClients.create(builder.uri) : builder.client;
+    if (ownsClient) {
+      RedisClients.Connections connections = new RedisClients.Connections(
+          builder.maximumConnections, builder.poolTimeout, builder.connectTimeout,
+          builder.readTimeout);
+      this.sentinels = RedisClients.sentinels(builder.uri, connections);
+      this.client = RedisClients.create(builder.uri, connections, sentinels);
+    } else {
+      this.sentinels = null;
+      this.client = builder.client;
+    }
     this.keys = new Keys(builder.keyPrefix, builder.shards);
     this.sweepInterval = builder.sweepInterval;
     this.claimLease = builder.claimLease;
@@ -701,6 +712,11 @@ public final class RedisSessionStore implements SessionStore {
    * once. Not thread-safe.
    */
   public static final class Builder {
+    /** The connections the store uses at once; see {@link #maximumConnections}. */
+    static final int MINIMUM_CONNECTIONS = SignalBatcher.IN_FLIGHT + 2;
+    private static final List<String> CONNECTION_SETTINGS =
+        List.of("maximumConnections", "poolTimeout", "connectTimeout", "readTimeout");
+
     private URI uri;
     private UnifiedJedis client;
     private String keyPrefix = "farewell";
@@ -713,6 +729,10 @@ public final class RedisSessionStore implements SessionStore {
     private long maximumLocalSessions = 100_000;
     private int maximumReleasesInFlight = 1_000;
     private Duration closeTimeout = Duration.ofSeconds(10);
+    private int maximumConnections = 16;
+    private Duration poolTimeout = Duration.ofMillis(500);
+    private Duration connectTimeout = Duration.ofSeconds(1);
+    private Duration readTimeout = Duration.ofSeconds(1);
     private final Arguments.SetOnce set = new Arguments.SetOnce();
 
     private Builder() {}
@@ -752,7 +772,9 @@ public final class RedisSessionStore implements SessionStore {
     /**
      * A Jedis client the application built (a {@code RedisClient} with its own TLS, password and
      * pool settings, or a {@code RedisClusterClient} for Redis Cluster). The store does not close
-     * it. Either this or {@link #redisUri} is required.
+     * it. Either this or {@link #redisUri} is required. Give it a bounded wait for a connection
+     * and timeouts (see {@link #maximumConnections} and what follows it): Jedis waits for a free
+     * connection for ever by default, and a caller waiting on Redis is a request thread held.
      */
     public Builder client(UnifiedJedis client) {
       set.mark("client");
@@ -894,15 +916,90 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     /**
+     * How many connections to Redis this node opens at most (with Redis Cluster, to each Redis
+     * node). The store itself needs 4 at once: two for the signal
+     * batches in flight (while Redis runs one, the next is sent), one for the sweeper (claims and
+     * the coalesced beats it writes) and one for the lease renewals of the releases this node
+     * holds. The rest serve the calls of request threads that are not batched ({@code track},
+     * {@code release}, the views). Default 16.
+     *
+     * @throws IllegalArgumentException if below 4
+     */
+    public Builder maximumConnections(int maximum) {
+      if (maximum < MINIMUM_CONNECTIONS) {
+        throw new IllegalArgumentException("maximumConnections must be >= " + MINIMUM_CONNECTIONS
+            + " (" + SignalBatcher.IN_FLIGHT + " signal batches in flight, the sweeper and the "
+            + "lease renewals), was " + maximum);
+      }
+      set.mark("maximumConnections");
+      this.maximumConnections = maximum;
+      return this;
+    }
+
+    /**
+     * How long a call waits for a free connection when all {@link #maximumConnections} are busy.
+     * When it passes, the call takes the outage path (see {@code docs/multi-node.md}): the signal
+     * is answered from this node's memory and written when Redis serves again. Default 500 ms.
+     *
+     * @throws IllegalArgumentException if shorter than 1 ms or longer than 24 days
+     */
+    public Builder poolTimeout(Duration timeout) {
+      set.mark("poolTimeout");
+      this.poolTimeout = Arguments.millis("poolTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * How long opening a connection to Redis (or to a Sentinel) may take; then the call takes the
+     * outage path. Default 1 s.
+     *
+     * @throws IllegalArgumentException if shorter than 1 ms or longer than 24 days
+     */
+    public Builder connectTimeout(Duration timeout) {
+      set.mark("connectTimeout");
+      this.connectTimeout = Arguments.millis("connectTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * How long a call waits for Redis's reply (or a Sentinel's); then the call takes the outage
+     * path, the reply being lost (a script that ran anyway is written again later and changes
+     * nothing). A request thread writing a signal to a stalled Redis thus waits about this long
+     * (plus {@code poolTimeout} and {@code connectTimeout} when every connection is busy and a new
+     * one must be opened), then the node makes no call until Redis serves again. With Redis
+     * Cluster, a call that met a connection error is retried until this has passed since it
+     * started; after two connection errors in a row Jedis renews its slot map on the caller's
+     * thread, asking the nodes it knows one after another, each for up to {@code connectTimeout}
+     * and this: a call to a gone primary while the other nodes stall waits that much longer. Default 1 s: Redis answers the store's calls in a
+     * few milliseconds; raise it for a Redis that stalls longer (a fork for a snapshot of a large
+     * data set).
+     *
+     * @throws IllegalArgumentException if shorter than 1 ms or longer than 24 days
+     */
+    public Builder readTimeout(Duration timeout) {
+      set.mark("readTimeout");
+      this.readTimeout = Arguments.millis("readTimeout", timeout);
+      return this;
+    }
+
+    /**
      * Builds the store; with {@link #redisUri} it opens the connection pool (lazily: Redis need
      * not be up yet).
      *
      * @throws IllegalStateException if neither or both of {@code redisUri} and {@code client} were
-     *     given
+     *     given, or the connection settings with {@code client} (they are that client's own)
      */
     public RedisSessionStore build() {
       if ((uri == null) == (client == null)) {
         throw new IllegalStateException("give exactly one of redisUri and client");
+      }
+      if (client != null) {
+        for (String name : CONNECTION_SETTINGS) {
+          if (set.isSet(name)) {
+            throw new IllegalStateException(name + " configures the connections the store opens "
+                + "from redisUri; set it on the client given instead");
+          }
+        }
       }
       return new RedisSessionStore(this);
     }

@@ -33,7 +33,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * connection failed during the batch, a connection error: its reply is lost (the script may have
  * run; the signal script ignores sequence numbers it saw, so writing it again later changes
  * nothing). After {@code NOSCRIPT} or a {@code MOVED}/{@code ASK} redirection a call is sent again
- * on its own (see {@link Scripts.Queued#answer}).
+ * on its own (see {@link Scripts.Queued#answer}). When a batch meets an outage (a timeout, a lost
+ * connection, no free connection), the signals queued meanwhile get it too, unsent.
  */
 final class SignalBatcher {
 
@@ -266,7 +267,15 @@ final class SignalBatcher {
         answers = send(writes);
       }
     } finally {
-      sending.release();
+      try {
+        RuntimeException outage = answers == null ? null : outageIn(answers);
+        if (outage != null) {
+          // Before the permit goes back: no queued caller sends the queue meanwhile.
+          failQueued(outage);
+        }
+      } finally {
+        sending.release();
+      }
       Pending next = queue.peek();
       if (next != null) {
         LockSupport.unpark(next.caller);
@@ -279,6 +288,29 @@ final class SignalBatcher {
             : new JedisConnectionException("the signal batch was not sent");
         finish(pending);
       }
+    }
+  }
+
+  /** The first error of {@code answers} that means Redis cannot serve now, or null. */
+  private static RuntimeException outageIn(Object[] answers) {
+    for (Object answer : answers) {
+      if (answer instanceof RuntimeException error && Outages.isOutage(error)) {
+        return error;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Answers the signals queued while a batch met an outage with that outage, unsent: their callers
+   * take the outage path at once instead of each batch of them waiting out the same timeout, one
+   * after another (the store answers them from memory and writes them when Redis serves again).
+   */
+  private void failQueued(RuntimeException outage) {
+    for (Pending pending; (pending = queue.poll()) != null; ) {
+      pending.answer = new JedisConnectionException(
+          "not sent: Redis could not serve the batch before it", outage);
+      finish(pending);
     }
   }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.params.SetParams;
 
@@ -38,6 +39,7 @@ final class Sweeper {
 
   private static final Logger logger = LoggerFactory.getLogger(Sweeper.class);
   private static final int BATCH = 200;
+  private static final long SENTINEL_INTERVAL = TimeUnit.SECONDS.toNanos(1);
 
   private final RedisSessionStore store;
   private final StoreContext context;
@@ -53,6 +55,9 @@ final class Sweeper {
   private volatile boolean paused;
   private boolean closed;
   private String missingNode = "";
+  /** When the Sentinels were last asked where the primary is (ticker nanos), if ever. */
+  private long sentinelsAskedAt;
+  private boolean askedSentinels;
 
   Sweeper(RedisSessionStore store, StoreContext context, HeldReleases held) {
     this.store = store;
@@ -104,7 +109,41 @@ final class Sweeper {
         logger.warn("Sweep failed; retrying at the next interval", e);
       }
     } finally {
-      lock.unlock();
+      try {
+        if (store.down && !closed) {
+          followPrimary();
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /**
+   * While Redis cannot serve (the primary down, or a replica now: READONLY) and the store follows
+   * a Sentinel-managed primary: asks the Sentinels where the primary is, at most once a second,
+   * each Sentinel for at most the connect and read timeouts; when they name another primary than
+   * the one the client serves, the client missed the switch (its subscription went silent) and
+   * listens again, which moves it there (see {@link SentinelPrimary}).
+   */
+  private void followPrimary() {
+    SentinelPrimary sentinels = store.sentinels;
+    long now = context.ticker().read();
+    if (sentinels == null || (askedSentinels && now - sentinelsAskedAt < SENTINEL_INTERVAL)) {
+      return;
+    }
+    askedSentinels = true;
+    sentinelsAskedAt = now;
+    try {
+      HostAndPort named = sentinels.primaryMoved();
+      if (named != null) {
+        logger.warn("The Sentinels name {} the primary, the store is still on {}: it missed the "
+            + "switch (a silent Sentinel connection); listening to the Sentinels again", named,
+            sentinels.getCurrentMaster());
+        sentinels.listenAgain();
+      }
+    } catch (RuntimeException e) {
+      logger.warn("Asking the Sentinels where the primary is failed", e);
     }
   }
 

@@ -1,14 +1,27 @@
 package dev.farewell.redis;
 
+import static dev.farewell.SignalType.EXIT;
+import static dev.farewell.SignalType.OPEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.farewell.Farewell;
 import dev.farewell.Release;
+import dev.farewell.ReleaseReason;
+import dev.farewell.Signal;
+import dev.farewell.SignalResult;
+import dev.farewell.SignalResult.Status;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.args.ClientPauseMode;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
@@ -16,7 +29,8 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * loopback), configured by a {@code redis-cluster://} URI, under page traffic spread at random over
  * both: a slot holding a shard is migrated by {@code redis-cli --cluster reshard} mid-traffic, then
  * the primary serving it is killed ({@code SIGKILL}) and its replica promoted. Every session must
- * be released exactly once (one release id), never before its deadline, with its attributes.
+ * be released exactly once (one release id), never before its deadline, with its attributes. And
+ * the store's pool and timeouts on a one-node cluster whose node stalls.
  */
 class ClusterTest {
 
@@ -128,6 +142,77 @@ class ClusterTest {
       assertThat(problems).as("anything but what the failover is known to cost")
           .containsExactlyInAnyOrderElementsOf(fidelity);
       assertThat(traffic.expected).hasSize(SESSIONS);
+    }
+  }
+
+  /**
+   * The store's connection settings reach the cluster client: a stalled node fails calls within
+   * the read timeout (Jedis retries a call for five of its 2 s timeouts by default, holding the
+   * caller), callers finding the node's pool busy wait the pool timeout, and what they said is
+   * written when the node serves again: each session released once.
+   */
+  @Test
+  void aStalledClusterNodeFailsCallsWithinTheTimeoutsThenReleasesEachSessionOnce()
+      throws Exception {
+    TestRedis.uri();
+    RedisServer node;
+    try {
+      node = RedisServer.start("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf");
+    } catch (java.io.IOException e) {
+      TestRedis.skipOrFail("redis-server could not be started: " + e);
+      return;
+    }
+    Map<String, List<Release>> releases = new ConcurrentHashMap<>();
+    Duration poolTimeout = Duration.ofMillis(200);
+    Duration readTimeout = Duration.ofSeconds(1);
+    int maximum = RedisSessionStore.Builder.MINIMUM_CONNECTIONS;
+    int callers = 12;
+    try (node) {
+      try (Jedis control = new Jedis("127.0.0.1", node.port())) {
+        control.sendCommand(() -> "CLUSTER".getBytes(StandardCharsets.US_ASCII), "ADDSLOTSRANGE",
+            "0", "16383");
+        await().atMost(Duration.ofSeconds(10))
+            .until(() -> control.clusterInfo().contains("cluster_state:ok"));
+      }
+      RedisSessionStore store = RedisSessionStore.newBuilder()
+          .redisUri("redis-cluster://127.0.0.1:" + node.port()).shards(4)
+          .keyPrefix(TestRedis.uniquePrefix()).recoveryGrace(Duration.ofSeconds(1))
+          .maximumConnections(maximum).poolTimeout(poolTimeout).readTimeout(readTimeout)
+          .build();
+      try (Farewell farewell = Farewell.newBuilder()
+          .heartbeatInterval(Duration.ofSeconds(1)).heartbeatTimeout(Duration.ofSeconds(4))
+          .exitGrace(Duration.ofMillis(500))
+          .onRelease(release -> releases.computeIfAbsent(release.sessionKey(),
+              k -> new CopyOnWriteArrayList<>()).add(release))
+          .store(store).build()) {
+        farewell.signal(Signal.of(OPEN, "exiting", "p", 1));
+
+        RedisStallTest.pause(node, Duration.ofMillis(3_000), ClientPauseMode.ALL);
+        List<Long> took = RedisStallTest.concurrently(callers, i -> RedisStallTest.millis(
+            () -> assertThat(farewell.track("t" + i)).isEqualTo(SignalResult.live(true))));
+        assertThat(farewell.signal(Signal.of(EXIT, "exiting", "p", 2)).status())
+            .isEqualTo(Status.EXITING);
+
+        System.out.printf("cluster node paused: %d concurrent tracks answered in %s ms%n", callers,
+            took.stream().sorted().toList());
+        assertThat(took).as("ms each caller waited").allSatisfy(
+            ms -> assertThat(ms).isLessThan(RedisStallTest.bound(readTimeout)));
+        assertThat(took.stream().filter(ms -> ms < RedisStallTest.bound(poolTimeout)).count())
+            .as("callers that waited the pool timeout only: %s", took)
+            .isGreaterThanOrEqualTo(callers - maximum);
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.health().redisUp()
+            && store.health().keptTracks() == 0);
+        for (int i = 0; i < callers; i++) {
+          assertThat(farewell.release("t" + i)).as("t" + i + " was tracked").isTrue();
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> releases.size() == callers + 1);
+        RedisStallTest.pass(Duration.ofSeconds(1));
+        assertThat(releases.get("exiting")).hasSize(1);
+        assertThat(releases.get("exiting").get(0).reason()).isEqualTo(ReleaseReason.EXIT);
+        for (int i = 0; i < callers; i++) {
+          assertThat(releases.get("t" + i)).as("releases of t" + i).hasSize(1);
+        }
+      }
     }
   }
 }

@@ -23,6 +23,9 @@ final class RedisProxy implements AutoCloseable {
   private volatile boolean cut;
   private volatile boolean loseReplies;
   private boolean holdReplies;
+  /** The reply pumps of the connections open now, and those silenced for good. */
+  private final List<Thread> replyPumps = new CopyOnWriteArrayList<>();
+  private final java.util.Set<Thread> silenced = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   RedisProxy(URI target) throws IOException {
     this.target = target;
@@ -67,8 +70,16 @@ final class RedisProxy implements AutoCloseable {
     notifyAll();
   }
 
+  /**
+   * From now on, the connections open now carry no answer and are never closed, as connections a
+   * NAT or a load balancer dropped without a reset; new connections work.
+   */
+  synchronized void silenceOpenConnections() {
+    silenced.addAll(replyPumps);
+  }
+
   private synchronized void awaitReplies() throws InterruptedException {
-    while (holdReplies) {
+    while (holdReplies || silenced.contains(Thread.currentThread())) {
       wait();
     }
   }
@@ -123,6 +134,9 @@ final class RedisProxy implements AutoCloseable {
       }
     }, "redis-proxy-pump");
     thread.setDaemon(true);
+    if (replies) {
+      replyPumps.add(thread);
+    }
     thread.start();
   }
 

@@ -1,15 +1,20 @@
 package dev.farewell.redis;
 
+import static dev.farewell.SignalType.EXIT;
 import static dev.farewell.SignalType.HEARTBEAT;
 import static dev.farewell.SignalType.OPEN;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.farewell.Farewell;
 import dev.farewell.Release;
+import dev.farewell.ReleaseReason;
 import dev.farewell.Signal;
 import dev.farewell.SignalResult.Status;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,12 +26,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.args.ClientPauseMode;
 
 /**
  * A Sentinel-managed primary on loopback (one primary, one replica, three {@code redis-server
  * --sentinel}), configured by a {@code redis-sentinel://} URI: the primary is killed ({@code
  * SIGKILL}), the Sentinels promote the replica, and the store follows it. A page that keeps
- * beating is not released; one that stopped before the kill is released once.
+ * beating is not released; one that stopped before the kill is released once. And the store's
+ * timeouts reach the connections to the primary and to the Sentinels.
  */
 class SentinelTest {
 
@@ -119,6 +126,89 @@ class SentinelTest {
       try (var files = Files.walk(dir)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
+    }
+  }
+
+  /**
+   * The read timeout reaches the primary's connections in Sentinel mode: a primary stalled longer
+   * fails the call within it (Jedis's own is 2 s) and the store takes the outage path; the exit
+   * it kept is written when the primary serves again, and the session released once.
+   */
+  @Test
+  void aStalledPrimaryFailsACallWithinTheReadTimeoutThenTheSessionIsReleasedOnce()
+      throws Exception {
+    TestRedis.uri();
+    Path dir = Files.createTempDirectory("redis-sentinel");
+    RedisServer primary;
+    try {
+      primary = RedisServer.start();
+    } catch (IOException e) {
+      TestRedis.skipOrFail("redis-server could not be started: " + e);
+      return;
+    }
+    int sentinelPort = TestRedis.freePort();
+    Path conf = dir.resolve("sentinel.conf");
+    Files.writeString(conf, String.join("\n", "port " + sentinelPort, "bind 127.0.0.1",
+        "protected-mode no", "sentinel monitor shop 127.0.0.1 " + primary.port() + " 1", ""));
+    Process sentinel = new ProcessBuilder("redis-server", conf.toString(), "--sentinel")
+        .redirectErrorStream(true).redirectOutput(dir.resolve("s.log").toFile()).start();
+    Map<String, List<Release>> releases = new ConcurrentHashMap<>();
+    Duration readTimeout = Duration.ofMillis(500);
+    try (primary) {
+      await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+        try (Jedis jedis = new Jedis("127.0.0.1", sentinelPort)) {
+          return jedis.sentinelGetMasterAddrByName("shop").size() == 2;
+        }
+      });
+      RedisSessionStore store = RedisSessionStore.newBuilder()
+          .redisUri("redis-sentinel://127.0.0.1:" + sentinelPort + "/shop")
+          .keyPrefix(TestRedis.uniquePrefix()).recoveryGrace(Duration.ofSeconds(1))
+          .readTimeout(readTimeout).build();
+      try (Farewell farewell = Farewell.newBuilder()
+          .heartbeatInterval(Duration.ofSeconds(1)).heartbeatTimeout(Duration.ofSeconds(4))
+          .exitGrace(Duration.ofMillis(500))
+          .onRelease(release -> releases.computeIfAbsent(release.sessionKey(),
+              k -> new CopyOnWriteArrayList<>()).add(release))
+          .store(store).build()) {
+        farewell.signal(Signal.of(OPEN, "exiting", "p", 1));
+
+        RedisStallTest.pause(primary, Duration.ofMillis(2_500), ClientPauseMode.ALL);
+        long took = RedisStallTest.millis(() -> assertThat(
+            farewell.signal(Signal.of(EXIT, "exiting", "p", 2)).status())
+            .isEqualTo(Status.EXITING));
+
+        System.out.printf("sentinel primary paused: exit answered in %d ms%n", took);
+        assertThat(took).as("ms to answer the exit")
+            .isLessThan(RedisStallTest.bound(readTimeout));
+        assertThat(store.health().redisUp()).isFalse();
+        await().atMost(Duration.ofSeconds(15)).until(() -> releases.containsKey("exiting"));
+        RedisStallTest.pass(Duration.ofSeconds(1));
+        assertThat(releases.get("exiting")).hasSize(1);
+        assertThat(releases.get("exiting").get(0).reason()).isEqualTo(ReleaseReason.EXIT);
+      }
+    } finally {
+      sentinel.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /**
+   * The timeouts reach the connections to the Sentinels too: a Sentinel that accepts the
+   * connection and never answers (a real socket) fails the build within the read timeout.
+   */
+  @Test
+  void aSentinelThatNeverAnswersFailsTheBuildWithinTheReadTimeout() throws Exception {
+    Duration readTimeout = Duration.ofMillis(300);
+    try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> RedisSessionStore.newBuilder()
+          .redisUri("redis-sentinel://127.0.0.1:" + silent.getLocalPort() + "/shop")
+          .readTimeout(readTimeout).build())
+          .hasMessageContaining("All sentinels down");
+      assertThat((System.nanoTime() - start) / 1_000_000).as("ms to fail the build")
+          .isLessThan(RedisStallTest.bound(readTimeout));
     }
   }
 

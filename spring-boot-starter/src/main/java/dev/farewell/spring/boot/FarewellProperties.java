@@ -393,6 +393,27 @@ public class FarewellProperties {
     /** How many sessions this node remembers locally for coalescing. Default 100000. */
     private Long maximumLocalSessions;
 
+    /**
+     * How many connections to Redis this node opens at most (per Redis node in a cluster); at
+     * least 4, what the store uses at once by itself. Default 16.
+     */
+    private Integer maximumConnections;
+
+    /**
+     * How long a call waits for a free connection before it is answered from this node's memory
+     * (the outage path). Default 500ms.
+     */
+    private Duration poolTimeout;
+
+    /** How long opening a connection to Redis or a Sentinel may take. Default 1s. */
+    private Duration connectTimeout;
+
+    /**
+     * How long a call waits for Redis's reply before it is answered from this node's memory (the
+     * outage path). Default 1s.
+     */
+    private Duration readTimeout;
+
     public String getUri() {
       return uri;
     }
@@ -455,6 +476,38 @@ public class FarewellProperties {
 
     public void setMaximumLocalSessions(Long maximumLocalSessions) {
       this.maximumLocalSessions = maximumLocalSessions;
+    }
+
+    public Integer getMaximumConnections() {
+      return maximumConnections;
+    }
+
+    public void setMaximumConnections(Integer maximumConnections) {
+      this.maximumConnections = maximumConnections;
+    }
+
+    public Duration getPoolTimeout() {
+      return poolTimeout;
+    }
+
+    public void setPoolTimeout(Duration poolTimeout) {
+      this.poolTimeout = poolTimeout;
+    }
+
+    public Duration getConnectTimeout() {
+      return connectTimeout;
+    }
+
+    public void setConnectTimeout(Duration connectTimeout) {
+      this.connectTimeout = connectTimeout;
+    }
+
+    public Duration getReadTimeout() {
+      return readTimeout;
+    }
+
+    public void setReadTimeout(Duration readTimeout) {
+      this.readTimeout = readTimeout;
     }
   }
 

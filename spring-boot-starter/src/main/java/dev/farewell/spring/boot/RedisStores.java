@@ -2,7 +2,10 @@ package dev.farewell.spring.boot;
 
 import dev.farewell.redis.RedisSessionStore;
 import dev.farewell.spi.SessionStore;
+import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Builds the Redis store from {@code farewell.store.redis.*}. Its own class, loaded only when
@@ -11,10 +14,45 @@ import java.util.function.Consumer;
 final class RedisStores {
 
   static final String STORE_CLASS = "dev.farewell.redis.RedisSessionStore";
+  private static final String PREFIX = "farewell.store.redis.";
+  /** The builder's settings that a property sets, by name. */
+  private static final Pattern SETTING = Pattern.compile("\\b(redisUri|keyPrefix|shards"
+      + "|sweepInterval|claimLease|recoveryGrace|coalesceHeartbeats|maximumLocalSessions"
+      + "|maximumConnections|poolTimeout|connectTimeout|readTimeout)\\b");
 
   private RedisStores() {}
 
+  /**
+   * Builds the store, turning the builder's complaint about a setting into one about its property:
+   * "readTimeout must be > 0" becomes "farewell.store.redis.read-timeout must be > 0".
+   *
+   * @throws IllegalStateException naming the property whose value the builder refused
+   */
   static SessionStore create(FarewellProperties.Redis p) {
+    try {
+      return build(p);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new IllegalStateException(
+          "Invalid farewell.store.redis.* properties: " + inPropertyNames(e.getMessage()), e);
+    }
+  }
+
+  /** The setting names in {@code message} as properties ({@code redisUri}: {@code uri}). */
+  static String inPropertyNames(String message) {
+    Matcher m = SETTING.matcher(String.valueOf(message));
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String setting = m.group(1);
+      String property = setting.equals("redisUri")
+          ? "uri"
+          : setting.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+      m.appendReplacement(out, Matcher.quoteReplacement(PREFIX + property));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  private static SessionStore build(FarewellProperties.Redis p) {
     RedisSessionStore.Builder b = RedisSessionStore.newBuilder().redisUri(p.getUri());
     set(p.getKeyPrefix(), b::keyPrefix);
     set(p.getShards(), b::shards);
@@ -23,6 +61,10 @@ final class RedisStores {
     set(p.getRecoveryGrace(), b::recoveryGrace);
     set(p.getCoalesceHeartbeats(), b::coalesceHeartbeats);
     set(p.getMaximumLocalSessions(), b::maximumLocalSessions);
+    set(p.getMaximumConnections(), b::maximumConnections);
+    set(p.getPoolTimeout(), b::poolTimeout);
+    set(p.getConnectTimeout(), b::connectTimeout);
+    set(p.getReadTimeout(), b::readTimeout);
     return b.build();
   }
 

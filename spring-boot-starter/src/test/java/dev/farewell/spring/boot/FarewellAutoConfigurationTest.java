@@ -3,13 +3,20 @@ package dev.farewell.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.farewell.Farewell;
+import dev.farewell.Signal;
+import dev.farewell.SignalResult;
+import dev.farewell.SignalType;
 import dev.farewell.redis.RedisSessionStore;
 import dev.farewell.servlet.FarewellServlet;
 import dev.farewell.servlet.HttpSessionBridge;
 import dev.farewell.spi.SessionStore;
 import jakarta.servlet.http.HttpSessionListener;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -19,6 +26,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.web.session.HttpSessionEventPublisher;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.args.ClientPauseMode;
 
 /** Which beans the auto-configuration makes, from which properties, and when it refuses to start. */
 class FarewellAutoConfigurationTest {
@@ -111,6 +120,66 @@ class FarewellAutoConfigurationTest {
           assertThat(context).hasNotFailed();
           assertThat(context.getBean(SessionStore.class)).isInstanceOf(RedisSessionStore.class);
         });
+  }
+
+  /**
+   * The connection properties reach the store: on a Redis of the test's own paused longer than
+   * {@code read-timeout}, a signal is answered from the node's memory within it.
+   */
+  @Test
+  void redisConnectionPropertiesReachTheStore() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Process redis;
+    try {
+      redis = new ProcessBuilder("redis-server", "--port", "" + port, "--bind", "127.0.0.1",
+          "--save", "", "--appendonly", "no").redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    } catch (IOException e) {
+      Assumptions.abort("redis-server could not be started: " + e);
+      return;
+    }
+    try {
+      Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+        try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+          return "PONG".equals(jedis.ping());
+        }
+      });
+      runner.withPropertyValues("farewell.store.redis.uri=redis://127.0.0.1:" + port,
+              "farewell.store.redis.maximum-connections=4",
+              "farewell.store.redis.pool-timeout=200ms",
+              "farewell.store.redis.connect-timeout=300ms",
+              "farewell.store.redis.read-timeout=300ms", SECRET)
+          .run(context -> {
+            assertThat(context).hasNotFailed();
+            Farewell farewell = context.getBean(Farewell.class);
+            SessionStore store = context.getBean(SessionStore.class);
+            farewell.signal(Signal.of(SignalType.OPEN, "s", "p", 1));
+            try (Jedis control = new Jedis("127.0.0.1", port)) {
+              control.clientPause(2_000, ClientPauseMode.ALL);
+            }
+            long start = System.nanoTime();
+            assertThat(farewell.signal(Signal.of(SignalType.EXIT, "s", "p", 2)).status())
+                .isEqualTo(SignalResult.Status.EXITING);
+            assertThat((System.nanoTime() - start) / 1_000_000).as("ms to answer the exit")
+                .isLessThan(900);
+            assertThat(store.isServing()).as("answered from the node's memory").isFalse();
+          });
+    } finally {
+      redis.destroyForcibly().waitFor();
+    }
+  }
+
+  @Test
+  void aRedisPoolSmallerThanTheStoreNeedsFailsTheStartSayingSo() {
+    runner.withPropertyValues("farewell.store.redis.uri=redis://127.0.0.1:6379",
+            "farewell.store.redis.maximum-connections=2", SECRET)
+        .run(context -> assertThat(context).getFailure().rootCause()
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("maximumConnections must be >= 4")
+            .hasMessageContaining("was 2"));
   }
 
   @Test
