@@ -344,7 +344,10 @@ final class InjectingResponse extends HttpServletResponseWrapper {
    */
   private synchronized <P> void take(HeldPage<P> page, P piece, int offset, int length)
       throws IOException {
-    if (mode == Mode.UNDECIDED || mode == Mode.ASYNC) {
+    // A page whose insertion point comes in its first write was decided just now, under this
+    // monitor: its status and headers are not read a second time.
+    boolean decidedNow = mode == Mode.UNDECIDED || mode == Mode.ASYNC;
+    if (decidedNow) {
       decide();
     }
     if (mode == Mode.PASS) {
@@ -356,7 +359,8 @@ final class InjectingResponse extends HttpServletResponseWrapper {
     long at = page.scan(piece, offset, Math.min(length, room));
     if (at >= 0) {
       int before = (int) Math.max(0, at - page.length());
-      String tag = page.carriesSnippet(piece, offset, before) ? null : tagAtInsertionPoint();
+      String tag = page.carriesSnippet(piece, offset, before)
+          ? null : tagAtInsertionPoint(decidedNow);
       page.release(piece, offset, length, at, tag);
       tagged = tag != null;
       mode = Mode.PASS;
@@ -377,9 +381,11 @@ final class InjectingResponse extends HttpServletResponseWrapper {
    * The tag for the page whose insertion point came, decided now: none when the page may no longer
    * get it (its status is no longer 200, the application asked for its own tag…) or none can be
    * made. Sets the length the application gave when the page goes out without a tag.
+   *
+   * @param decidedNow whether the page was found {@link #injectable} in the same write
    */
-  private String tagAtInsertionPoint() {
-    String tag = injectable() ? tag() : null;
+  private String tagAtInsertionPoint(boolean decidedNow) {
+    String tag = decidedNow || injectable() ? tag() : null;
     if (tag == null && contentLength >= 0) {
       super.setContentLengthLong(contentLength);
     }
