@@ -316,6 +316,12 @@ final class InjectingResponse extends HttpServletResponseWrapper {
     }
     try {
       Charset charset = Charset.forName(charsetName);
+      // ISO-2022 charsets (and Windows' 50220/50221 forms of ISO-2022-JP) switch modes by escape
+      // sequence: within a run of Japanese, Korean or Chinese, ASCII bytes are halves of characters.
+      String name = charset.name();
+      if (name.contains("2022") || name.contains("5022")) {
+        return false;
+      }
       return Arrays.equals("</head><body>".getBytes(charset),
           "</head><body>".getBytes(StandardCharsets.US_ASCII));
     } catch (IllegalArgumentException unknown) {

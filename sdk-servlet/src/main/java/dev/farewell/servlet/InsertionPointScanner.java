@@ -36,6 +36,8 @@ final class InsertionPointScanner {
   private static final int MARKUP = 6;
   private static final int COMMENT_START = 7;
   private static final int COMMENT = 8;
+  /** {@link #dashes} after "--!" in a comment: a '>' next ends it. */
+  private static final int BANG = -1;
   private static final int BOGUS = 9;
   private static final int RAW_TEXT = 10;
 
@@ -72,6 +74,7 @@ final class InsertionPointScanner {
   private boolean endTag;
   private boolean afterEquals;
   private byte quote;
+  /** Dashes just seen in a comment, or {@link #BANG} after "--!". */
   private int dashes;
   /** The element whose text is raw: its name and its end tag's start ({@code "</" + name}). */
   private long rawName;
@@ -148,6 +151,9 @@ final class InsertionPointScanner {
         return afterEquals ? i : indexOf(bytes, i, end, '>', '=');
       }
       case COMMENT -> {
+        if (dashes >= 2 || dashes == BANG) {
+          return i; // the next byte may close the comment ("-->", "--!>") or extend it
+        }
         int next = indexOf(bytes, i, end, '-', '>');
         if (next > i) {
           dashes = 0;
@@ -190,6 +196,9 @@ final class InsertionPointScanner {
         return i;
       }
       case COMMENT -> {
+        if (dashes >= 2 || dashes == BANG) {
+          return i;
+        }
         int from = i;
         char c;
         while (i < end && (c = text.charAt(i)) != '-' && c != '>') {
@@ -325,10 +334,12 @@ final class InsertionPointScanner {
         }
       }
       case COMMENT -> {
-        if (b == '>' && dashes >= 2) {
-          state = DATA;
+        if (b == '>' && (dashes >= 2 || dashes == BANG)) {
+          state = DATA; // "-->", or "--!>", which browsers also take as the comment's end
+        } else if (b == '-') {
+          dashes = dashes == BANG ? 1 : dashes + 1;
         } else {
-          dashes = b == '-' ? dashes + 1 : 0;
+          dashes = b == '!' && dashes >= 2 ? BANG : 0;
         }
       }
       case BOGUS -> {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * Pages whose bytes the insertion point scanner misreads: it takes bytes for ASCII characters
  * where the page's charset or the HTML tokenizer does not.
  */
-class InsertionPointCharsetProbeTest {
+class InsertionPointCharsetTest {
 
   private static final String TAG = "<script src=\"/farewell/farewell.js\"></script>";
 
@@ -67,7 +67,7 @@ class InsertionPointCharsetProbeTest {
       public void setWriteListener(WriteListener listener) {}
     };
     return (HttpServletResponse) Proxy.newProxyInstance(
-        InsertionPointCharsetProbeTest.class.getClassLoader(),
+        InsertionPointCharsetTest.class.getClassLoader(),
         new Class<?>[] {HttpServletResponse.class}, (proxy, method, args) -> switch (
             method.getName()) {
           case "getStatus" -> 200;
