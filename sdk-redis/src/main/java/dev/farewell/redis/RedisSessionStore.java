@@ -970,9 +970,9 @@ public final class RedisSessionStore implements SessionStore {
      * Cluster, a call that met a connection error is retried until this has passed since it
      * started; after two connection errors in a row Jedis renews its slot map on the caller's
      * thread, asking the nodes it knows one after another, each for up to {@code connectTimeout}
-     * and this: a call to a gone primary while the other nodes stall waits that much longer. Default 1 s: Redis answers the store's calls in a
-     * few milliseconds; raise it for a Redis that stalls longer (a fork for a snapshot of a large
-     * data set).
+     * and this: a call to a gone primary while the other nodes stall waits that much longer.
+     * Default 1 s: Redis answers the store's calls in a few milliseconds; raise it for a Redis
+     * that stalls longer (a fork for a snapshot of a large data set).
      *
      * @throws IllegalArgumentException if shorter than 1 ms or longer than 24 days
      */

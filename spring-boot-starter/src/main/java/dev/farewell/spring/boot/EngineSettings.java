@@ -1,7 +1,10 @@
 package dev.farewell.spring.boot;
 
 import dev.farewell.Farewell;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,21 +20,34 @@ final class EngineSettings {
    * one about its property: "heartbeatTimeout must be > heartbeatInterval" becomes
    * "farewell.heartbeat-timeout must be > farewell.heartbeat-interval".
    */
-  static <T> T checked(java.util.function.Supplier<T> step) {
+  static <T> T checked(Supplier<T> step) {
+    return checked("farewell.", SETTING, Map.of(), step);
+  }
+
+  /**
+   * The same for the properties under {@code prefix}: each name {@code settings} finds in the
+   * complaint becomes {@code prefix} and its property, the name in kebab case unless {@code
+   * renamed} gives another.
+   */
+  static <T> T checked(String prefix, Pattern settings, Map<String, String> renamed,
+      Supplier<T> step) {
     try {
       return step.get();
     } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new IllegalStateException(
-          "Invalid farewell.* properties: " + inPropertyNames(e.getMessage()), e);
+      throw new IllegalStateException("Invalid " + prefix + "* properties: "
+          + inPropertyNames(e.getMessage(), prefix, settings, renamed), e);
     }
   }
 
-  static String inPropertyNames(String message) {
-    Matcher m = SETTING.matcher(String.valueOf(message));
+  private static String inPropertyNames(String message, String prefix, Pattern settings,
+      Map<String, String> renamed) {
+    Matcher m = settings.matcher(String.valueOf(message));
     StringBuilder out = new StringBuilder();
     while (m.find()) {
-      String kebab = m.group(1).replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
-      m.appendReplacement(out, Matcher.quoteReplacement("farewell." + kebab));
+      String setting = m.group(1);
+      String property = renamed.getOrDefault(setting,
+          setting.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT));
+      m.appendReplacement(out, Matcher.quoteReplacement(prefix + property));
     }
     m.appendTail(out);
     return out.toString();

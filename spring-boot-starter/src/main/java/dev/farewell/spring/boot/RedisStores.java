@@ -2,9 +2,8 @@ package dev.farewell.spring.boot;
 
 import dev.farewell.redis.RedisSessionStore;
 import dev.farewell.spi.SessionStore;
-import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -29,27 +28,7 @@ final class RedisStores {
    * @throws IllegalStateException naming the property whose value the builder refused
    */
   static SessionStore create(FarewellProperties.Redis p) {
-    try {
-      return build(p);
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new IllegalStateException(
-          "Invalid farewell.store.redis.* properties: " + inPropertyNames(e.getMessage()), e);
-    }
-  }
-
-  /** The setting names in {@code message} as properties ({@code redisUri}: {@code uri}). */
-  static String inPropertyNames(String message) {
-    Matcher m = SETTING.matcher(String.valueOf(message));
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      String setting = m.group(1);
-      String property = setting.equals("redisUri")
-          ? "uri"
-          : setting.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
-      m.appendReplacement(out, Matcher.quoteReplacement(PREFIX + property));
-    }
-    m.appendTail(out);
-    return out.toString();
+    return EngineSettings.checked(PREFIX, SETTING, Map.of("redisUri", "uri"), () -> build(p));
   }
 
   private static SessionStore build(FarewellProperties.Redis p) {
