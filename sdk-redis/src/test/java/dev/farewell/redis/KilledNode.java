@@ -32,8 +32,9 @@ import java.util.concurrent.TimeUnit;
  * One engine node of {@link NodeKillTest}, run as a process of its own that the test kills with
  * {@code kill -9}. It serves the pages' signals over HTTP ({@code /signal}, {@code /track},
  * {@code /release}) and its release action takes a random while, fails now and then (retried),
- * and writes a line {@code done key releaseId node} to the node's file when it completes; every
- * attempt first writes {@code start ...}.
+ * and writes a line {@code done key releaseId node reason lastSignal= due= released=} to the
+ * node's file when it completes; every attempt first writes {@code start ...}. A signal is answered
+ * with its status and the moment (epoch millis) the node took it.
  *
  * <p>Arguments: redis URI, key prefix, node name, record file, HTTP port file, and optionally the
  * partition grace (ISO-8601, default 1.5 s).
@@ -97,6 +98,7 @@ public final class KilledNode {
   }
 
   private static void serve(Farewell farewell, HttpExchange exchange) throws IOException {
+    long receivedAt = System.currentTimeMillis();
     Map<String, String> q = new HashMap<>();
     String query = exchange.getRequestURI().getRawQuery();
     for (String pair : query == null ? new String[0] : query.split("&")) {
@@ -111,7 +113,9 @@ public final class KilledNode {
           Signal signal = Signal.of(SignalType.valueOf(q.get("type")), q.get("session"),
               q.get("page"), Long.parseLong(q.get("seq")));
           SignalResult result = farewell.signal(signal);
-          answer = result.status().name();
+          // When the node took the signal: the page's beat reached the engine then, not when the
+          // test sent it (a starved node reads its requests late).
+          answer = result.status().name() + " " + receivedAt;
         }
         case "/track" -> answer = farewell.track(q.get("session"),
             Map.of("user", q.get("session"))).status().name();
@@ -135,8 +139,8 @@ public final class KilledNode {
   private static synchronized void write(FileChannel file, String what, Release release,
       String node) {
     String line = what + " " + release.sessionKey() + " " + release.releaseId() + " " + node + " "
-        + release.reason() + " lastSignal=" + release.lastSignalAt() + " released="
-        + release.releasedAt() + "\n";
+        + release.reason() + " lastSignal=" + release.lastSignalAt() + " due="
+        + release.dueAt().toEpochMilli() + " released=" + release.releasedAt() + "\n";
     try {
       file.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
     } catch (IOException e) {
