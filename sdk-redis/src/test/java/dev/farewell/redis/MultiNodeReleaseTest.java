@@ -38,7 +38,8 @@ class MultiNodeReleaseTest {
           traffic.releases.size(), traffic.abandoned.get(), coalesced, written,
           traffic.longestStall());
       assertThat(problems).as("sessions released wrongly").isEmpty();
-      assertThat(traffic.abandoned.get()).as("lives the test driver could not keep").isLessThan(2_000);
+      assertThat(traffic.abandoned.get()).as("lives the test driver could not keep")
+          .isLessThan(2_000);
       assertThat(traffic.expected).hasSize(10_000);
       assertThat(traffic.releasedBy.values()).as("every node took part in releasing")
           .contains(0, 1, 2);

@@ -182,10 +182,10 @@ final class NodeFleet implements AutoCloseable {
 
   /**
    * How the rules explain the release, with deadline {@code due}, of a session whose page beat
-   * until the end; null when they do not. Explained: the page's last live beat taken by a node at
-   * the deadline or before it, and its next beat, taken after the deadline, were further apart
-   * than the heartbeat timeout, or than 1.5 intervals with the node of that last beat killed
-   * meanwhile; and the deadline was no earlier than that beat allowed.
+   * until the end; null when they do not. Explained: the page's last beat taken by a node at the
+   * deadline or before it was answered live, and it and the page's next beat, taken after the
+   * deadline, were further apart than the heartbeat timeout, or than 1.5 intervals with the node
+   * of that last beat killed meanwhile; and the deadline was no earlier than that beat allowed.
    */
   private String lateBeat(String key, long due) {
     Beat last = null;
@@ -195,11 +195,10 @@ final class NodeFleet implements AutoCloseable {
         next = beat;
         break;
       }
-      if (beat.live()) {
-        last = beat;
-      }
+      last = beat;
     }
-    if (last == null || next == null) {
+    // A beat taken before the deadline and answered RELEASED is a false release itself.
+    if (last == null || next == null || !last.live()) {
       return null;
     }
     // Redis's clock and this JVM's are the same clock, read in whole milliseconds.
