@@ -282,7 +282,9 @@ class BrowserScenariosTest {
         await()
             .during(HEARTBEAT_TIMEOUT.multipliedBy(2))
             .atMost(HEARTBEAT_TIMEOUT.multipliedBy(2).plus(SLACK))
-            .until(() -> f.releasesOf("alice").isEmpty());
+            .untilAsserted(() -> assertThat(f.releasesOf("alice"))
+                .as("releases while the alert was open")
+                .isEmpty());
         assertThat(tab.dialog()).as("the alert is still open").contains("still here");
         if (engine == Engine.WEBKIT) {
           assertThat(sequence(f, "alice")).as("no beat arrived while the alert was open").isEqualTo(before);
@@ -299,12 +301,16 @@ class BrowserScenariosTest {
           .untilAsserted(() -> assertThat(((Number) tab.evaluate("window.alertMs")).longValue())
               .as("the main thread was blocked by the alert")
               .isGreaterThanOrEqualTo(HEARTBEAT_TIMEOUT.multipliedBy(2).toMillis()));
-      await().atMost(SLACK).until(() -> f.visiblePages("alice") == 1);
+      await()
+          .atMost(SLACK)
+          .untilAsserted(() -> assertThat(f.pageStates("alice"))
+              .as("the page's state once the alert was closed")
+              .containsOnlyOnce(PageState.VISIBLE));
       assertThat(f.releasesOf("alice")).isEmpty();
 
       tab.close();
       ReleaseRecord release = f.awaitRelease("alice", EXIT_GRACE.plus(SLACK));
-      assertThat(release.reason()).isEqualTo(ReleaseReason.EXIT);
+      assertThat(release.reason()).as("the reason of %s", release).isEqualTo(ReleaseReason.EXIT);
     }
   }
 
