@@ -1,4 +1,4 @@
-/*! Farewell | Apache-2.0 | farewell.dev */
+/*! Farewell | Apache-2.0 */
 // Tells the server when this page goes away (wire protocol v1, docs/protocol.md):
 // an exit beacon on pagehide, `hidden` on visibilitychange, heartbeats in between.
 // Rules: ES2017, no dependencies, one global (Farewell), every browser call guarded,
@@ -30,22 +30,18 @@
     attempt(() => crypto.randomUUID()) ||
     (Math.random() + '').slice(2) + Date.now();
   // data-token and data-endpoint (either starts it; data-token="" is cookie mode)
-  const tag = attempt(() => {
-    const d = doc.currentScript.dataset;
-    return (d.token != null || d.endpoint != null) && d;
-  });
+  const tag = attempt((d = doc.currentScript.dataset) => (d.token != null || d.endpoint != null) && d);
   // A second copy of the script leaves the first in charge, and starts it if its own tag says
   // so and the first has not started. An element with id="Farewell" (named access on window)
   // is no copy.
-  const first = attempt(() => w.Farewell);
-  if (attempt(() => first.start)) return attempt(() => tag && !first.running && first.start(tag));
+  if (attempt(() => w.Farewell.start)) return attempt(() => tag && !w.Farewell.running && w.Farewell.start(tag));
   // The page's own origin unless the page names another endpoint: never the script's URL,
   // which may be a CDN's or a bundle's, and must not receive the page's token.
 
   let seq = 0;
-  // false once stopped, else an object new with every start: an answer is read only while the start
+  // 0 once stopped, else an object new with every start: an answer is read only while the start
   // that sent its message runs
-  let live = false;
+  let live = 0;
   let token, url, onReleased;
   // 0: page shown, 1: in the back/forward cache, 2: exit sent in this page life,
   // 3: not opened yet (a prerendered page the user has not seen)
@@ -74,9 +70,9 @@
       page: pageId,
       seq: n,
       // (JSON leaves undefined out) nav: true on an in-app navigation's exit only; hidden: on every
-      // type but exit
+      // type (the protocol requires it on all but exit, and allows it there)
       nav: navigation || undefined,
-      hidden: type == 'exit' ? undefined : type == 'hidden' || isHidden(),
+      hidden: type == 'hidden' || isHidden(),
     });
 
   // fetch with keepalive can read the answer and still outlives the page.
@@ -96,13 +92,12 @@
   // sendBeacon of a string goes as text/plain: no CORS preflight, queued even while unloading.
   const viaBeacon = (body) => attempt(() => navigator.sendBeacon(url, body));
 
-  const send = (type) => {
-    // Only heartbeats wait out a back-off: a change of state (hidden, visible, resume) is rare
-    // and the server must know it, or a page in the back/forward cache would time out as visible.
-    if (type == 'heartbeat' && mono() < backoffUntil) return arm();
-    const body = message(type);
-    // (the exit goes by exit(), never here)
-    type == 'hidden' ? viaBeacon(body) || viaFetch(body) : viaFetch(body, live) || viaBeacon(body);
+  // Only heartbeats wait out a back-off: a change of state (hidden, visible, resume) is rare
+  // and the server must know it, or a page in the back/forward cache would time out as visible.
+  // (the exit goes by exit(), never here)
+  const send = (type, body) => {
+    (type == 'heartbeat' && mono() < backoffUntil) ||
+      ((body = message(type)), type == 'hidden' ? viaBeacon(body) || viaFetch(body) : viaFetch(body, live) || viaBeacon(body));
     arm();
   };
 
@@ -119,8 +114,9 @@
     later = 0;
     disarm();
     // The feature checks run inside attempt too: a page's throwing getter cannot stop a beat.
+    // (Without fetchLater the call throws, once the exit has taken its seq.)
     attempt(() => {
-      if (live && !away && isHidden() && w.fetchLater) {
+      if (live && !away && isHidden()) {
         deferred = new AbortController();
         later = w.fetchLater(url, {
           method: 'POST',
@@ -166,12 +162,11 @@
     } else {
       refusals = backoffUntil = 0;
       lastOk = mono();
-      // 1 s to about a day: past 2^31 ms setTimeout wraps to 0 (a tight loop)
-      if (j.status == 'live') {
-        const ms = +j.heartbeatMs;
-        if (j.token) token = '' + j.token;
-        if (ms >= 1e3 && ms < 1e8 && ms != heartbeatMs) schedule(jitter((heartbeatMs = ms)));
-      }
+      // A 200 says live (with heartbeatMs, and a token when it is due for refresh) or, to an
+      // exit, exiting (neither). 1 s to about a day: past 2^31 ms setTimeout wraps to 0 (a tight loop)
+      const ms = +j.heartbeatMs;
+      if (j.token) token = '' + j.token;
+      if (ms >= 1e3 && ms < 1e8 && ms != heartbeatMs) schedule(jitter((heartbeatMs = ms)));
     }
     arm(); // the deferred exit and the worker's heartbeat carry the newest token and interval
   };
@@ -239,14 +234,21 @@
   // exit counts as sent only once a transport took it, and a second pagehide listener and
   // the visibilitychange that follows pagehide in Firefox send it if it was cut short;
   // a second copy of the same message (same seq) changes nothing at the server.
+  // The deferred exit is withdrawn when the page is already hidden (freeze: a frozen page runs no
+  // timer, so its fetchLater would fire while it may still resume) or going into the back/forward
+  // cache (fetchLater would fire on entering it); the `hidden` message re-arms it only on a page
+  // that is hidden and not away (so not on entering the cache).
   const hide = () => {
-    if (!hiddenSent && away < 2) send('hidden');
+    hiddenSent || away > 1 ? disarm() : send('hidden');
     hiddenSent = 1;
   };
+  // A page shown again (or for the first time) starts over: a click before it was hidden no
+  // longer marks its exit.
   const show = (type) => {
-    away = hiddenSent = bye = closing = 0;
-    send(type);
+    away = bye = closing = navEvent = 0;
     schedule(jitter(heartbeatMs));
+    send(type);
+    hiddenSent = isHidden();
   };
   // Gone (exit, or into the back/forward cache): no beat from the worker or the page.
   const quiet = () => {
@@ -272,15 +274,18 @@
     !(t = t || attempt(() => doc.querySelector('base[target]').target)) ||
     /^_self$/i.test(t) ||
     (top == w && /^_(top|parent)$/i.test(t)) ||
-    t == name; // window.name
+    t == w.name;
   const navigating = () => navEvent && !navEvent.defaultPrevented && mono() - navAt < NAV_WINDOW;
   // link: a link to a fragment of this document (a bare "#" too) only scrolls: no pagehide follows,
   // and a mark would stretch the next real exit (a closed tab) into the navigation grace. A form
   // always loads (a POST to "#comments" too).
   const leaving = (e, href, link) => {
     const to = new URL(href, doc.baseURI); // an attribute's URL is relative to <base href>
-    // another site (a plain exit), or (link) this document with a fragment, empty or not
-    if (to.origin != location.origin || (link && to.href.startsWith(new URL('#', location).href))) return;
+    // another host (a plain exit; a blob: or data: URL has none: it loads nothing of the
+    // application, a blob: link shows or downloads a file of this page), or (link) this document
+    // with a fragment, empty or not. (The host, not the origin: http and https of one host count
+    // as one application, and a blob: URL's origin is the page's.)
+    if (to.host != location.host || (link && to.href.startsWith(new URL('#', location).href))) return;
     // Checked at pagehide: by then a router that handles the click has called preventDefault.
     navEvent = e;
     navAt = mono();
@@ -292,9 +297,7 @@
     // would wait for this cached page's hidden timeout. A restore revives this page with
     // `resume` (a newer seq).
     if ((closing = !e.persisted) || navigating()) return exit(navigating());
-    // Going into the back/forward cache: fetchLater would fire on entering it.
-    disarm();
-    away = away || 1; // first: the `hidden` must not re-arm the deferred exit
+    away = away || 1; // first: the `hidden` must not re-arm the deferred exit (see hide)
     quiet();
     hide();
   };
@@ -302,10 +305,10 @@
     [doc, 'visibilitychange', () => (closing ? exit() : !away && (isHidden() ? hide() : show('visible')))],
     [w, 'pagehide', onPagehide],
     [w, 'pagehide', onPagehide, 1], // in the bubble phase: a second chance in Firefox
-    [w, 'pageshow', (e) => e.persisted && ((navEvent = 0), show('resume'))],
-    // A frozen page runs no timer, so its armed fetchLater would fire while it may still
-    // resume: disarm it and let the hidden timeout decide; resume re-arms.
-    [doc, 'freeze', () => (hide(), disarm())],
+    [w, 'pageshow', (e) => e.persisted && show('resume')],
+    // A frozen page says hidden (if it has not) and withdraws its deferred exit (see hide): the
+    // hidden timeout decides; resume re-arms.
+    [doc, 'freeze', hide],
     [doc, 'resume', () => !away && show('resume')],
     [doc, 'prerenderingchange', () => away == 3 && open()],
     [
@@ -342,11 +345,16 @@
     ],
     // The Navigation API (Chromium 102+, Firefox) also reports script-driven navigations: form.submit(),
     // location.assign() after preventDefault (JSF's commandLink). A download stays on this page.
+    // (w.navigation, w.name: a page's own top-level `const navigation` or `let name` would hide
+    // the window's from a bare name.)
     [
-      attempt(() => navigation),
+      w.navigation,
       'navigate',
       (e) => e.downloadRequest != null || e.destination.sameDocument || leaving(e, e.destination.url),
     ],
+    // A navigation a router intercepted (NavigateEvent.intercept) has stayed in this document: its
+    // mark ends (a cross-document navigation fires no navigatesuccess here).
+    [w.navigation, 'navigatesuccess', () => (navEvent = 0)],
   ];
   // Each handler is wrapped once (the same wrapper removes it): guarded, and inert once stopped.
   const listen = (on) =>
@@ -363,12 +371,11 @@
   const open = () => {
     workerSrc === false || startWorker();
     show('open');
-    hiddenSent = isHidden();
   };
 
-  const start = (options) => {
+  // (options: the tag's dataset, or what the page passed; missing: the defaults)
+  const start = (o = {}) => {
     attempt(() => {
-      const o = options || {};
       stop();
       // a string, so that no odd value can make JSON.stringify throw at a later beat
       token = o.token ? '' + o.token : undefined;
@@ -377,7 +384,7 @@
       onReleased = o.onReleased;
       workerSrc = o.worker;
       live = {};
-      backoffUntil = refusals = navEvent = 0;
+      backoffUntil = refusals = 0;
       lastOk = mono();
       heartbeatMs = 5e3;
       away = 3;
@@ -392,7 +399,7 @@
   // Each step guards its own browser calls.
   const stop = () => {
     if (live) {
-      live = false;
+      live = 0;
       listen(0);
       disarm();
       wait();

@@ -338,6 +338,15 @@ for (const target of Object.keys(TARGETS)) {
       assert.equal(b.window.Farewell.running, true);
     });
 
+    it('a 200 exiting (the answer to an exit) changes neither the interval nor the token', async () => {
+      const b = started((r) => (r.body.type === 'open' ? live({ heartbeatMs: 2000 }) : { status: 200, json: { status: 'exiting' } }));
+      await b.advance(10000);
+      const beats = b.messages('heartbeat');
+      assert.ok(beats.length >= 5, 'beats at the 2 s interval: ' + beats.length);
+      assert.ok(beats.every((m) => m.body.token === 'tok-1'));
+      assert.equal(b.window.Farewell.running, true);
+    });
+
     it('an answer to a message sent before a restart is ignored', async () => {
       const reasons = [];
       const b = started((r) => (r.body.token === 'tok-1' ? { status: 401 } : live()), {

@@ -314,7 +314,7 @@ function createBrowser(options = {}) {
     performance: { now: () => b.now - startedAt },
     document: doc,
     // a Location stringifies to its href (as `new URL(x, location)` relies on)
-    location: { href: PAGE_URL, origin: ORIGIN, toString: () => PAGE_URL },
+    location: { href: PAGE_URL, origin: ORIGIN, host: new URL(ORIGIN).host, toString: () => PAGE_URL },
     navigator: {
       sendBeacon(url, data) {
         api();
@@ -394,6 +394,9 @@ function createBrowser(options = {}) {
     }
     return win.Farewell;
   };
+
+  /** Runs a script of the page's own (before or after the snippet), in the page's global scope. */
+  b.run = (code) => vm.runInContext(code, context);
 
   /** Lets pending promise callbacks (fetch answers) run. */
   b.settle = async () => {

@@ -105,6 +105,14 @@ for (const target of Object.keys(TARGETS)) {
       });
     }
 
+    it('a page hidden and shown again forgets a click made before', () => {
+      const b = started();
+      b.click(b.link({ href: '/orders/43' }));
+      b.setVisibility('hidden');
+      b.setVisibility('visible');
+      assert.equal('nav' in exitAfter(b, () => {}), false);
+    });
+
     it('a link click long before the page goes away no longer counts', async () => {
       const b = started();
       b.click(b.link({ href: '/download-started-elsewhere' }));
@@ -299,6 +307,40 @@ for (const target of Object.keys(TARGETS)) {
       const b = started({}, withNavigation);
       const exit = exitAfter(b, () => navigate(b, { destination: { url: 'https://app.example/orders/43', sameDocument: false } }));
       assert.equal(exit.nav, true);
+    });
+
+    // Issue 15 (a): a router that intercepts the navigation (NavigateEvent.intercept) keeps the
+    // page; the browser fires navigatesuccess once the route has changed.
+    it('a link whose navigation a router intercepted leaves the exit of a tab closed right after unmarked', () => {
+      const b = started({}, withNavigation);
+      const exit = exitAfter(b, () => {
+        b.click(b.link({ href: '/orders/43' }));
+        navigate(b, { destination: { url: 'https://app.example/orders/43', sameDocument: false } });
+        b.window.navigation.dispatchEvent(new Event('navigatesuccess'));
+      });
+      assert.equal('nav' in exit, false);
+    });
+
+    // Issue 15 (d): a classic script's top-level const or let is a global binding that hides the
+    // window's property of that name from any other script's bare name.
+    it("a page's own top-level `const navigation` does not hide the window's navigate events", () => {
+      const b = started({}, (b) => {
+        withNavigation(b);
+        b.run('const navigation = ["Home", "Orders"];');
+      });
+      const exit = exitAfter(b, () => navigate(b, { destination: { url: 'https://app.example/orders/43', sameDocument: false } }));
+      assert.equal(exit.nav, true);
+    });
+    it("a page's own top-level `let name` does not hide the window's name from a link's target", () => {
+      const b = started({ name: 'main' }, (b) => b.run('let name = "Alice";'));
+      assert.equal(exitAfter(b, () => b.click(b.link({ href: '/orders/43', target: 'main' }))).nav, true);
+    });
+
+    // Issue 15 (b): a blob: URL's origin is the page's, but it loads nothing of the application.
+    it('a link to a blob: URL of the page leaves the exit unmarked', () => {
+      const b = started();
+      const href = b.window.URL.createObjectURL(new b.window.Blob(['a,b'], { type: 'text/csv' }));
+      assert.equal('nav' in exitAfter(b, () => b.click(b.link({ href }))), false);
     });
   });
 }
