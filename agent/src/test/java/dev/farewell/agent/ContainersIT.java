@@ -79,8 +79,11 @@ class ContainersIT {
   private final HttpClient http = HttpClient.newBuilder()
       .cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(5)).build();
   private MockWebServer sso;
-  /** The logout calls the identity server took, by the user they name. */
-  private final Map<String, BlockingQueue<RecordedRequest>> logouts = new ConcurrentHashMap<>();
+  /**
+   * The logout calls this deployment's identity server took, by the user they name: a map of its
+   * own per deployment, so that a call that comes late is never counted for the next one.
+   */
+  private Map<String, BlockingQueue<RecordedRequest>> logouts;
   private DemoDeployment deployment;
 
   static Stream<Arguments> deployments() {
@@ -119,11 +122,14 @@ class ContainersIT {
   @BeforeParameterizedClassInvocation
   void deploy() throws Exception {
     Path javaHome = jdk.home();
+    Map<String, BlockingQueue<RecordedRequest>> taken = new ConcurrentHashMap<>();
+    logouts = taken;
     sso = new MockWebServer();
     sso.setDispatcher(new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
-        logouts(String.valueOf(request.getUrl().queryParameter("user"))).add(request);
+        taken.computeIfAbsent(String.valueOf(request.getUrl().queryParameter("user")),
+            u -> new LinkedBlockingQueue<>()).add(request);
         return new MockResponse.Builder().code(200).build();
       }
     });
