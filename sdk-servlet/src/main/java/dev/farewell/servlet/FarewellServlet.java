@@ -48,6 +48,8 @@ public final class FarewellServlet extends HttpServlet {
 
   /** Set on a request once a script tag was made for it. */
   static final String TAG_ISSUED_ATTRIBUTE = "dev.farewell.scriptTagIssued";
+  /** The token of the tag {@link ScriptInjectionFilter} put in the request's page. */
+  static final String FILTER_TOKEN_ATTRIBUTE = "dev.farewell.filterToken";
 
   private static final long serialVersionUID = 1L;
   private static final Logger logger = LoggerFactory.getLogger(FarewellServlet.class);
@@ -146,7 +148,8 @@ public final class FarewellServlet extends HttpServlet {
    * HttpSessionBridge#invalidateOnRelease()}) is tracked again under the same key.
    *
    * <p>The request is marked as one whose page starts the snippet itself: {@link
-   * ScriptInjectionFilter} adds no tag to it.
+   * ScriptInjectionFilter} adds no tag to it. When the filter already put its tag in the page (the
+   * page's head went out before this call), this returns that tag's token.
    *
    * @param attributes handed to the release actions (a user id, an SSO ticket); when not empty they
    *     replace those of an earlier call
@@ -166,13 +169,19 @@ public final class FarewellServlet extends HttpServlet {
       // ones a page prints itself (the JSP tag) rather than the injection filter.
       attributes = CopiedAttributes.of(request);
     }
+    track(key, attributes);
+    return request.getAttribute(FILTER_TOKEN_ATTRIBUTE) instanceof String issued
+        ? issued
+        : handler.pageTokens().issue(key).value();
+  }
+
+  private void track(String key, Map<String, String> attributes) {
     try {
       farewell.track(key, attributes);
     } catch (RuntimeException e) {
       // The page still gets its token: its first signal tracks the session once the store is back.
       logger.warn("Could not track session {} while serving its page", key, e);
     }
-    return handler.pageTokens().issue(key).value();
   }
 
   /** Same as {@link #pageToken(HttpServletRequest, Map)} with no attributes. */
@@ -186,11 +195,13 @@ public final class FarewellServlet extends HttpServlet {
    * Integrity hash and its beacon endpoint (the snippet posts to {@code /farewell/beacon} of the
    * page's origin unless told otherwise): {@code <script src="/ctx/farewell/farewell.js"
    * data-token="…" integrity="sha384-…" data-endpoint="/ctx/farewell/beacon" defer></script>}.
+   * Returns an empty string when {@link ScriptInjectionFilter} already put the tag in the page
+   * (its head went out before this call): a page carries one tag.
    *
    * @throws NullPointerException if an argument is null
    */
   public String scriptTag(HttpServletRequest request, Map<String, String> attributes) {
-    return marked(request, unmarkedScriptTag(request, attributes, null));
+    return ownTag(request, attributes, null);
   }
 
   /**
@@ -205,7 +216,7 @@ public final class FarewellServlet extends HttpServlet {
   public String scriptTag(
       HttpServletRequest request, Map<String, String> attributes, String cspNonce) {
     requireNonNull(cspNonce, "cspNonce");
-    return marked(request, unmarkedScriptTag(request, attributes, cspNonce));
+    return ownTag(request, attributes, cspNonce);
   }
 
   /** Tells {@link ScriptInjectionFilter} that this page carries the snippet already. */
@@ -214,18 +225,46 @@ public final class FarewellServlet extends HttpServlet {
     return tag;
   }
 
-  /**
-   * The tag of {@link #scriptTag(HttpServletRequest, Map, String)} (without nonce when {@code
-   * cspNonce} is null), for {@link ScriptInjectionFilter}: the request is not marked as one whose
-   * page carries its tag, since the filter puts it in itself.
-   */
-  String unmarkedScriptTag(
+  /** The tag the application asked for (without nonce when {@code cspNonce} is null). */
+  private String ownTag(
       HttpServletRequest request, Map<String, String> attributes, String cspNonce) {
     if (cspNonce != null && !CSP_NONCE.matcher(cspNonce).matches()) {
       throw new IllegalArgumentException(
           "cspNonce must be base64 characters ([A-Za-z0-9+/=_-]), was \"" + cspNonce + "\"");
     }
-    return tag(request, token(request, attributes), cspNonce);
+    String token = token(request, attributes);
+    return marked(request,
+        request.getAttribute(FILTER_TOKEN_ATTRIBUTE) != null ? "" : tag(request, token, cspNonce));
+  }
+
+  /**
+   * The tag {@link ScriptInjectionFilter} puts in a page, made at its insertion point: the session
+   * is not tracked yet ({@link #trackFilteredPage}). None for a page served after its request's
+   * {@code HttpSession} was invalidated (a logout page): the tag would make a new session.
+   */
+  String filterTag(HttpServletRequest request, String cspNonce) {
+    HttpSession session = request.getSession(false);
+    if (session == null && request.getRequestedSessionId() != null
+        && request.getUserPrincipal() == null) {
+      return null;
+    }
+    String key = bridge.keyFor(session != null ? session : request.getSession(true));
+    String token = handler.pageTokens().issue(key).value();
+    request.setAttribute(FILTER_TOKEN_ATTRIBUTE, token);
+    return tag(request, token, cspNonce);
+  }
+
+  /**
+   * Tracks the session of a page that went out with the filter's tag ({@link Farewell#track},
+   * which also cancels a pending exit grace), with {@code attributes} or, when empty, the
+   * drop-in's; nothing when its {@code HttpSession} is gone meanwhile.
+   */
+  void trackFilteredPage(HttpServletRequest request, Map<String, String> attributes) {
+    HttpSession session = request.getSession(false);
+    String key = session == null ? null : HttpSessionBridge.keyOf(session).orElse(null);
+    if (key != null) {
+      track(key, attributes.isEmpty() ? CopiedAttributes.of(request) : attributes);
+    }
   }
 
   private String tag(HttpServletRequest request, String token, String nonce) {

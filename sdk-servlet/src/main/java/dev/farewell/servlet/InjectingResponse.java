@@ -12,8 +12,6 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.function.BooleanSupplier;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,11 +51,14 @@ final class InjectingResponse extends HttpServletResponseWrapper {
   }
 
   private final String snippetPath;
-  private final UnaryOperator<String> tagWithNonce;
-  private final BooleanSupplier tagIssued;
+  private final PageTags tags;
   private volatile Mode mode = Mode.UNDECIDED;
   /** Whether the tag went out in this page. */
   private boolean tagged;
+  /** Whether the tag went out in what the container holds and its session is not tracked yet. */
+  private boolean trackDue;
+  /** Whether the application set a {@code Content-Length} this response cannot read. */
+  private boolean unreadableLength;
   private long contentLength = -1;
   private Stream stream;
   private PageWriter writer;
@@ -67,15 +68,12 @@ final class InjectingResponse extends HttpServletResponseWrapper {
 
   /**
    * @param snippetPath the snippet's path, to spot a page that already has the tag
-   * @param tagWithNonce the tag for this request, given the CSP nonce or null
-   * @param tagIssued whether the application asked for this request's tag itself
+   * @param tags this request's tag
    */
-  InjectingResponse(HttpServletResponse response, String snippetPath,
-      UnaryOperator<String> tagWithNonce, BooleanSupplier tagIssued) {
+  InjectingResponse(HttpServletResponse response, String snippetPath, PageTags tags) {
     super(response);
     this.snippetPath = snippetPath;
-    this.tagWithNonce = tagWithNonce;
-    this.tagIssued = tagIssued;
+    this.tags = tags;
   }
 
   /** This filter's response in {@code response} or among the responses it wraps, or null. */
@@ -107,19 +105,36 @@ final class InjectingResponse extends HttpServletResponseWrapper {
 
   @Override
   public void setHeader(String name, String value) {
-    if ("Content-Length".equalsIgnoreCase(name) && !lengthPasses()) {
-      contentLength = value == null ? -1 : Long.parseLong(value.trim());
-    } else {
-      super.setHeader(name, value);
+    if ("Content-Length".equalsIgnoreCase(name) && !lengthPasses() && readLength(value)) {
+      return;
     }
+    super.setHeader(name, value);
   }
 
   @Override
   public void addHeader(String name, String value) {
-    if ("Content-Length".equalsIgnoreCase(name) && !lengthPasses()) {
+    if ("Content-Length".equalsIgnoreCase(name) && !lengthPasses() && readLength(value)) {
+      return;
+    }
+    super.addHeader(name, value);
+  }
+
+  /**
+   * Keeps a length the application set as a header, or returns false for one that is not a
+   * number: that header goes to the container as it is, and the page gets no tag.
+   */
+  private boolean readLength(String value) {
+    if (value == null) {
+      contentLength = -1;
+      return true;
+    }
+    try {
       contentLength = Long.parseLong(value.trim());
-    } else {
-      super.addHeader(name, value);
+      return true;
+    } catch (NumberFormatException e) {
+      contentLength = -1;
+      unreadableLength = true;
+      return false;
     }
   }
 
@@ -182,6 +197,7 @@ final class InjectingResponse extends HttpServletResponseWrapper {
   public void flushBuffer() throws IOException {
     beforeFlush();
     super.flushBuffer();
+    trackIfDue();
   }
 
   @Override
@@ -252,6 +268,10 @@ final class InjectingResponse extends HttpServletResponseWrapper {
       mode = Mode.UNDECIDED;
       tagged = false;
     }
+    if (trackDue) {
+      trackDue = false;
+      tags.discard();
+    }
   }
 
   /**
@@ -261,6 +281,7 @@ final class InjectingResponse extends HttpServletResponseWrapper {
    * not begun yet then passes through, unless an async dispatch renders it.
    */
   synchronized void finish(boolean async) throws IOException {
+    trackIfDue();
     if (mode == Mode.HOLD) {
       releaseUntagged();
     } else if (mode == Mode.UNDECIDED) {
@@ -296,7 +317,7 @@ final class InjectingResponse extends HttpServletResponseWrapper {
    * first byte, and again at its insertion point.
    */
   private boolean injectable() {
-    if (tagIssued.getAsBoolean()) {
+    if (unreadableLength || tags.issuedByApplication()) {
       return false;
     }
     if (getStatus() != 200 || super.getHeader("Content-Encoding") != null) {
@@ -316,6 +337,9 @@ final class InjectingResponse extends HttpServletResponseWrapper {
     }
     try {
       Charset charset = Charset.forName(charsetName);
+      if (!charset.canEncode()) {
+        return false; // a charset the JDK only decodes, such as x-JISAutoDetect
+      }
       // ISO-2022 charsets (and Windows' 50220/50221 forms of ISO-2022-JP) switch modes by escape
       // sequence: within a run of Japanese, Korean or Chinese, ASCII bytes are halves of characters.
       String name = charset.name();
@@ -324,7 +348,7 @@ final class InjectingResponse extends HttpServletResponseWrapper {
       }
       return Arrays.equals("</head><body>".getBytes(charset),
           "</head><body>".getBytes(StandardCharsets.US_ASCII));
-    } catch (IllegalArgumentException unknown) {
+    } catch (IllegalArgumentException | UnsupportedOperationException unknown) {
       return false;
     }
   }
@@ -367,8 +391,12 @@ final class InjectingResponse extends HttpServletResponseWrapper {
       int before = (int) Math.max(0, at - page.length());
       String tag = page.carriesSnippet(piece, offset, before)
           ? null : tagAtInsertionPoint(decidedNow);
+      if (tag == null && contentLength >= 0) {
+        super.setContentLengthLong(contentLength);
+      }
       page.release(piece, offset, length, at, tag);
       tagged = tag != null;
+      trackDue = tagged;
       mode = Mode.PASS;
     } else if (length > room) {
       logger.debug("No </head> or <body> in the first {} bytes or characters of the page: no tag",
@@ -386,26 +414,37 @@ final class InjectingResponse extends HttpServletResponseWrapper {
   /**
    * The tag for the page whose insertion point came, decided now: none when the page may no longer
    * get it (its status is no longer 200, the application asked for its own tag…) or none can be
-   * made. Sets the length the application gave when the page goes out without a tag.
+   * made.
    *
    * @param decidedNow whether the page was found {@link #injectable} in the same write
    */
   private String tagAtInsertionPoint(boolean decidedNow) {
-    String tag = decidedNow || injectable() ? tag() : null;
-    if (tag == null && contentLength >= 0) {
-      super.setContentLengthLong(contentLength);
-    }
-    return tag;
+    return decidedNow || injectable() ? tag() : null;
   }
 
-  /** The tag for this page, or null when none can be made. */
+  /** The tag for this page, or null when it gets none or none can be made. */
   private String tag() {
     try {
-      return tagWithNonce.apply(nonce());
+      return tags.issue(nonce());
     } catch (RuntimeException e) {
       // An invalidated session, a closed engine: the page goes out as the application wrote it.
       logger.warn("Could not make the script tag of a page; it is served without", e);
       return null;
+    }
+  }
+
+  /**
+   * Once the page with the tag is known to go out (flushed, or done with): tracks its session. A
+   * page discarded before that ({@link #discardWritten}) tracks nothing.
+   */
+  private void trackIfDue() {
+    if (trackDue) {
+      synchronized (this) {
+        if (trackDue) {
+          trackDue = false;
+          tags.track();
+        }
+      }
     }
   }
 
@@ -464,6 +503,7 @@ final class InjectingResponse extends HttpServletResponseWrapper {
     public void flush() throws IOException {
       beforeFlush();
       out.flush();
+      trackIfDue();
     }
 
     @Override
@@ -559,6 +599,7 @@ final class InjectingResponse extends HttpServletResponseWrapper {
     public void flush() {
       beforeFlush();
       out.flush();
+      trackIfDue();
     }
 
     @Override

@@ -38,6 +38,10 @@ final class InsertionPointScanner {
   private static final int COMMENT = 8;
   /** {@link #dashes} after "--!" in a comment: a '>' next ends it. */
   private static final int BANG = -1;
+  /** {@link #dashes} just after "<!--": a '>' next ends the comment ("<!-->"). */
+  private static final int OPENED = -2;
+  /** {@link #dashes} just after "<!---": a '>' next ends it ("<!--->"), a '-' makes "--". */
+  private static final int OPENED_DASH = -3;
   private static final int BOGUS = 9;
   private static final int RAW_TEXT = 10;
 
@@ -74,7 +78,10 @@ final class InsertionPointScanner {
   private boolean endTag;
   private boolean afterEquals;
   private byte quote;
-  /** Dashes just seen in a comment, or {@link #BANG} after "--!". */
+  /**
+   * Dashes just seen in a comment, or {@link #BANG} after "--!", or {@link #OPENED} and {@link
+   * #OPENED_DASH} right after the comment's opening (whose dashes do not count towards "--!>").
+   */
   private int dashes;
   /** The element whose text is raw: its name and its end tag's start ({@code "</" + name}). */
   private long rawName;
@@ -151,7 +158,7 @@ final class InsertionPointScanner {
         return afterEquals ? i : indexOf(bytes, i, end, '>', '=');
       }
       case COMMENT -> {
-        if (dashes >= 2 || dashes == BANG) {
+        if (dashes >= 2 || dashes < 0) {
           return i; // the next byte may close the comment ("-->", "--!>") or extend it
         }
         int next = indexOf(bytes, i, end, '-', '>');
@@ -196,7 +203,7 @@ final class InsertionPointScanner {
         return i;
       }
       case COMMENT -> {
-        if (dashes >= 2 || dashes == BANG) {
+        if (dashes >= 2 || dashes < 0) {
           return i;
         }
         int from = i;
@@ -326,18 +333,22 @@ final class InsertionPointScanner {
       case MARKUP -> state = b == '-' ? COMMENT_START : b == '>' ? DATA : BOGUS;
       case COMMENT_START -> {
         if (b == '-') {
-          // As if "--" came: "<!-->" and "<!--->" close at once (an abruptly closed comment).
-          dashes = 2;
+          // "<!-->" and "<!--->" close at once (an abruptly closed comment), "<!--!>" does not.
+          dashes = OPENED;
           state = COMMENT;
         } else {
           state = b == '>' ? DATA : BOGUS;
         }
       }
       case COMMENT -> {
-        if (b == '>' && (dashes >= 2 || dashes == BANG)) {
-          state = DATA; // "-->", or "--!>", which browsers also take as the comment's end
+        if (b == '>' && (dashes >= 2 || dashes < 0)) {
+          // "-->", or "--!>", which browsers also take as the comment's end, or "<!-->", "<!--->"
+          state = DATA;
         } else if (b == '-') {
-          dashes = dashes == BANG ? 1 : dashes + 1;
+          dashes = dashes == OPENED ? OPENED_DASH
+              : dashes == BANG ? 1
+              : dashes == OPENED_DASH ? 2
+              : dashes + 1;
         } else {
           dashes = b == '!' && dashes >= 2 ? BANG : 0;
         }

@@ -143,11 +143,34 @@ public final class ScriptInjectionFilter implements Filter {
       return;
     }
     InjectingResponse injecting =
-        new InjectingResponse(httpResponse, snippetPath,
-            nonce -> servlet.unmarkedScriptTag(http, releaseAttributes(http), nonce),
-            () -> http.getAttribute(FarewellServlet.TAG_ISSUED_ATTRIBUTE) != null);
+        new InjectingResponse(httpResponse, snippetPath, new PageTags() {
+          @Override
+          public String issue(String nonce) {
+            return servlet.filterTag(http, nonce);
+          }
+
+          @Override
+          public void track() {
+            servlet.trackFilteredPage(http, releaseAttributes(http));
+          }
+
+          @Override
+          public void discard() {
+            http.removeAttribute(FarewellServlet.FILTER_TOKEN_ATTRIBUTE);
+          }
+
+          @Override
+          public boolean issuedByApplication() {
+            return http.getAttribute(FarewellServlet.TAG_ISSUED_ATTRIBUTE) != null;
+          }
+        });
     try {
       chain.doFilter(request, injecting);
+    } catch (IOException | ServletException | RuntimeException | Error e) {
+      // The container answers with its error page, discarding its buffer: the page and its tag
+      // go with it, unless the response was committed.
+      injecting.discardWritten();
+      throw e;
     } finally {
       injecting.finish(http.isAsyncStarted());
     }

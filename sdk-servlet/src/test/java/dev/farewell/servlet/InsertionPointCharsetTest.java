@@ -29,7 +29,7 @@ class InsertionPointCharsetTest {
     String page = "<!doctype html><title>t</title><p>" + text + "</p>";
     ByteArrayOutputStream sent = new ByteArrayOutputStream();
     InjectingResponse response = new InjectingResponse(container(sent, "ISO-2022-JP"),
-        "/farewell/farewell.js", nonce -> TAG, () -> false);
+        "/farewell/farewell.js", fixedTag());
 
     var out = response.getOutputStream();
     out.write(page.getBytes(jis));
@@ -49,6 +49,27 @@ class InsertionPointCharsetTest {
 
     assertThat(new InsertionPointScanner().feed(bytes, 0, bytes.length))
         .isEqualTo(page.indexOf("</head>"));
+  }
+
+  /** A page's tag that is always {@link #TAG}. */
+  private static PageTags fixedTag() {
+    return new PageTags() {
+      @Override
+      public String issue(String nonce) {
+        return TAG;
+      }
+
+      @Override
+      public void track() {}
+
+      @Override
+      public void discard() {}
+
+      @Override
+      public boolean issuedByApplication() {
+        return false;
+      }
+    };
   }
 
   private static HttpServletResponse container(ByteArrayOutputStream sent, String charset) {
