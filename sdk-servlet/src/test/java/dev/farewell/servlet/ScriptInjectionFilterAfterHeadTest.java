@@ -64,10 +64,8 @@ class ScriptInjectionFilterAfterHeadTest {
     }
 
     /*
-     * docs/zero-code.md: "the page does not already carry the snippet: the application called
-     * scriptTag or pageToken while serving the request (anywhere in the page, even at the end of
-     * <body>)". A JSP with <farewell:script/> at the end of its body calls scriptTag after the head
-     * was written.
+     * A page that asks for its tag after its head went out with the filter's (a JSP with
+     * <farewell:script/> at the end of its body) carries one tag: scriptTag gives "" then.
      */
     @Test
     void aPageThatAsksForItsTagAtTheEndOfItsBodyAfterWritingItsHeadGetsOneTag() {
