@@ -105,18 +105,26 @@ final class InjectingResponse extends HttpServletResponseWrapper {
 
   @Override
   public void setHeader(String name, String value) {
-    if ("Content-Length".equalsIgnoreCase(name) && !lengthPasses() && readLength(value)) {
+    boolean length = "Content-Length".equalsIgnoreCase(name) && !lengthPasses();
+    if (length && readLength(value)) {
       return;
     }
     super.setHeader(name, value);
+    if (length) {
+      unreadableLength = true; // the container took it (Jetty refuses it by throwing)
+    }
   }
 
   @Override
   public void addHeader(String name, String value) {
-    if ("Content-Length".equalsIgnoreCase(name) && !lengthPasses() && readLength(value)) {
+    boolean length = "Content-Length".equalsIgnoreCase(name) && !lengthPasses();
+    if (length && readLength(value)) {
       return;
     }
     super.addHeader(name, value);
+    if (length) {
+      unreadableLength = true;
+    }
   }
 
   /**
@@ -133,7 +141,6 @@ final class InjectingResponse extends HttpServletResponseWrapper {
       return true;
     } catch (NumberFormatException e) {
       contentLength = -1;
-      unreadableLength = true;
       return false;
     }
   }
@@ -212,6 +219,7 @@ final class InjectingResponse extends HttpServletResponseWrapper {
       if (!isCommitted()) {
         discardWritten();
         contentLength = -1;
+        unreadableLength = false;
         mode = Mode.UNDECIDED;
         // The container forgets its writer and stream on reset (a new writer takes the charset
         // set after it); so do these.

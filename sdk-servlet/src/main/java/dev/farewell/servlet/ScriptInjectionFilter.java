@@ -146,7 +146,7 @@ public final class ScriptInjectionFilter implements Filter {
         new InjectingResponse(httpResponse, snippetPath, new PageTags() {
           @Override
           public String issue(String nonce) {
-            return servlet.filterTag(http, nonce);
+            return servlet.filterTag(http, nonce, releaseAttributes(http));
           }
 
           @Override
@@ -156,7 +156,7 @@ public final class ScriptInjectionFilter implements Filter {
 
           @Override
           public void discard() {
-            http.removeAttribute(FarewellServlet.FILTER_TOKEN_ATTRIBUTE);
+            FarewellServlet.forgetFilterTag(http);
           }
 
           @Override
