@@ -47,9 +47,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The demo WAR (no Farewell code) in real Tomcat 9 (javax), Tomcat 10.1, Tomcat 11 and Jetty 12,
  * each in a JVM of its own, with the drop-in jars in {@code WEB-INF/lib} and with only {@code
- * -javaagent}: a reload and an in-app navigation release nothing; a closed tab invalidates the
- * {@code HttpSession} and calls the logout URL with the user, within the exit grace plus one
- * second. Each container is started once per way and serves two scenarios at the same time,
+ * -javaagent}, and in Jetty 10 (javax) with the drop-in jars: a reload and an in-app navigation
+ * release nothing; a closed tab invalidates the {@code HttpSession} and calls the logout URL with
+ * the user, within the exit grace plus one second. Each container is started once per way and serves two scenarios at the same time,
  * each with its own user: real Chromium, and the snippet's protocol sent over HTTP (which also
  * runs where there is no browser). One more deployment runs the agent on a JDK 24 or newer with
  * Byte Buddy made to read and write classes only through the JDK's class-file API, which its
@@ -79,15 +79,21 @@ class ContainersIT {
   private final HttpClient http = HttpClient.newBuilder()
       .cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(5)).build();
   private MockWebServer sso;
-  /** The logout calls the identity server took, by the user they name. */
-  private final Map<String, BlockingQueue<RecordedRequest>> logouts = new ConcurrentHashMap<>();
+  /**
+   * The logout calls this deployment's identity server took, by the user they name: a map of its
+   * own per deployment, so that a call that comes late is never counted for the next one.
+   */
+  private Map<String, BlockingQueue<RecordedRequest>> logouts;
   private DemoDeployment deployment;
 
   static Stream<Arguments> deployments() {
     List<Arguments> all = new ArrayList<>();
     for (Container container : Container.values()) {
       for (Way way : Way.values()) {
-        all.add(Arguments.of(container, way, Jdk.THIS));
+        // The agent knows Tomcat 9 to 11 and Jetty 12; Jetty 10 takes the drop-in jars only.
+        if (container != Container.JETTY10 || way == Way.DROP_IN) {
+          all.add(Arguments.of(container, way, Jdk.THIS));
+        }
       }
     }
     all.add(Arguments.of(Container.TOMCAT11, Way.AGENT, Jdk.NEWER_WITH_CLASS_FILE_API));
@@ -119,11 +125,14 @@ class ContainersIT {
   @BeforeParameterizedClassInvocation
   void deploy() throws Exception {
     Path javaHome = jdk.home();
+    Map<String, BlockingQueue<RecordedRequest>> taken = new ConcurrentHashMap<>();
+    logouts = taken;
     sso = new MockWebServer();
     sso.setDispatcher(new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
-        logouts(String.valueOf(request.getUrl().queryParameter("user"))).add(request);
+        taken.computeIfAbsent(String.valueOf(request.getUrl().queryParameter("user")),
+            u -> new LinkedBlockingQueue<>()).add(request);
         return new MockResponse.Builder().code(200).build();
       }
     });
@@ -217,9 +226,14 @@ class ContainersIT {
         WITHIN_GRACE.minusNanos(System.nanoTime() - closed).toMillis(), TimeUnit.MILLISECONDS);
     assertThat(logout).as("logout URL called within exit grace + 1 s").isNotNull();
     assertThat(logout.getTarget()).isEqualTo("/logout?user=" + user);
-    await().atMost(WITHIN_GRACE.minusNanos(System.nanoTime() - closed))
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> get("/count?user=" + user).equals("1"));
+    // Asked at least once, also when the logout call came at the very end of the bound.
+    long bound = closed + WITHIN_GRACE.toNanos();
+    String invalidated = get("/count?user=" + user);
+    while (!invalidated.equals("1") && System.nanoTime() - bound < 0) {
+      Thread.sleep(50);
+      invalidated = get("/count?user=" + user);
+    }
+    assertThat(invalidated).as("HttpSession invalidated within exit grace + 1 s").isEqualTo("1");
     assertThat(logouts(user).poll(200, TimeUnit.MILLISECONDS)).isNull();
   }
 

@@ -41,6 +41,7 @@ final class DemoDeployment implements AutoCloseable {
     TOMCAT9("tomcat9", "tomcat", true),
     TOMCAT10("tomcat10", "tomcat", false),
     TOMCAT11("tomcat11", "tomcat", false),
+    JETTY10("jetty10", "jetty10", true),
     JETTY12("jetty12", "jetty", false);
 
     final String directory;

@@ -48,6 +48,12 @@ public final class FarewellServlet extends HttpServlet {
 
   /** Set on a request once a script tag was made for it. */
   static final String TAG_ISSUED_ATTRIBUTE = "dev.farewell.scriptTagIssued";
+  /** The token of the tag {@link ScriptInjectionFilter} put in the request's page. */
+  static final String FILTER_TOKEN_ATTRIBUTE = "dev.farewell.filterToken";
+  /** Set when the session of the filter's tag was tracked as the tag was made. */
+  static final String FILTER_TRACKED_ATTRIBUTE = "dev.farewell.filterTracked";
+  /** The {@code HttpSession} attribute set once Farewell tracked the session. */
+  static final String TRACKED_ATTRIBUTE = "dev.farewell.tracked";
 
   private static final long serialVersionUID = 1L;
   private static final Logger logger = LoggerFactory.getLogger(FarewellServlet.class);
@@ -126,7 +132,10 @@ public final class FarewellServlet extends HttpServlet {
   public SignalResult track(HttpServletRequest request, Map<String, String> attributes) {
     requireNonNull(request, "request");
     requireNonNull(attributes, "attributes");
-    return farewell.track(bridge.keyFor(request.getSession(true)), attributes);
+    HttpSession session = request.getSession(true);
+    SignalResult result = farewell.track(bridge.keyFor(session), attributes);
+    markTracked(session);
+    return result;
   }
 
   /** Same as {@link #track(HttpServletRequest, Map)} with no attributes. */
@@ -146,7 +155,8 @@ public final class FarewellServlet extends HttpServlet {
    * HttpSessionBridge#invalidateOnRelease()}) is tracked again under the same key.
    *
    * <p>The request is marked as one whose page starts the snippet itself: {@link
-   * ScriptInjectionFilter} adds no tag to it.
+   * ScriptInjectionFilter} adds no tag to it. When the filter already put its tag in the page (the
+   * page's head went out before this call), this returns that tag's token.
    *
    * @param attributes handed to the release actions (a user id, an SSO ticket); when not empty they
    *     replace those of an earlier call
@@ -160,19 +170,38 @@ public final class FarewellServlet extends HttpServlet {
   private String token(HttpServletRequest request, Map<String, String> attributes) {
     requireNonNull(request, "request");
     requireNonNull(attributes, "attributes");
-    String key = bridge.keyFor(request.getSession(true));
+    HttpSession session = request.getSession(true);
+    String key = bridge.keyFor(session);
     if (attributes.isEmpty()) {
       // The drop-in's farewell.sessionAttributes, copied for every page that gets a tag, also the
       // ones a page prints itself (the JSP tag) rather than the injection filter.
       attributes = CopiedAttributes.of(request);
     }
+    track(session, key, attributes);
+    return request.getAttribute(FILTER_TOKEN_ATTRIBUTE) instanceof String issued
+        ? issued
+        : handler.pageTokens().issue(key).value();
+  }
+
+  private void track(HttpSession session, String key, Map<String, String> attributes) {
     try {
       farewell.track(key, attributes);
     } catch (RuntimeException e) {
       // The page still gets its token: its first signal tracks the session once the store is back.
       logger.warn("Could not track session {} while serving its page", key, e);
     }
-    return handler.pageTokens().issue(key).value();
+    markTracked(session);
+  }
+
+  /** Notes in the {@code HttpSession} that Farewell tracked it ({@link #filterTag}). */
+  private static void markTracked(HttpSession session) {
+    try {
+      if (session.getAttribute(TRACKED_ATTRIBUTE) == null) {
+        session.setAttribute(TRACKED_ATTRIBUTE, Boolean.TRUE);
+      }
+    } catch (IllegalStateException invalidated) {
+      // nothing to note
+    }
   }
 
   /** Same as {@link #pageToken(HttpServletRequest, Map)} with no attributes. */
@@ -186,11 +215,13 @@ public final class FarewellServlet extends HttpServlet {
    * Integrity hash and its beacon endpoint (the snippet posts to {@code /farewell/beacon} of the
    * page's origin unless told otherwise): {@code <script src="/ctx/farewell/farewell.js"
    * data-token="…" integrity="sha384-…" data-endpoint="/ctx/farewell/beacon" defer></script>}.
+   * Returns an empty string when {@link ScriptInjectionFilter} already put the tag in the page
+   * (its head went out before this call): a page carries one tag.
    *
    * @throws NullPointerException if an argument is null
    */
   public String scriptTag(HttpServletRequest request, Map<String, String> attributes) {
-    return marked(request, unmarkedScriptTag(request, attributes, null));
+    return ownTag(request, attributes, null);
   }
 
   /**
@@ -205,7 +236,7 @@ public final class FarewellServlet extends HttpServlet {
   public String scriptTag(
       HttpServletRequest request, Map<String, String> attributes, String cspNonce) {
     requireNonNull(cspNonce, "cspNonce");
-    return marked(request, unmarkedScriptTag(request, attributes, cspNonce));
+    return ownTag(request, attributes, cspNonce);
   }
 
   /** Tells {@link ScriptInjectionFilter} that this page carries the snippet already. */
@@ -214,18 +245,68 @@ public final class FarewellServlet extends HttpServlet {
     return tag;
   }
 
-  /**
-   * The tag of {@link #scriptTag(HttpServletRequest, Map, String)} (without nonce when {@code
-   * cspNonce} is null), for {@link ScriptInjectionFilter}: the request is not marked as one whose
-   * page carries its tag, since the filter puts it in itself.
-   */
-  String unmarkedScriptTag(
+  /** The tag the application asked for (without nonce when {@code cspNonce} is null). */
+  private String ownTag(
       HttpServletRequest request, Map<String, String> attributes, String cspNonce) {
     if (cspNonce != null && !CSP_NONCE.matcher(cspNonce).matches()) {
       throw new IllegalArgumentException(
           "cspNonce must be base64 characters ([A-Za-z0-9+/=_-]), was \"" + cspNonce + "\"");
     }
-    return tag(request, token(request, attributes), cspNonce);
+    String token = token(request, attributes);
+    return marked(request,
+        request.getAttribute(FILTER_TOKEN_ATTRIBUTE) != null ? "" : tag(request, token, cspNonce));
+  }
+
+  /**
+   * The tag {@link ScriptInjectionFilter} puts in a page, made at its insertion point. A session
+   * Farewell tracked before (a page of it went out, or the application tracked it at login) is
+   * tracked again now, with {@code attributes} or, when empty, the drop-in's: that cancels a
+   * pending exit grace while this page loads, however long it takes. Another session is
+   * tracked only once the page goes out ({@link #trackFilteredPage}), so that a page the
+   * application discards starts no open timeout for it. None for a page served after its
+   * request's {@code HttpSession} was invalidated (a logout page): the tag would make a new
+   * session.
+   */
+  String filterTag(HttpServletRequest request, String cspNonce, Map<String, String> attributes) {
+    HttpSession session = request.getSession(false);
+    if (session == null && request.getRequestedSessionId() != null
+        && request.getUserPrincipal() == null) {
+      return null;
+    }
+    if (session == null) {
+      session = request.getSession(true);
+    }
+    String key = bridge.keyFor(session);
+    String token = handler.pageTokens().issue(key).value();
+    request.setAttribute(FILTER_TOKEN_ATTRIBUTE, token);
+    if (session.getAttribute(TRACKED_ATTRIBUTE) != null) {
+      track(session, key, attributes.isEmpty() ? CopiedAttributes.of(request) : attributes);
+      request.setAttribute(FILTER_TRACKED_ATTRIBUTE, Boolean.TRUE);
+    }
+    return tag(request, token, cspNonce);
+  }
+
+  /**
+   * Tracks the session of a page that went out with the filter's tag, unless it was tracked as
+   * the tag was made or the application asked for the page's tag since (its call tracked it,
+   * with its own attributes); nothing when its {@code HttpSession} is gone meanwhile.
+   */
+  void trackFilteredPage(HttpServletRequest request, Map<String, String> attributes) {
+    if (request.getAttribute(FILTER_TRACKED_ATTRIBUTE) != null
+        || request.getAttribute(TAG_ISSUED_ATTRIBUTE) != null) {
+      return;
+    }
+    HttpSession session = request.getSession(false);
+    String key = session == null ? null : HttpSessionBridge.keyOf(session).orElse(null);
+    if (key != null) {
+      track(session, key, attributes.isEmpty() ? CopiedAttributes.of(request) : attributes);
+    }
+  }
+
+  /** The filter's tag was discarded with its page: the next page of the request gets its own. */
+  static void forgetFilterTag(HttpServletRequest request) {
+    request.removeAttribute(FILTER_TOKEN_ATTRIBUTE);
+    request.removeAttribute(FILTER_TRACKED_ATTRIBUTE);
   }
 
   private String tag(HttpServletRequest request, String token, String nonce) {

@@ -75,19 +75,6 @@ abstract class HeldPage<P> {
     clear();
   }
 
-  /** Writes what is held with {@code tag} (when not null) at {@code at}; then holds nothing. */
-  final void releaseHeld(long at, String tag) throws IOException {
-    int held = length();
-    if (tag == null) {
-      writeHeld(0, held);
-    } else {
-      writeHeld(0, (int) at);
-      writeTag(tag);
-      writeHeld((int) at, held);
-    }
-    clear();
-  }
-
   /** Writes what is held, untouched; then holds nothing. */
   final void releaseHeld() throws IOException {
     writeHeld(0, length());
@@ -131,6 +118,10 @@ abstract class HeldPage<P> {
       // Read as ISO-8859-1, the bytes are the characters of an ASCII text: one search each.
       // The held bytes and the piece are searched together, so a path split between two writes
       // is found: the piece's part is at most the path's length past the last held byte.
+      if (length == 0) {
+        return count >= snippetPath.length()
+            && new String(piece, offset, count, StandardCharsets.ISO_8859_1).contains(snippetPath);
+      }
       String text = new String(held, 0, length, StandardCharsets.ISO_8859_1)
           + new String(piece, offset, count, StandardCharsets.ISO_8859_1);
       return text.contains(snippetPath);
@@ -163,11 +154,23 @@ abstract class HeldPage<P> {
     }
   }
 
-  /** A page written through the writer, held as characters. */
+  /**
+   * A page written through the writer, held as the strings the application wrote, not copied
+   * (strings do not change): what is held goes to the container's writer in the same writes as
+   * without the filter. Short pieces (a page written character by character) are gathered into
+   * one string, so that a held page is not thousands of strings.
+   */
   static final class Chars extends HeldPage<String> {
+    /** A piece shorter than this is copied into {@link #gathered} rather than held as it is. */
+    private static final int SHORT = 32;
+
     private final PrintWriter out;
     private final String snippetPath;
-    private final StringBuilder held = new StringBuilder();
+    private String[] pieces = new String[32];
+    private int count;
+    private int length;
+    /** Short pieces written since the last held piece, not yet one piece of their own. */
+    private StringBuilder gathered;
 
     Chars(PrintWriter out, String snippetPath) {
       this.out = out;
@@ -176,7 +179,7 @@ abstract class HeldPage<P> {
 
     @Override
     int length() {
-      return held.length();
+      return length;
     }
 
     @Override
@@ -185,22 +188,81 @@ abstract class HeldPage<P> {
     }
 
     @Override
-    void hold(String piece, int offset, int count) {
-      held.append(piece, offset, offset + count);
+    void hold(String piece, int offset, int length) {
+      if (length == 0) {
+        return;
+      }
+      if (length < SHORT) {
+        if (gathered == null) {
+          gathered = new StringBuilder(256);
+        }
+        gathered.append(piece, offset, offset + length);
+        if (gathered.length() >= 8 * SHORT) {
+          addGathered();
+        }
+      } else {
+        addGathered();
+        add(offset == 0 && length == piece.length()
+            ? piece : piece.substring(offset, offset + length));
+      }
+      this.length += length;
+    }
+
+    private void addGathered() {
+      if (gathered != null && gathered.length() > 0) {
+        add(gathered.toString());
+        gathered.setLength(0);
+      }
+    }
+
+    private void add(String piece) {
+      if (count == pieces.length) {
+        pieces = Arrays.copyOf(pieces, 2 * count);
+      }
+      pieces[count++] = piece;
     }
 
     @Override
-    boolean carriesSnippet(String piece, int offset, int count) {
-      // The held characters and the piece are searched together, so a path split between two
-      // writes is found.
-      return new StringBuilder(held.length() + count).append(held)
-          .append(piece, offset, offset + count).indexOf(snippetPath) >= 0;
+    boolean carriesSnippet(String piece, int offset, int length) {
+      addGathered();
+      // Each held piece is searched where it is. Only a piece that ends with a character of the
+      // path can hold the start of a path split between two writes: then all is searched as one.
+      for (int i = 0; i < count; i++) {
+        String held = pieces[i];
+        if (held.contains(snippetPath)) {
+          return true;
+        }
+        if ((i < count - 1 || length > 0)
+            && snippetPath.indexOf(held.charAt(held.length() - 1)) >= 0) {
+          return joined(piece, offset, length).contains(snippetPath);
+        }
+      }
+      return length >= snippetPath.length()
+          && piece.substring(offset, offset + length).contains(snippetPath);
+    }
+
+    /** What is held followed by {@code piece[offset, offset + length)}, as one string. */
+    private String joined(String piece, int offset, int length) {
+      StringBuilder text = new StringBuilder(this.length + length);
+      for (int i = 0; i < count; i++) {
+        text.append(pieces[i]);
+      }
+      return text.append(piece, offset, offset + length).toString();
     }
 
     @Override
     void writeHeld(int from, int to) {
-      if (to > from) {
-        out.append(held, from, to);
+      addGathered();
+      int start = 0;
+      for (int i = 0; i < count && start < to; i++) {
+        String held = pieces[i];
+        int end = start + held.length();
+        int first = Math.max(from, start);
+        int last = Math.min(to, end);
+        if (last > first) {
+          out.write(held, first - start, last - first);
+        }
+        start = end;
       }
     }
 
@@ -219,8 +281,10 @@ abstract class HeldPage<P> {
     @Override
     void clear() {
       super.clear();
-      held.setLength(0);
-      held.trimToSize();
+      Arrays.fill(pieces, 0, count, null);
+      count = 0;
+      length = 0;
+      gathered = null;
     }
   }
 }

@@ -12,20 +12,20 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.function.BooleanSupplier;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The response a page is written to under {@link ScriptInjectionFilter}: decides at the first byte
  * whether the page may get the tag, holds the start of the page until the insertion point ({@link
- * HeldPage}) and on until a flush, the page's end or {@link HeldPage#MAXIMUM}, decides then
- * whether the tag goes in (the status may have changed), then streams. A reset forgets the
- * writer and stream, as the container does, so a writer taken after it has the new charset. The stream and the writer it hands out are the container's own behind
- * a thin layer, taken when the application asks for them, so that the container sees which one is
- * in use (its charset rules, its {@code IllegalStateException} for the other one) as without the
- * filter.
+ * HeldPage}), decides there whether the tag goes in (status, type and headers are read again: they
+ * may have changed since the first byte), writes what it held with the tag, then passes the rest
+ * of the page straight to the container, without holding, copying or scanning it. A status the
+ * application sets after the insertion point was written does not take the tag back. A reset
+ * forgets the writer and stream, as the container does, so a writer taken after it has the new
+ * charset. The stream and the writer it hands out are the container's own behind a thin layer,
+ * taken when the application asks for them, so that the container sees which one is in use (its
+ * charset rules, its {@code IllegalStateException} for the other one) as without the filter.
  *
  * <p>One request's. Once the page passes through, writes go straight to the container without a
  * lock; until then they take this response's monitor, as does {@link #finish}: a page written by
@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
 final class InjectingResponse extends HttpServletResponseWrapper {
 
   private static final Logger logger = LoggerFactory.getLogger(InjectingResponse.class);
-  private static final byte[] NO_BYTES = new byte[0];
 
   private enum Mode {
     /** Nothing written yet. */
@@ -52,38 +51,29 @@ final class InjectingResponse extends HttpServletResponseWrapper {
   }
 
   private final String snippetPath;
-  private final UnaryOperator<String> tagWithNonce;
-  private final BooleanSupplier tagIssued;
+  private final PageTags tags;
   private volatile Mode mode = Mode.UNDECIDED;
   /** Whether the tag went out in this page. */
   private boolean tagged;
+  /** Whether the tag went out in what the container holds and its session is not tracked yet. */
+  private boolean trackDue;
+  /** Whether the application set a {@code Content-Length} this response cannot read. */
+  private boolean unreadableLength;
   private long contentLength = -1;
   private Stream stream;
   private PageWriter writer;
   /** The start of the page, as bytes or characters, once the stream or the writer is taken. */
   private HeldPage<byte[]> heldBytes;
   private HeldPage<String> heldChars;
-  /**
-   * Where the tag goes in what is held, counted from the page's start, once the insertion point
-   * came; -1 before. The page is still held after it, until a flush, its end or {@link
-   * HeldPage#MAXIMUM}, so that the tag is decided as late as possible: a status set after the first
-   * write, before the response is committed, still counts.
-   */
-  private long tagAt = -1;
-  /** Whether the page carries the snippet's path before {@link #tagAt}. */
-  private boolean carriesSnippet;
 
   /**
    * @param snippetPath the snippet's path, to spot a page that already has the tag
-   * @param tagWithNonce the tag for this request, given the CSP nonce or null
-   * @param tagIssued whether the application asked for this request's tag itself
+   * @param tags this request's tag
    */
-  InjectingResponse(HttpServletResponse response, String snippetPath,
-      UnaryOperator<String> tagWithNonce, BooleanSupplier tagIssued) {
+  InjectingResponse(HttpServletResponse response, String snippetPath, PageTags tags) {
     super(response);
     this.snippetPath = snippetPath;
-    this.tagWithNonce = tagWithNonce;
-    this.tagIssued = tagIssued;
+    this.tags = tags;
   }
 
   /** This filter's response in {@code response} or among the responses it wraps, or null. */
@@ -115,19 +105,43 @@ final class InjectingResponse extends HttpServletResponseWrapper {
 
   @Override
   public void setHeader(String name, String value) {
-    if ("Content-Length".equalsIgnoreCase(name) && !lengthPasses()) {
-      contentLength = value == null ? -1 : Long.parseLong(value.trim());
-    } else {
-      super.setHeader(name, value);
+    boolean length = "Content-Length".equalsIgnoreCase(name) && !lengthPasses();
+    if (length && readLength(value)) {
+      return;
+    }
+    super.setHeader(name, value);
+    if (length) {
+      unreadableLength = true; // the container took it (Jetty refuses it by throwing)
     }
   }
 
   @Override
   public void addHeader(String name, String value) {
-    if ("Content-Length".equalsIgnoreCase(name) && !lengthPasses()) {
+    boolean length = "Content-Length".equalsIgnoreCase(name) && !lengthPasses();
+    if (length && readLength(value)) {
+      return;
+    }
+    super.addHeader(name, value);
+    if (length) {
+      unreadableLength = true;
+    }
+  }
+
+  /**
+   * Keeps a length the application set as a header, or returns false for one that is not a
+   * number: that header goes to the container as it is, and the page gets no tag.
+   */
+  private boolean readLength(String value) {
+    if (value == null) {
+      contentLength = -1;
+      return true;
+    }
+    try {
       contentLength = Long.parseLong(value.trim());
-    } else {
-      super.addHeader(name, value);
+      return true;
+    } catch (NumberFormatException e) {
+      contentLength = -1;
+      return false;
     }
   }
 
@@ -188,13 +202,9 @@ final class InjectingResponse extends HttpServletResponseWrapper {
    */
   @Override
   public void flushBuffer() throws IOException {
-    synchronized (this) {
-      if (mode == Mode.UNDECIDED || mode == Mode.ASYNC) {
-        decide();
-      }
-      releaseAtTagPoint();
-    }
+    beforeFlush();
     super.flushBuffer();
+    trackIfDue();
   }
 
   @Override
@@ -209,6 +219,7 @@ final class InjectingResponse extends HttpServletResponseWrapper {
       if (!isCommitted()) {
         discardWritten();
         contentLength = -1;
+        unreadableLength = false;
         mode = Mode.UNDECIDED;
         // The container forgets its writer and stream on reset (a new writer takes the charset
         // set after it); so do these.
@@ -261,10 +272,13 @@ final class InjectingResponse extends HttpServletResponseWrapper {
     if (heldChars != null) {
       heldChars.clear();
     }
-    tagAt = -1;
     if (mode == Mode.HOLD || tagged) {
       mode = Mode.UNDECIDED;
       tagged = false;
+    }
+    if (trackDue) {
+      trackDue = false;
+      tags.discard();
     }
   }
 
@@ -275,9 +289,8 @@ final class InjectingResponse extends HttpServletResponseWrapper {
    * not begun yet then passes through, unless an async dispatch renders it.
    */
   synchronized void finish(boolean async) throws IOException {
-    if (mode == Mode.HOLD && tagAt >= 0) {
-      releaseAtTagPoint();
-    } else if (mode == Mode.HOLD) {
+    trackIfDue();
+    if (mode == Mode.HOLD) {
       releaseUntagged();
     } else if (mode == Mode.UNDECIDED) {
       if (contentLength >= 0) {
@@ -307,8 +320,12 @@ final class InjectingResponse extends HttpServletResponseWrapper {
     }
   }
 
+  /**
+   * Whether the page may get the tag, as its status, headers and the request stand now: at its
+   * first byte, and again at its insertion point.
+   */
   private boolean injectable() {
-    if (tagIssued.getAsBoolean()) {
+    if (unreadableLength || tags.issuedByApplication()) {
       return false;
     }
     if (getStatus() != 200 || super.getHeader("Content-Encoding") != null) {
@@ -328,32 +345,47 @@ final class InjectingResponse extends HttpServletResponseWrapper {
     }
     try {
       Charset charset = Charset.forName(charsetName);
+      if (!charset.canEncode()) {
+        return false; // a charset the JDK only decodes, such as x-JISAutoDetect
+      }
+      // ISO-2022 charsets (and Windows' 50220/50221 forms of ISO-2022-JP) switch modes by escape
+      // sequence: within a run of Japanese, Korean or Chinese, ASCII bytes are halves of characters.
+      String name = charset.name();
+      if (name.contains("2022") || name.contains("5022")) {
+        return false;
+      }
       return Arrays.equals("</head><body>".getBytes(charset),
           "</head><body>".getBytes(StandardCharsets.US_ASCII));
-    } catch (IllegalArgumentException unknown) {
+    } catch (IllegalArgumentException | UnsupportedOperationException unknown) {
       return false;
     }
   }
 
   /**
-   * Before a flush of the stream or writer, which commits the response as without the filter: a
-   * page not begun is decided now, while its headers can still change. What is held stays held.
+   * Before a flush of the stream or writer, or {@code flushBuffer}, which commit the response as
+   * without the filter: a page not begun is decided now, while its headers can still change. What
+   * is held stays held.
    */
-  private void beforeFlush() throws IOException {
+  private void beforeFlush() {
     if (mode != Mode.PASS) {
       synchronized (this) {
         if (mode == Mode.UNDECIDED || mode == Mode.ASYNC) {
           decide();
         }
-        releaseAtTagPoint();
       }
     }
   }
 
-  /** Takes a piece of the page that is not passing through (yet): holds it, or lets it out. */
+  /**
+   * Takes a piece of the page that is not passing through (yet): holds it until the insertion
+   * point, where the tag is decided and what is held goes out with it; the page passes from there.
+   */
   private synchronized <P> void take(HeldPage<P> page, P piece, int offset, int length)
       throws IOException {
-    if (mode == Mode.UNDECIDED || mode == Mode.ASYNC) {
+    // A page whose insertion point comes in its first write was decided just now, under this
+    // monitor: its status and headers are not read a second time.
+    boolean decidedNow = mode == Mode.UNDECIDED || mode == Mode.ASYNC;
+    if (decidedNow) {
       decide();
     }
     if (mode == Mode.PASS) {
@@ -362,28 +394,18 @@ final class InjectingResponse extends HttpServletResponseWrapper {
     }
     // Only the first HeldPage.MAXIMUM of the page are searched and held, however it is written.
     int room = HeldPage.MAXIMUM - page.length();
-    if (tagAt >= 0) {
-      if (length > room) {
-        releaseAtTagPoint();
-        page.write(piece, offset, offset + length);
-      } else {
-        page.hold(piece, offset, length);
-      }
-      return;
-    }
     long at = page.scan(piece, offset, Math.min(length, room));
     if (at >= 0) {
       int before = (int) Math.max(0, at - page.length());
-      carriesSnippet = page.carriesSnippet(piece, offset, before);
-      if (length > room) {
-        String tag = tagFor();
-        page.release(piece, offset, length, at, tag);
-        tagged = tag != null;
-        mode = Mode.PASS;
-      } else {
-        tagAt = at;
-        page.hold(piece, offset, length);
+      String tag = page.carriesSnippet(piece, offset, before)
+          ? null : tagAtInsertionPoint(decidedNow);
+      if (tag == null && contentLength >= 0) {
+        super.setContentLengthLong(contentLength);
       }
+      page.release(piece, offset, length, at, tag);
+      tagged = tag != null;
+      trackDue = tagged;
+      mode = Mode.PASS;
     } else if (length > room) {
       logger.debug("No </head> or <body> in the first {} bytes or characters of the page: no tag",
           HeldPage.MAXIMUM);
@@ -398,15 +420,20 @@ final class InjectingResponse extends HttpServletResponseWrapper {
   }
 
   /**
-   * The tag for this page, or null when the page carries one (the application asked for it while
-   * serving the request) or none can be made.
+   * The tag for the page whose insertion point came, decided now: none when the page may no longer
+   * get it (its status is no longer 200, the application asked for its own tag…) or none can be
+   * made.
+   *
+   * @param decidedNow whether the page was found {@link #injectable} in the same write
    */
+  private String tagAtInsertionPoint(boolean decidedNow) {
+    return decidedNow || injectable() ? tag() : null;
+  }
+
+  /** The tag for this page, or null when it gets none or none can be made. */
   private String tag() {
-    if (tagIssued.getAsBoolean()) {
-      return null;
-    }
     try {
-      return tagWithNonce.apply(nonce());
+      return tags.issue(nonce());
     } catch (RuntimeException e) {
       // An invalidated session, a closed engine: the page goes out as the application wrote it.
       logger.warn("Could not make the script tag of a page; it is served without", e);
@@ -415,31 +442,18 @@ final class InjectingResponse extends HttpServletResponseWrapper {
   }
 
   /**
-   * The tag for the page whose insertion point came, decided now: none when the page carries the
-   * snippet or its status is no longer 200. Sets the length the application gave when the page
-   * goes out without a tag.
+   * Once the page with the tag is known to go out (flushed, or done with): tracks its session. A
+   * page discarded before that ({@link #discardWritten}) tracks nothing.
    */
-  private String tagFor() {
-    String tag = carriesSnippet || getStatus() != 200 ? null : tag();
-    if (tag == null && contentLength >= 0) {
-      super.setContentLengthLong(contentLength);
+  private void trackIfDue() {
+    if (trackDue) {
+      synchronized (this) {
+        if (trackDue) {
+          trackDue = false;
+          tags.track();
+        }
+      }
     }
-    return tag;
-  }
-
-  /** Once the insertion point came: writes what is held, with the tag if it is due, then passes. */
-  private void releaseAtTagPoint() throws IOException {
-    if (mode != Mode.HOLD || tagAt < 0) {
-      return;
-    }
-    String tag = tagFor();
-    HeldPage<?> page = heldChars != null && heldChars.length() > 0 ? heldChars : heldBytes;
-    if (page != null) {
-      page.releaseHeld(tagAt, tag);
-    }
-    tagged = tag != null;
-    tagAt = -1;
-    mode = Mode.PASS;
   }
 
   /** Writes what is held as the application wrote it, then passes through. */
@@ -497,6 +511,7 @@ final class InjectingResponse extends HttpServletResponseWrapper {
     public void flush() throws IOException {
       beforeFlush();
       out.flush();
+      trackIfDue();
     }
 
     @Override
@@ -519,9 +534,7 @@ final class InjectingResponse extends HttpServletResponseWrapper {
     public void setWriteListener(WriteListener listener) {
       synchronized (InjectingResponse.this) {
         try {
-          if (mode == Mode.HOLD && tagAt >= 0) {
-            releaseAtTagPoint();
-          } else if (mode == Mode.HOLD) {
+          if (mode == Mode.HOLD) {
             releaseUntagged();
           } else if (mode != Mode.PASS) {
             mode = Mode.PASS;
@@ -592,12 +605,9 @@ final class InjectingResponse extends HttpServletResponseWrapper {
 
     @Override
     public void flush() {
-      try {
-        beforeFlush();
-      } catch (IOException e) {
-        failed = true;
-      }
+      beforeFlush();
       out.flush();
+      trackIfDue();
     }
 
     @Override

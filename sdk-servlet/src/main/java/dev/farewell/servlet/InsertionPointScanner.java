@@ -1,5 +1,10 @@
 package dev.farewell.servlet;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
 /**
  * Finds where the script tag goes in a page fed to it byte by byte: before the {@code </head>} end
  * tag, or after the {@code >} of the {@code <body>} start tag, whichever comes first. A small
@@ -12,6 +17,12 @@ package dev.farewell.servlet;
  * <p>Reads each byte once and keeps a few bytes of state, whatever the page's length, so a page fed
  * in many writes costs no more than one. Works on the bytes of any ASCII-compatible charset. One
  * page's; not thread-safe.
+ *
+ * <p>Most of a head is text, the inside of a script or a style, attribute values and the space
+ * between attributes, where one or two bytes matter: {@code <} in text and raw text, the closing
+ * quote in a quoted value, {@code >} and {@code =} between attributes, {@code -} and {@code >} in
+ * a comment. The others would leave the state as it is: they are passed over eight at a time in
+ * bytes (one {@code long} compared at once), and by {@link String#indexOf(int, int)} in text.
  */
 final class InsertionPointScanner {
 
@@ -25,12 +36,20 @@ final class InsertionPointScanner {
   private static final int MARKUP = 6;
   private static final int COMMENT_START = 7;
   private static final int COMMENT = 8;
+  /** {@link #dashes} after "--!" in a comment: a '>' next ends it. */
+  private static final int BANG = -1;
+  /** {@link #dashes} just after "<!--": a '>' next ends the comment ("<!-->"). */
+  private static final int OPENED = -2;
+  /** {@link #dashes} just after "<!---": a '>' next ends it ("<!--->"), a '-' makes "--". */
+  private static final int OPENED_DASH = -3;
   private static final int BOGUS = 9;
   private static final int RAW_TEXT = 10;
 
   private static final String[] RAW_TEXT_ELEMENTS = {"script", "style", "template", "textarea",
       "title"};
   private static final long[] RAW_TEXT_NAMES = new long[RAW_TEXT_ELEMENTS.length];
+  /** The start of each raw-text element's end tag, {@code "</" + name}. */
+  private static final byte[][] RAW_TEXT_ENDS = new byte[RAW_TEXT_ELEMENTS.length][];
   private static final long HEAD = packed("head");
   private static final long BODY = packed("body");
   /** A name longer than any of those above: it matches none. */
@@ -39,8 +58,15 @@ final class InsertionPointScanner {
   static {
     for (int i = 0; i < RAW_TEXT_ELEMENTS.length; i++) {
       RAW_TEXT_NAMES[i] = packed(RAW_TEXT_ELEMENTS[i]);
+      RAW_TEXT_ENDS[i] = ("</" + RAW_TEXT_ELEMENTS[i]).getBytes(StandardCharsets.US_ASCII);
     }
   }
+
+  /** Eight bytes of a page at once, in the order they come. */
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
 
   private int state = DATA;
   /**
@@ -52,12 +78,19 @@ final class InsertionPointScanner {
   private boolean endTag;
   private boolean afterEquals;
   private byte quote;
+  /**
+   * Dashes just seen in a comment, or {@link #BANG} after "--!", or {@link #OPENED} and {@link
+   * #OPENED_DASH} right after the comment's opening (whose dashes do not count towards "--!>").
+   */
   private int dashes;
-  /** The element whose text is raw, and how much of its end tag ({@code "</" + name}) matched. */
-  private String rawElement;
+  /** The element whose text is raw: its name and its end tag's start ({@code "</" + name}). */
+  private long rawName;
+  private byte[] rawEnd;
+  /** How much of {@link #rawEnd} matched. */
   private int rawMatched;
   /** Where the tag being read started ({@code <}), counted from the page's first byte. */
   private long tagStart;
+  /** The byte being read, counted from the page's first byte; past a feed, the next one. */
   private long position;
 
   /**
@@ -67,18 +100,20 @@ final class InsertionPointScanner {
    */
   long feed(byte[] bytes, int offset, int length) {
     int end = offset + length;
-    for (int i = offset; i < end; i++) {
+    long base = position - offset;
+    for (int i = offset; ; i++) {
       i = nextThatMatters(bytes, i, end);
       if (i == end) {
+        position = base + end;
         return -1;
       }
+      position = base + i;
       long found = next(bytes[i]);
-      position++;
       if (found >= 0) {
+        position++;
         return found;
       }
     }
-    return -1;
   }
 
   /**
@@ -88,65 +123,157 @@ final class InsertionPointScanner {
    */
   long feed(String text, int offset, int length) {
     int end = offset + length;
-    for (int i = offset; i < end; i++) {
+    long base = position - offset;
+    for (int i = offset; ; i++) {
       i = nextThatMatters(text, i, end);
       if (i == end) {
+        position = base + end;
         return -1;
       }
-      char c = text.charAt(i);
-      long found = next(c < 0x80 ? (byte) c : (byte) 0x80);
-      position++;
+      position = base + i;
+      long found = next(asByte(text.charAt(i)));
       if (found >= 0) {
+        position++;
         return found;
       }
     }
-    return -1;
   }
 
-  /*
-   * Most of a head is text, the inside of a script or a style, attribute values and the space
-   * between attributes, where one or two bytes matter: '<' in text and raw text, the closing quote
-   * in a quoted value, '>' and '=' between attributes. The others are passed over in a tight loop
-   * (they would leave the state as it is), and counted.
+  /**
+   * The index of the next byte from {@code i} that can change the state, or {@code end}; the
+   * bytes of a tag's name on the way are read into it.
    */
-
-  /** The index of the next byte from {@code i} that can change the state, or {@code end}. */
   private int nextThatMatters(byte[] bytes, int i, int end) {
-    int from = i;
-    if (state == DATA || (state == RAW_TEXT && rawMatched == 0)) {
-      while (i < end && bytes[i] != '<') {
-        i++;
+    switch (state) {
+      case DATA, BOGUS -> {
+        return indexOf(bytes, i, end, state == DATA ? '<' : '>');
       }
-    } else if (state == QUOTED) {
-      while (i < end && bytes[i] != quote) {
-        i++;
+      case RAW_TEXT -> {
+        return rawMatched == 0 ? indexOf(bytes, i, end, '<') : i;
       }
-    } else if (state == IN_TAG && !afterEquals) {
-      while (i < end && bytes[i] != '>' && bytes[i] != '=') {
-        i++;
+      case QUOTED -> {
+        return indexOf(bytes, i, end, quote);
+      }
+      case IN_TAG -> {
+        return afterEquals ? i : indexOf(bytes, i, end, '>', '=');
+      }
+      case COMMENT -> {
+        if (dashes >= 2 || dashes < 0) {
+          return i; // the next byte may close the comment ("-->", "--!>") or extend it
+        }
+        int next = indexOf(bytes, i, end, '-', '>');
+        if (next > i) {
+          dashes = 0;
+        }
+        return next;
+      }
+      case TAG_NAME -> {
+        byte b;
+        while (i < end && !isBoundary(b = bytes[i])) {
+          addToName(b);
+          i++;
+        }
+        return i;
+      }
+      default -> {
+        return i;
       }
     }
-    position += i - from;
-    return i;
   }
 
   /** The same for a page written as text. */
   private int nextThatMatters(String text, int i, int end) {
-    int from = i;
-    if (state == DATA || (state == RAW_TEXT && rawMatched == 0)) {
-      int at = text.indexOf('<', i);
-      i = at < 0 || at > end ? end : at;
-    } else if (state == QUOTED) {
-      int at = text.indexOf(quote, i);
-      i = at < 0 || at > end ? end : at;
-    } else if (state == IN_TAG && !afterEquals) {
-      char c;
-      while (i < end && (c = text.charAt(i)) != '>' && c != '=') {
-        i++;
+    switch (state) {
+      case DATA, BOGUS -> {
+        return indexOf(text, i, end, state == DATA ? '<' : '>');
+      }
+      case RAW_TEXT -> {
+        return rawMatched == 0 ? indexOf(text, i, end, '<') : i;
+      }
+      case QUOTED -> {
+        return indexOf(text, i, end, quote);
+      }
+      case IN_TAG -> {
+        if (!afterEquals) {
+          char c;
+          while (i < end && (c = text.charAt(i)) != '>' && c != '=') {
+            i++;
+          }
+        }
+        return i;
+      }
+      case COMMENT -> {
+        if (dashes >= 2 || dashes < 0) {
+          return i;
+        }
+        int from = i;
+        char c;
+        while (i < end && (c = text.charAt(i)) != '-' && c != '>') {
+          i++;
+        }
+        if (i > from) {
+          dashes = 0;
+        }
+        return i;
+      }
+      case TAG_NAME -> {
+        byte b;
+        while (i < end && !isBoundary(b = asByte(text.charAt(i)))) {
+          addToName(b);
+          i++;
+        }
+        return i;
+      }
+      default -> {
+        return i;
       }
     }
-    position += i - from;
+  }
+
+  /** The index of the first {@code target} in {@code bytes[i, end)}, or {@code end}. */
+  private static int indexOf(byte[] bytes, int i, int end, int target) {
+    long pattern = (target & 0xff) * ONES;
+    for (; i <= end - 8; i += 8) {
+      // A byte of x is zero where the page's byte is the target; the lowest such byte is found
+      // exactly (a borrow runs only towards higher bytes).
+      long x = (long) LONGS.get(bytes, i) ^ pattern;
+      long zeros = (x - ONES) & ~x & HIGHS;
+      if (zeros != 0) {
+        return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+      }
+    }
+    while (i < end && bytes[i] != target) {
+      i++;
+    }
     return i;
+  }
+
+  /** The index of the first {@code one} or {@code other} in {@code bytes[i, end)}, or {@code end}. */
+  private static int indexOf(byte[] bytes, int i, int end, int one, int other) {
+    long onePattern = (one & 0xff) * ONES;
+    long otherPattern = (other & 0xff) * ONES;
+    for (; i <= end - 8; i += 8) {
+      long word = (long) LONGS.get(bytes, i);
+      long x = word ^ onePattern;
+      long y = word ^ otherPattern;
+      long zeros = ((x - ONES) & ~x | (y - ONES) & ~y) & HIGHS;
+      if (zeros != 0) {
+        return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+      }
+    }
+    while (i < end && bytes[i] != one && bytes[i] != other) {
+      i++;
+    }
+    return i;
+  }
+
+  private static int indexOf(String text, int i, int end, int target) {
+    int at = text.indexOf(target, i);
+    return at < 0 || at > end ? end : at;
+  }
+
+  private static byte asByte(char c) {
+    return c < 0x80 ? (byte) c : (byte) 0x80;
   }
 
   private long next(byte b) {
@@ -183,8 +310,7 @@ final class InsertionPointScanner {
         if (isBoundary(b)) {
           return nameEnded(b);
         }
-        name = nameLength < 8 ? name << 8 | (lowerCase(b) & 0xff) : OTHER;
-        nameLength++;
+        addToName(b);
       }
       case IN_TAG -> {
         if (b == '>') {
@@ -207,18 +333,24 @@ final class InsertionPointScanner {
       case MARKUP -> state = b == '-' ? COMMENT_START : b == '>' ? DATA : BOGUS;
       case COMMENT_START -> {
         if (b == '-') {
-          // As if "--" came: "<!-->" and "<!--->" close at once (an abruptly closed comment).
-          dashes = 2;
+          // "<!-->" and "<!--->" close at once (an abruptly closed comment), "<!--!>" does not.
+          dashes = OPENED;
           state = COMMENT;
         } else {
           state = b == '>' ? DATA : BOGUS;
         }
       }
       case COMMENT -> {
-        if (b == '>' && dashes >= 2) {
+        if (b == '>' && (dashes >= 2 || dashes < 0)) {
+          // "-->", or "--!>", which browsers also take as the comment's end, or "<!-->", "<!--->"
           state = DATA;
+        } else if (b == '-') {
+          dashes = dashes == OPENED ? OPENED_DASH
+              : dashes == BANG ? 1
+              : dashes == OPENED_DASH ? 2
+              : dashes + 1;
         } else {
-          dashes = b == '-' ? dashes + 1 : 0;
+          dashes = b == '!' && dashes >= 2 ? BANG : 0;
         }
       }
       case BOGUS -> {
@@ -230,6 +362,11 @@ final class InsertionPointScanner {
       default -> throw new AssertionError("state " + state);
     }
     return -1;
+  }
+
+  private void addToName(byte b) {
+    name = nameLength < 8 ? name << 8 | (lowerCase(b) & 0xff) : OTHER;
+    nameLength++;
   }
 
   private void startName(byte first, boolean end) {
@@ -258,7 +395,8 @@ final class InsertionPointScanner {
     }
     for (int i = 0; i < RAW_TEXT_NAMES.length; i++) {
       if (name == RAW_TEXT_NAMES[i]) {
-        rawElement = RAW_TEXT_ELEMENTS[i];
+        rawName = name;
+        rawEnd = RAW_TEXT_ENDS[i];
         rawMatched = 0;
         state = RAW_TEXT;
       }
@@ -268,10 +406,9 @@ final class InsertionPointScanner {
 
   /** Inside a raw-text element, only its own end tag ({@code </script} + boundary) ends it. */
   private void rawText(byte b) {
-    int endLength = 2 + rawElement.length();
-    if (rawMatched == endLength) {
+    if (rawMatched == rawEnd.length) {
       if (isBoundary(b)) {
-        name = packed(rawElement);
+        name = rawName;
         endTag = true;
         afterEquals = false;
         state = IN_TAG;
@@ -282,8 +419,7 @@ final class InsertionPointScanner {
       }
       rawMatched = 0;
     }
-    char expected = rawMatched == 0 ? '<' : rawMatched == 1 ? '/' : rawElement.charAt(rawMatched - 2);
-    if (lowerCase(b) == expected) {
+    if (lowerCase(b) == rawEnd[rawMatched]) {
       if (rawMatched == 0) {
         tagStart = position;
       }

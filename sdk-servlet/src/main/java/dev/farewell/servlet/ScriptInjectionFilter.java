@@ -42,13 +42,16 @@ import java.util.function.Predicate;
  * characters for a page written through the writer, however the page is written; a page with no
  * {@code </head>} or {@code <body>} before that passes untouched). The stream and the writer are
  * the container's own behind a thin layer, so its rules for them (charset, one or the other) hold
- * as without the filter. An application's {@code Content-Length} is dropped on pages that get
- * the tag (the answer is then chunked). {@code flushBuffer} and a flush of the writer or stream
- * commit the response (status and headers) as without the filter, but the part before the
- * insertion point stays held until it comes: a page flushed in its head reaches the browser from
- * its insertion point on. {@code resetBuffer}, {@code reset}, {@code sendError} and {@code
- * sendRedirect} discard what is held as the container discards its buffer, also after the tag
- * went out (a page written again gets its own). Forwards and includes work as without the
+ * as without the filter. The status and headers above are read at the page's first byte and again
+ * at its insertion point, where the tag is decided; from there the page passes straight through,
+ * so a status set after the insertion point was written does not take the tag back ({@code
+ * sendError} does: it discards the page). An application's {@code Content-Length} is dropped on
+ * pages that get the tag (the answer is then chunked). {@code flushBuffer} and a flush of the
+ * writer or stream commit the response (status and headers) as without the filter, but the part
+ * before the insertion point stays held until it comes: a page flushed in its head reaches the
+ * browser from its insertion point on. {@code resetBuffer}, {@code reset}, {@code sendError} and
+ * {@code sendRedirect} discard what is held as the container discards its buffer, also after the
+ * tag went out (a page written again gets its own). Forwards and includes work as without the
  * filter. A page written after {@code startAsync}, from any thread, arrives whole: it gets the
  * tag when its insertion point is written before the dispatch that started it returns, or when
  * an {@code AsyncContext.dispatch} of a context started with this filter's response renders it
@@ -140,11 +143,34 @@ public final class ScriptInjectionFilter implements Filter {
       return;
     }
     InjectingResponse injecting =
-        new InjectingResponse(httpResponse, snippetPath,
-            nonce -> servlet.unmarkedScriptTag(http, releaseAttributes(http), nonce),
-            () -> http.getAttribute(FarewellServlet.TAG_ISSUED_ATTRIBUTE) != null);
+        new InjectingResponse(httpResponse, snippetPath, new PageTags() {
+          @Override
+          public String issue(String nonce) {
+            return servlet.filterTag(http, nonce, releaseAttributes(http));
+          }
+
+          @Override
+          public void track() {
+            servlet.trackFilteredPage(http, releaseAttributes(http));
+          }
+
+          @Override
+          public void discard() {
+            FarewellServlet.forgetFilterTag(http);
+          }
+
+          @Override
+          public boolean issuedByApplication() {
+            return http.getAttribute(FarewellServlet.TAG_ISSUED_ATTRIBUTE) != null;
+          }
+        });
     try {
       chain.doFilter(request, injecting);
+    } catch (IOException | ServletException | RuntimeException | Error e) {
+      // The container answers with its error page, discarding its buffer: the page and its tag
+      // go with it, unless the response was committed.
+      injecting.discardWritten();
+      throw e;
     } finally {
       injecting.finish(http.isAsyncStarted());
     }

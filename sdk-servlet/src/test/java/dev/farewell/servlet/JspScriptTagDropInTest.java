@@ -45,6 +45,12 @@ class JspScriptTagDropInTest {
         TAGLIB + "<% response.addHeader(\"Content-Security-Policy\", \"frame-ancestors 'none'\");"
             + " response.addHeader(\"Content-Security-Policy\","
             + " \"script-src 'nonce-s3c0nd'\"); %><farewell:script/>");
+    // the tag where scripts often go, at the end of a body longer than the JSP writer's 8 KB
+    // buffer: the head went out with the filter's tag before the page asks for its own
+    Files.writeString(pages.resolve("late.jsp"), TAGLIB
+        + "<!doctype html><html><head><title>t</title></head><body>"
+        + "<p>a line of the page's body</p>\n".repeat(400)
+        + "<farewell:script/></body></html>");
     libraryJar(Files.createDirectories(pages.resolve("WEB-INF/lib")).resolve("farewell.jar"));
     return tomcat.start(pages, context -> {
       Tomcat.initWebappDefaults(context);
@@ -118,6 +124,20 @@ class JspScriptTagDropInTest {
           .as("the identity server's logout at EXIT of a session whose HttpSession holds a ticket")
           .isEqualTo("/logout?ticket=ST-1");
     }
+  }
+
+  /**
+   * With the filter on, a page that prints {@code <farewell:script/>} at the end of a long body
+   * (after its head went out with the filter's tag) carries one tag, with that tag's token.
+   */
+  @Test
+  void aLongPageWithTheJspTagAtTheEndOfItsBodyCarriesOneTag() throws Exception {
+    Browser browser = new Browser(start(Map.of("farewell.secret", DropInTest.SECRET)), http);
+    assertThat(browser.get("/ticket.jsp?ticket=ST-1", Map.of()).code()).isEqualTo(200);
+    String html = browser.get("/late.jsp", Map.of()).body();
+
+    assertThat(FilteredApplication.tags(html)).as(html.substring(0, 700)).isEqualTo(1);
+    assertThat(html.indexOf("data-token=\"")).isLessThan(html.indexOf("<body>"));
   }
 
   /**
