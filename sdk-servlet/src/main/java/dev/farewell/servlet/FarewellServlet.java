@@ -50,10 +50,6 @@ public final class FarewellServlet extends HttpServlet {
   static final String TAG_ISSUED_ATTRIBUTE = "dev.farewell.scriptTagIssued";
   /** The token of the tag {@link ScriptInjectionFilter} put in the request's page. */
   static final String FILTER_TOKEN_ATTRIBUTE = "dev.farewell.filterToken";
-  /** Set when the session of the filter's tag was tracked as the tag was made. */
-  static final String FILTER_TRACKED_ATTRIBUTE = "dev.farewell.filterTracked";
-  /** The {@code HttpSession} attribute set once Farewell tracked the session. */
-  static final String TRACKED_ATTRIBUTE = "dev.farewell.tracked";
 
   private static final long serialVersionUID = 1L;
   private static final Logger logger = LoggerFactory.getLogger(FarewellServlet.class);
@@ -132,10 +128,7 @@ public final class FarewellServlet extends HttpServlet {
   public SignalResult track(HttpServletRequest request, Map<String, String> attributes) {
     requireNonNull(request, "request");
     requireNonNull(attributes, "attributes");
-    HttpSession session = request.getSession(true);
-    SignalResult result = farewell.track(bridge.keyFor(session), attributes);
-    markTracked(session);
-    return result;
+    return farewell.track(bridge.keyFor(request.getSession(true)), attributes);
   }
 
   /** Same as {@link #track(HttpServletRequest, Map)} with no attributes. */
@@ -170,37 +163,24 @@ public final class FarewellServlet extends HttpServlet {
   private String token(HttpServletRequest request, Map<String, String> attributes) {
     requireNonNull(request, "request");
     requireNonNull(attributes, "attributes");
-    HttpSession session = request.getSession(true);
-    String key = bridge.keyFor(session);
+    String key = bridge.keyFor(request.getSession(true));
     if (attributes.isEmpty()) {
       // The drop-in's farewell.sessionAttributes, copied for every page that gets a tag, also the
       // ones a page prints itself (the JSP tag) rather than the injection filter.
       attributes = CopiedAttributes.of(request);
     }
-    track(session, key, attributes);
+    track(key, attributes);
     return request.getAttribute(FILTER_TOKEN_ATTRIBUTE) instanceof String issued
         ? issued
         : handler.pageTokens().issue(key).value();
   }
 
-  private void track(HttpSession session, String key, Map<String, String> attributes) {
+  private void track(String key, Map<String, String> attributes) {
     try {
       farewell.track(key, attributes);
     } catch (RuntimeException e) {
       // The page still gets its token: its first signal tracks the session once the store is back.
       logger.warn("Could not track session {} while serving its page", key, e);
-    }
-    markTracked(session);
-  }
-
-  /** Notes in the {@code HttpSession} that Farewell tracked it ({@link #filterTag}). */
-  private static void markTracked(HttpSession session) {
-    try {
-      if (session.getAttribute(TRACKED_ATTRIBUTE) == null) {
-        session.setAttribute(TRACKED_ATTRIBUTE, Boolean.TRUE);
-      }
-    } catch (IllegalStateException invalidated) {
-      // nothing to note
     }
   }
 
@@ -258,14 +238,10 @@ public final class FarewellServlet extends HttpServlet {
   }
 
   /**
-   * The tag {@link ScriptInjectionFilter} puts in a page, made at its insertion point. A session
-   * Farewell tracked before (a page of it went out, or the application tracked it at login) is
-   * tracked again now, with {@code attributes} or, when empty, the drop-in's: that cancels a
-   * pending exit grace while this page loads, however long it takes. Another session is
-   * tracked only once the page goes out ({@link #trackFilteredPage}), so that a page the
-   * application discards starts no open timeout for it. None for a page served after its
-   * request's {@code HttpSession} was invalidated (a logout page): the tag would make a new
-   * session.
+   * The tag {@link ScriptInjectionFilter} puts in a page, made at its insertion point: tracks the
+   * session ({@link Farewell#track}, with {@code attributes} or, when empty, the drop-in's), which
+   * cancels a pending exit grace while the page loads. None for a page served after its request's
+   * {@code HttpSession} was invalidated (a logout page): the tag would make a new session.
    */
   String filterTag(HttpServletRequest request, String cspNonce, Map<String, String> attributes) {
     HttpSession session = request.getSession(false);
@@ -273,40 +249,24 @@ public final class FarewellServlet extends HttpServlet {
         && request.getUserPrincipal() == null) {
       return null;
     }
-    if (session == null) {
-      session = request.getSession(true);
-    }
-    String key = bridge.keyFor(session);
+    String key = bridge.keyFor(session != null ? session : request.getSession(true));
+    track(key, attributes.isEmpty() ? CopiedAttributes.of(request) : attributes);
     String token = handler.pageTokens().issue(key).value();
     request.setAttribute(FILTER_TOKEN_ATTRIBUTE, token);
-    if (session.getAttribute(TRACKED_ATTRIBUTE) != null) {
-      track(session, key, attributes.isEmpty() ? CopiedAttributes.of(request) : attributes);
-      request.setAttribute(FILTER_TRACKED_ATTRIBUTE, Boolean.TRUE);
-    }
     return tag(request, token, cspNonce);
   }
 
   /**
-   * Tracks the session of a page that went out with the filter's tag, unless it was tracked as
-   * the tag was made or the application asked for the page's tag since (its call tracked it,
-   * with its own attributes); nothing when its {@code HttpSession} is gone meanwhile.
+   * The filter's tag was discarded with its page (a reset, an error, a redirect, a forward): the
+   * page written next is decided afresh, also when the application asked for its tag after the
+   * filter's went out (it was given that tag). A tag the application made itself, before, stays
+   * its own (a token put in a request attribute for the page a forward renders).
    */
-  void trackFilteredPage(HttpServletRequest request, Map<String, String> attributes) {
-    if (request.getAttribute(FILTER_TRACKED_ATTRIBUTE) != null
-        || request.getAttribute(TAG_ISSUED_ATTRIBUTE) != null) {
-      return;
-    }
-    HttpSession session = request.getSession(false);
-    String key = session == null ? null : HttpSessionBridge.keyOf(session).orElse(null);
-    if (key != null) {
-      track(session, key, attributes.isEmpty() ? CopiedAttributes.of(request) : attributes);
-    }
-  }
-
-  /** The filter's tag was discarded with its page: the next page of the request gets its own. */
   static void forgetFilterTag(HttpServletRequest request) {
-    request.removeAttribute(FILTER_TOKEN_ATTRIBUTE);
-    request.removeAttribute(FILTER_TRACKED_ATTRIBUTE);
+    if (request.getAttribute(FILTER_TOKEN_ATTRIBUTE) != null) {
+      request.removeAttribute(FILTER_TOKEN_ATTRIBUTE);
+      request.removeAttribute(TAG_ISSUED_ATTRIBUTE);
+    }
   }
 
   private String tag(HttpServletRequest request, String token, String nonce) {

@@ -55,8 +55,6 @@ final class InjectingResponse extends HttpServletResponseWrapper {
   private volatile Mode mode = Mode.UNDECIDED;
   /** Whether the tag went out in this page. */
   private boolean tagged;
-  /** Whether the tag went out in what the container holds and its session is not tracked yet. */
-  private boolean trackDue;
   /** Whether the application set a {@code Content-Length} this response cannot read. */
   private boolean unreadableLength;
   private long contentLength = -1;
@@ -204,7 +202,6 @@ final class InjectingResponse extends HttpServletResponseWrapper {
   public void flushBuffer() throws IOException {
     beforeFlush();
     super.flushBuffer();
-    trackIfDue();
   }
 
   @Override
@@ -276,10 +273,7 @@ final class InjectingResponse extends HttpServletResponseWrapper {
       mode = Mode.UNDECIDED;
       tagged = false;
     }
-    if (trackDue) {
-      trackDue = false;
-      tags.discard();
-    }
+    tags.discard();
   }
 
   /**
@@ -289,7 +283,6 @@ final class InjectingResponse extends HttpServletResponseWrapper {
    * not begun yet then passes through, unless an async dispatch renders it.
    */
   synchronized void finish(boolean async) throws IOException {
-    trackIfDue();
     if (mode == Mode.HOLD) {
       releaseUntagged();
     } else if (mode == Mode.UNDECIDED) {
@@ -404,7 +397,6 @@ final class InjectingResponse extends HttpServletResponseWrapper {
       }
       page.release(piece, offset, length, at, tag);
       tagged = tag != null;
-      trackDue = tagged;
       mode = Mode.PASS;
     } else if (length > room) {
       logger.debug("No </head> or <body> in the first {} bytes or characters of the page: no tag",
@@ -438,21 +430,6 @@ final class InjectingResponse extends HttpServletResponseWrapper {
       // An invalidated session, a closed engine: the page goes out as the application wrote it.
       logger.warn("Could not make the script tag of a page; it is served without", e);
       return null;
-    }
-  }
-
-  /**
-   * Once the page with the tag is known to go out (flushed, or done with): tracks its session. A
-   * page discarded before that ({@link #discardWritten}) tracks nothing.
-   */
-  private void trackIfDue() {
-    if (trackDue) {
-      synchronized (this) {
-        if (trackDue) {
-          trackDue = false;
-          tags.track();
-        }
-      }
     }
   }
 
@@ -511,7 +488,6 @@ final class InjectingResponse extends HttpServletResponseWrapper {
     public void flush() throws IOException {
       beforeFlush();
       out.flush();
-      trackIfDue();
     }
 
     @Override
@@ -607,7 +583,6 @@ final class InjectingResponse extends HttpServletResponseWrapper {
     public void flush() {
       beforeFlush();
       out.flush();
-      trackIfDue();
     }
 
     @Override

@@ -2,9 +2,7 @@ package dev.farewell.servlet;
 
 /**
  * One request's script tag, as {@link InjectingResponse} needs it: made at the page's insertion
- * point. The session of a page of a session new to Farewell is tracked only once the page is known
- * to go out (flushed or ended), so that a page the application then discards (a reset, an error, a
- * redirect) starts no open timeout ({@link FarewellServlet#filterTag}).
+ * point ({@link FarewellServlet#filterTag}).
  */
 interface PageTags {
 
@@ -14,10 +12,10 @@ interface PageTags {
    */
   String issue(String nonce);
 
-  /** The page with the issued tag goes out: tracks its session if that was left for now. */
-  void track();
-
-  /** The page with the issued tag was discarded before it went out. */
+  /**
+   * The page was discarded before it went out (a reset, an error, a redirect, a forward): so are
+   * the tags it was given.
+   */
   void discard();
 
   /** Whether the application asked for this page's tag itself. */

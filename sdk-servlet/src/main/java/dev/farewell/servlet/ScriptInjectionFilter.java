@@ -150,11 +150,6 @@ public final class ScriptInjectionFilter implements Filter {
           }
 
           @Override
-          public void track() {
-            servlet.trackFilteredPage(http, releaseAttributes(http));
-          }
-
-          @Override
           public void discard() {
             FarewellServlet.forgetFilterTag(http);
           }

@@ -60,9 +60,6 @@ class InsertionPointCharsetTest {
       }
 
       @Override
-      public void track() {}
-
-      @Override
       public void discard() {}
 
       @Override

@@ -129,6 +129,18 @@ class ScriptInjectionFilterAfterHeadTest {
           .isEqualTo(bare.header("Content-Length"));
     }
 
+    /*
+     * A page that asks for its tag after the filter's went out (and gets ""), then resets and
+     * writes itself again without asking: the page written again gets the filter's tag.
+     */
+    @Test
+    void aPageResetAfterALateTagCallGetsTheFiltersTag() {
+      Browser.Answer answer = browser.get("/late/late-tag-then-reset", Map.of());
+      assertThat(answer.code()).isEqualTo(200);
+      assertThat(tags(answer.body())).as(answer.body()).isEqualTo(1);
+      assertThat(untagged(answer.body())).isEqualTo(HEAD + "<body>again</body>");
+    }
+
     /* resetBuffer after the tag went out, then the page again: one tag. */
     @Test
     void aPageResetAfterItsTagGetsOneTag() {
@@ -162,6 +174,14 @@ class ScriptInjectionFilterAfterHeadTest {
         case "decode-only" -> {
           response.setContentType("text/html;charset=x-JISAutoDetect");
           response.getOutputStream().write(utf8(HEAD + "<body>hi</body>"));
+        }
+        case "late-tag-then-reset" -> {
+          PrintWriter out = response.getWriter();
+          out.print(HEAD + "<body><p>hi</p>");
+          out.print(farewell.scriptTag(request));
+          response.reset();
+          response.setContentType("text/html;charset=utf-8");
+          response.getWriter().print(HEAD + "<body>again</body>");
         }
         case "reset-after-tag" -> {
           PrintWriter out = response.getWriter();

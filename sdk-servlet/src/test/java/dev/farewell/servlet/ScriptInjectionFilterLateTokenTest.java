@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The filter copies session attributes (sessionAttributes("ticket")); a page asks for its token
  * after the filter's tag went out, with attributes of its own (pageToken(request, {user})): the
- * application's later call replaces the attributes (its own win, as "replace those of an earlier
- * call" says), also when the filter tracks the session only as the page ends.
+ * application's later call replaces the attributes the filter tracked the session with (its own
+ * win, as "replace those of an earlier call" says).
  */
 class ScriptInjectionFilterLateTokenTest {
 
