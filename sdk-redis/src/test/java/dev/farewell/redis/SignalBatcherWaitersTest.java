@@ -7,14 +7,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.farewell.Farewell;
 import dev.farewell.Signal;
 import dev.farewell.SignalType;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review probe: callers parked behind a signal batch in flight recheck every millisecond, so a
+ * Callers parked behind a signal batch in flight must not recheck every millisecond, or a
  * Redis stall (up to the socket timeout) turns every waiting request thread into a 1 kHz poller.
  */
 class SignalBatcherWaitersTest {
@@ -37,7 +41,15 @@ class SignalBatcherWaitersTest {
   void parkedWaitersBurnNoCpuWhileABatchIsInFlight() throws Exception {
     URI redisUri = TestRedis.uri();
     int waiters = 100;
-    ExecutorService callers = Executors.newFixedThreadPool(waiters + SignalBatcher.IN_FLIGHT);
+    // The callers' own CPU time is measured, not the process's: JIT, GC and other tests' threads
+    // of this JVM are no waiters.
+    List<Thread> threads = new CopyOnWriteArrayList<>();
+    ExecutorService callers = Executors.newFixedThreadPool(waiters + SignalBatcher.IN_FLIGHT,
+        task -> {
+          Thread thread = new Thread(task);
+          threads.add(thread);
+          return thread;
+        });
     try (RedisProxy proxy = new RedisProxy(redisUri); Farewell node = node(proxy.uri())) {
       node.signal(Signal.of(SignalType.OPEN, "warm", "p", 1));
       long before = store.batcher.batches.sum();
@@ -60,25 +72,32 @@ class SignalBatcherWaitersTest {
       Thread.sleep(200);
       long window = 2_800 - (System.nanoTime() - heldSince) / 1_000_000;
       assumeTrue(window >= 500, "the waiters took too long to queue on this machine");
-      long cpuBefore = processCpuMillis();
+      long cpuBefore = cpuMillis(threads);
       long wallBefore = System.nanoTime();
       Thread.sleep(window);
-      long cpuAfter = processCpuMillis();
+      long cpuAfter = cpuMillis(threads);
       long wall = System.nanoTime() - wallBefore;
       proxy.releaseReplies();
       System.out.printf("waiters' CPU %d ms over %d ms wall%n",
           cpuAfter - cpuBefore, wall / 1_000_000);
+      // Each waiter looks again every 50 ms (a missed wake-up's bound): 100 of them cost about
+      // 0.1 to 0.2 s of CPU in 2.4 s on a loaded 2-core machine; polling every millisecond, as
+      // before, cost them half the window or more.
       assertThat(cpuAfter - cpuBefore).as("CPU ms burnt by %d parked waiters in %d ms", waiters,
-          window).isLessThan(window / 10);
+          window).isLessThan(window / 4);
     } finally {
       callers.shutdownNow();
     }
   }
 
-  /** This process's CPU time (user and system), from /proc (Linux), in milliseconds. */
-  private static long processCpuMillis() throws java.io.IOException {
-    String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+  /** The CPU time (user and system) of {@code threads}, in milliseconds. */
+  private static long cpuMillis(List<Thread> threads) {
+    ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+    assumeTrue(bean.isThreadCpuTimeSupported(), "no thread CPU time on this JVM");
+    long nanos = 0;
+    for (Thread thread : threads) {
+      nanos += Math.max(0, bean.getThreadCpuTime(thread.getId()));
+    }
+    return nanos / 1_000_000;
   }
 }
