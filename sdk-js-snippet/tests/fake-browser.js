@@ -334,20 +334,25 @@ function createBrowser(options = {}) {
         body: rec.body,
         activateAfter: init.activateAfter,
         signal: init.signal,
+        sentBefore: b.sent.length, // how many requests had left the page when it was armed
         get aborted() {
           return !!(init.signal && init.signal.aborted);
         },
       };
       b.deferred.push(d);
-      // The browser sends the deferred request once activateAfter has passed (or the page dies),
-      // unless it was aborted first; `activated` turns true when it is sent.
+      // The browser sends the deferred request once activateAfter has passed, if one was given,
+      // and at the end of the document (b.crash), unless it was aborted first; `activated` turns
+      // true when it is sent. Without activateAfter it waits for the document's end.
       const result = { activated: false };
-      const id = addTimer('browser', () => {
-        if (d.aborted) return;
+      d.send = () => {
+        if (d.aborted || d.activated) return;
         d.activated = result.activated = true;
         b.fired.push(Object.assign(rec, { via: 'fetchLater', at: b.now }));
-      }, init.activateAfter || 0, []);
-      if (init.signal) init.signal.addEventListener('abort', () => clearTimer('browser', id));
+      };
+      if (init.activateAfter != null) {
+        const id = addTimer('browser', d.send, init.activateAfter, []);
+        if (init.signal) init.signal.addEventListener('abort', () => clearTimer('browser', id));
+      }
       return result;
     },
     AbortController,
@@ -578,6 +583,20 @@ function createBrowser(options = {}) {
   b.types = () => b.received().map((r) => r.body && r.body.type);
   b.pageTimers = () => b.timers.filter((t) => t.owner === 'page');
   b.armed = () => b.deferred.filter((d) => !d.aborted);
+  /**
+   * The page's document ends without an event (its renderer crashes, or the browser discards the
+   * tab): the browser sends every armed deferred request, and no script of the page runs again.
+   */
+  b.crash = () => {
+    b.deferred.forEach((d) => d.send());
+    b.timers = [];
+    b.blocked = true;
+  };
+  /**
+   * The browser sends the armed deferred requests while the page lives (no browser is known to
+   * without an activateAfter): what the page does when it learns of it.
+   */
+  b.sendDeferredNow = () => b.deferred.forEach((d) => d.send());
   return b;
 }
 
