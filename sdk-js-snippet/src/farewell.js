@@ -60,8 +60,9 @@
   // A `hidden` message says hidden:true even where the page is still visible (pagehide into
   // the back/forward cache fires before visibilitychange).
   // The worker numbers its beats on from the seq the page last gave it, and the page learns
-  // them only from their answers: each message of the page jumps 2^20 (two months of beats)
-  // ahead, so that it is newer than every beat the worker sent before it, answered or not.
+  // them only as the worker tells it (a blocked main thread hears of none): each message of the
+  // page jumps 2^20 (two months of beats) ahead, so that it is newer than every beat the worker
+  // sent before it, heard of or not.
   const message = (type, navigation, n = (seq += 2 ** 20)) =>
     JSON.stringify({
       v: 1,
@@ -118,7 +119,7 @@
     later = 0;
     disarm();
     // The feature checks run inside attempt too: a page's throwing getter cannot stop a beat.
-    // (Without fetchLater the call throws, once the exit has taken its seq.)
+    // (Without fetchLater the call throws.)
     attempt(() => {
       if (live && !away) {
         deferred = new AbortController();

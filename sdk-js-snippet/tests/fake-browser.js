@@ -341,8 +341,9 @@ function createBrowser(options = {}) {
       };
       b.deferred.push(d);
       // The browser sends the deferred request once activateAfter has passed, if one was given,
-      // and at the end of the document (b.crash), unless it was aborted first; `activated` turns
-      // true when it is sent. Without activateAfter it waits for the document's end.
+      // when the document ends (after pagehide, or b.crash) and when it enters the back/forward
+      // cache (after pagehide), unless it was aborted first; `activated` turns true when it is
+      // sent. Without activateAfter it waits for one of those.
       const result = { activated: false };
       d.send = () => {
         if (d.aborted || d.activated) return;
@@ -469,6 +470,9 @@ function createBrowser(options = {}) {
   b.fire = (target, type, props) => {
     const event = makeEvent(type, props);
     FakeEventTarget.prototype.dispatchEvent.call(target === 'document' ? doc : win, event);
+    // After pagehide the document ends or enters the back/forward cache: as Chromium does, the
+    // browser then sends every armed deferred request (the page had its listeners to abort them).
+    if (type === 'pagehide' && target === 'window') b.deferred.forEach((d) => d.send());
     return event;
   };
 
