@@ -16,6 +16,7 @@ import dev.farewell.browser.DevToolsConnection;
 import dev.farewell.browser.Engine;
 import dev.farewell.browser.SharedBrowsers;
 import dev.farewell.browser.Tab;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -154,6 +155,32 @@ class BrowserScenariosTest {
       assertThat(release.reason()).as("released %s after the crash", sinceCrash)
           .isEqualTo(ReleaseReason.EXIT);
       assertThat(release.sinceLastSignal()).isLessThanOrEqualTo(EXIT_GRACE.plusSeconds(1));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aTabChromiumDiscardsIsReleasedWithItsDeferredExitNotAfterTheHiddenTimeout(boolean frozen) {
+    // Chrome discards background tabs (Memory Saver, memory pressure), frozen first or not: the
+    // page's document ends without an event, and the browser sends its armed deferred exit. The
+    // hidden timeout is far past the exit grace: a discarded page that sent nothing would hold the
+    // session that long.
+    Duration hiddenTimeout = Duration.ofSeconds(60);
+    try (BrowserFixture f =
+        BrowserFixture.startWithHiddenTimeout(browsers, Engine.CHROMIUM, hiddenTimeout)) {
+      ChromiumTab shown = (ChromiumTab) f.logIn("alice");
+      // Another tab (no page of the application) comes to the front: the first one is hidden.
+      Tab blank = f.browser.newTab(URI.create("about:blank"));
+      await().atMost(SLACK).until(() -> f.pageStates("alice").equals(List.of(PageState.HIDDEN)));
+      if (frozen) {
+        shown.devTools().send("Page.setWebLifecycleState", Map.of("state", "frozen"));
+      }
+      f.chromium().discard(shown);
+
+      ReleaseRecord release = f.awaitRelease("alice", hiddenTimeout.plus(SLACK));
+      assertThat(release.reason()).isEqualTo(ReleaseReason.EXIT);
+      assertThat(release.sinceLastSignal()).isLessThanOrEqualTo(EXIT_GRACE.plusSeconds(1));
+      blank.close();
     }
   }
 
