@@ -60,8 +60,9 @@
   // A `hidden` message says hidden:true even where the page is still visible (pagehide into
   // the back/forward cache fires before visibilitychange).
   // The worker numbers its beats on from the seq the page last gave it, and the page learns
-  // them only from their answers: each message of the page jumps 2^20 (two months of beats)
-  // ahead, so that it is newer than every beat the worker sent before it, answered or not.
+  // them only as the worker tells it (a blocked main thread hears of none): each message of the
+  // page jumps 2^20 (two months of beats) ahead, so that it is newer than every beat the worker
+  // sent before it, heard of or not.
   const message = (type, navigation, n = (seq += 2 ** 20)) =>
     JSON.stringify({
       v: 1,
@@ -101,35 +102,38 @@
     arm();
   };
 
-  // fetchLater (Chrome 135+) sends the armed exit if the renderer dies or the tab is
-  // killed; re-armed after every message, aborted before a real exit is sent.
-  // https://developer.mozilla.org/docs/Web/API/Window/fetchLater
+  // fetchLater (Chrome 135+) sends the armed exit when the page's document ends without a word:
+  // its renderer crashes, or the browser discards the tab (frozen first or not). Re-armed after
+  // every message with the newest seq and token, aborted before a real exit is sent and on the
+  // way into the back/forward cache (which would send it). No activateAfter: that timer would
+  // send the exit while the page lives (a long task, a dialog, a hidden page's throttled timers),
+  // and no delay is long enough for all of them; without it the browser sends the exit only at
+  // the document's end. https://developer.mozilla.org/docs/Web/API/Window/fetchLater
   // (aborting an aborted controller again does nothing)
   const disarm = () => attempt(() => deferred.abort());
-  // Armed on hidden pages only: a visible page can be blocked by alert() or a long task for any
-  // time (its worker beats on), and no activateAfter is long enough for that.
   const arm = () => {
-    // A deferred exit that fired while the page lives: say at once that it lives.
-    attempt(() => later.activated && viaFetch(message('heartbeat'), live));
+    // A deferred exit sent while the page lives (no browser is known to): say at once that it
+    // lives, by a change of state, which every server node writes at once (a heartbeat may be
+    // answered by a node that has not seen the exit, and written after its grace).
+    attempt(() => later.activated && viaFetch(message(isHidden() ? 'hidden' : 'visible'), live));
     later = 0;
     disarm();
     // The feature checks run inside attempt too: a page's throwing getter cannot stop a beat.
-    // (Without fetchLater the call throws, once the exit has taken its seq.)
+    // (Without fetchLater the call throws.)
     attempt(() => {
-      if (live && !away && isHidden()) {
+      if (live && !away) {
         deferred = new AbortController();
         later = w.fetchLater(url, {
           method: 'POST',
-          body: message('exit'),
+          // Newer than every beat the worker sends until the page's next message (2^19 beats, a
+          // month), which is newer still: a renderer that dies while the worker beats on (a
+          // blocked main thread, a beat in flight) still has its exit taken.
+          body: message('exit', 0, seq + 2 ** 19),
           signal: deferred.signal,
-          // Three beats missed, counted in the longest gap the page's timers can have now:
-          // page timers of a hidden page (no worker) run once a minute in Chrome.
-          activateAfter: 3 * heartbeatMs + (worker ? 0 : 6e4) + Math.max(0, backoffUntil - mono()),
         });
       }
     });
-    // After the armed exit took its seq: the worker's next beats are newer, so that they
-    // revive the page if the exit fires while the worker still beats (a blocked main thread).
+    // the newest token and interval
     post();
   };
 
@@ -234,12 +238,11 @@
   // exit counts as sent only once a transport took it, and a second pagehide listener and
   // the visibilitychange that follows pagehide in Firefox send it if it was cut short;
   // a second copy of the same message (same seq) changes nothing at the server.
-  // The deferred exit is withdrawn when the page is already hidden (freeze: a frozen page runs no
-  // timer, so its fetchLater would fire while it may still resume) or going into the back/forward
-  // cache (fetchLater would fire on entering it); the `hidden` message re-arms it only on a page
-  // that is hidden and not away (so not on entering the cache).
+  // The deferred exit is withdrawn on the way into the back/forward cache (entering it would send
+  // the exit); the `hidden` message re-arms it only on a page that is not away (so not on entering
+  // the cache). A frozen page keeps it: should the browser discard the tab, the exit goes out.
   const hide = () => {
-    hiddenSent || away > 1 ? disarm() : send('hidden');
+    hiddenSent || away > 1 ? away && disarm() : send('hidden');
     hiddenSent = 1;
   };
   // A page shown again (or for the first time) starts over: a click before it was hidden no
@@ -306,8 +309,7 @@
     [w, 'pagehide', onPagehide],
     [w, 'pagehide', onPagehide, 1], // in the bubble phase: a second chance in Firefox
     [w, 'pageshow', (e) => e.persisted && show('resume')],
-    // A frozen page says hidden (if it has not) and withdraws its deferred exit (see hide): the
-    // hidden timeout decides; resume re-arms.
+    // A frozen page says hidden (if it has not) and keeps its deferred exit (see hide).
     [doc, 'freeze', hide],
     [doc, 'resume', () => !away && show('resume')],
     [doc, 'prerenderingchange', () => away == 3 && open()],
@@ -431,8 +433,8 @@
   // worker beats on in Chromium and Firefox, but in WebKit its requests wait for the main thread
   // (WebKitGTK 2.50), and without a worker nothing beats: so the page says hidden just before the
   // dialog opens, and the server holds it for the hidden timeout, as a background tab; its next
-  // beat (the worker's held ones, in WebKit) says its real state again. The deferred exit is
-  // withdrawn: nothing could re-arm it while the page is blocked. A replacement the page made
+  // beat (the worker's held ones, in WebKit) says its real state again. The deferred exit stays
+  // armed: it goes out only if the page's document ends meanwhile. A replacement the page made
   // before is wrapped too; `this`, the arguments, the result and what it throws pass through.
   // (attempt gives no argument: f is read inside its try, where a throwing getter is caught.)
   ['alert', 'confirm', 'prompt', 'print'].forEach((n) =>
@@ -440,7 +442,7 @@
       (f = w[n]) =>
         f.call &&
         (w[n] = function (...a) {
-          live && !away && (send('hidden'), disarm());
+          live && !away && send('hidden');
           return f.apply(this, a);
         })
     )

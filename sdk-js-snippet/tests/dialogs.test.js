@@ -93,32 +93,37 @@ for (const target of Object.keys(TARGETS)) {
       assert.equal(releasedAt(b, b.now), null);
     });
 
-    // Where fetchLater exists (Chromium), nothing re-arms the deferred exit while the main thread
-    // is blocked: one armed when the dialog opens would fire while the page lives.
-    it('a hidden page arms no deferred exit while its dialog is open, none fires, and its next beat re-arms one', async () => {
+    // Where fetchLater exists (Chromium), the armed exit has no activateAfter: it stays armed while
+    // the dialog blocks the page, never fires while the page lives, and goes out if the page's
+    // renderer dies meanwhile.
+    it('a hidden page keeps its deferred exit armed while its dialog is open, and none fires', async () => {
       const b = started({ visibility: 'hidden' });
       await b.advance(6000);
       assert.equal(b.armed().length, 1);
       let armedWhileOpen;
       b.onDialog = () => {
         armedWhileOpen = b.armed().length;
-        b.block(60000);
+        b.block(600000);
         return true;
       };
       assert.equal(b.window.confirm('Leave?'), true);
-      assert.equal(armedWhileOpen, 0);
+      assert.equal(armedWhileOpen, 1);
       assert.deepEqual(b.fired, [], 'the deferred exit fired while the page was alive, blocked by a dialog');
       await b.advance(5000);
       assert.equal(b.armed().length, 1);
     });
 
-    it('a visible page arms no deferred exit for a dialog either', () => {
-      const b = started();
-      b.onDialog = () => b.block(60000);
-      b.window.print();
-      assert.equal(b.deferred.length, 0);
-      assert.deepEqual(b.fired, []);
-    });
+    for (const visibility of ['visible', 'hidden']) {
+      it(`a ${visibility} page whose renderer dies while its dialog is open has its exit sent`, async () => {
+        const b = started({ visibility });
+        await b.advance(6000);
+        b.onDialog = () => b.crash();
+        b.window.print();
+        assert.deepEqual(b.fired.map((r) => r.body.type), ['exit']);
+        const newest = Math.max(...b.sent.map((r) => r.body.seq));
+        assert.ok(b.fired[0].body.seq > newest, 'newer than the page\'s last message');
+      });
+    }
 
     it('a page that does not run sends nothing for a dialog: not started, prerendered, stopped, exited', async () => {
       const pages = {

@@ -334,20 +334,26 @@ function createBrowser(options = {}) {
         body: rec.body,
         activateAfter: init.activateAfter,
         signal: init.signal,
+        sentBefore: b.sent.length, // how many requests had left the page when it was armed
         get aborted() {
           return !!(init.signal && init.signal.aborted);
         },
       };
       b.deferred.push(d);
-      // The browser sends the deferred request once activateAfter has passed (or the page dies),
-      // unless it was aborted first; `activated` turns true when it is sent.
+      // The browser sends the deferred request once activateAfter has passed, if one was given,
+      // when the document ends (after pagehide, or b.crash) and when it enters the back/forward
+      // cache (after pagehide), unless it was aborted first; `activated` turns true when it is
+      // sent. Without activateAfter it waits for one of those.
       const result = { activated: false };
-      const id = addTimer('browser', () => {
-        if (d.aborted) return;
+      d.send = () => {
+        if (d.aborted || d.activated) return;
         d.activated = result.activated = true;
         b.fired.push(Object.assign(rec, { via: 'fetchLater', at: b.now }));
-      }, init.activateAfter || 0, []);
-      if (init.signal) init.signal.addEventListener('abort', () => clearTimer('browser', id));
+      };
+      if (init.activateAfter != null) {
+        const id = addTimer('browser', d.send, init.activateAfter, []);
+        if (init.signal) init.signal.addEventListener('abort', () => clearTimer('browser', id));
+      }
       return result;
     },
     AbortController,
@@ -464,6 +470,9 @@ function createBrowser(options = {}) {
   b.fire = (target, type, props) => {
     const event = makeEvent(type, props);
     FakeEventTarget.prototype.dispatchEvent.call(target === 'document' ? doc : win, event);
+    // After pagehide the document ends or enters the back/forward cache: as Chromium does, the
+    // browser then sends every armed deferred request (the page had its listeners to abort them).
+    if (type === 'pagehide' && target === 'window') b.deferred.forEach((d) => d.send());
     return event;
   };
 
@@ -578,6 +587,20 @@ function createBrowser(options = {}) {
   b.types = () => b.received().map((r) => r.body && r.body.type);
   b.pageTimers = () => b.timers.filter((t) => t.owner === 'page');
   b.armed = () => b.deferred.filter((d) => !d.aborted);
+  /**
+   * The page's document ends without an event (its renderer crashes, or the browser discards the
+   * tab): the browser sends every armed deferred request, and no script of the page runs again.
+   */
+  b.crash = () => {
+    b.deferred.forEach((d) => d.send());
+    b.timers = [];
+    b.blocked = true;
+  };
+  /**
+   * The browser sends the armed deferred requests while the page lives (no browser is known to
+   * without an activateAfter): what the page does when it learns of it.
+   */
+  b.sendDeferredNow = () => b.deferred.forEach((d) => d.send());
   return b;
 }
 

@@ -23,13 +23,13 @@ for (const target of Object.keys(TARGETS)) {
       assert.equal(b.window.Farewell.running, true, 'started, waiting to be shown');
     });
 
-    it('shown, it says open and beats (no deferred exit while visible)', async () => {
+    it('shown, it says open, arms its deferred exit and beats', async () => {
       const b = prerendered();
       await b.advance(30000);
       b.activate();
       assert.equal(b.sent[0].body.type, 'open');
       assert.equal(b.sent[0].body.seq, 2 ** 20, 'no seq was used while prerendering');
-      assert.equal(b.armed().length, 0);
+      assert.equal(b.armed().length, 1);
       assert.equal(b.window.Farewell.worker, true);
       await b.advance(10000);
       assert.equal(b.messages('heartbeat').length, 2);

@@ -105,19 +105,23 @@ for (const target of Object.keys(TARGETS)) {
       assert.deepEqual(b.sent, []);
     });
 
-    it('fetchLater keeps exactly one deferred exit armed on a hidden page, re-armed with each message', async () => {
-      const b = browser();
-      assert.equal(b.armed().length, 0, 'none while visible: alert() or a long task may block the page for any time');
-      b.setVisibility('hidden');
-      await b.advance(16000);
-      assert.ok(b.deferred.length >= 4, 'armed ' + b.deferred.length);
-      assert.equal(b.armed().length, 1);
-      const armed = b.armed()[0];
-      assert.equal(armed.url, BEACON_URL);
-      assert.equal(armed.body.type, 'exit');
-      assert.equal(armed.activateAfter, 15000, '3 x heartbeatMs');
-      assert.ok(armed.body.seq > b.sent.at(-1).body.seq, 'armed after the last message');
-    });
+    for (const visibility of ['visible', 'hidden']) {
+      it(`fetchLater keeps exactly one deferred exit armed on a ${visibility} page, re-armed with each message, sent only at the document's end`, async () => {
+        const b = browser();
+        if (visibility === 'hidden') b.setVisibility('hidden');
+        await b.advance(16000);
+        assert.ok(b.deferred.length >= 4, 'armed ' + b.deferred.length);
+        assert.equal(b.armed().length, 1);
+        const armed = b.armed()[0];
+        assert.equal(armed.url, BEACON_URL);
+        assert.equal(armed.body.type, 'exit');
+        assert.equal(armed.activateAfter, undefined, 'no timer that could send it while the page lives');
+        assert.ok(armed.body.seq > b.sent.at(-1).body.seq, 'armed after the last message');
+        assert.deepEqual(b.fired, []);
+        b.crash();
+        assert.deepEqual(b.fired.map((r) => r.body.seq), [armed.body.seq]);
+      });
+    }
 
     it('the deferred exit is aborted before the real exit is sent', () => {
       const b = browser();

@@ -1,6 +1,7 @@
 package dev.farewell.sample;
 
 import static dev.farewell.sample.BrowserFixture.EXIT_GRACE;
+import static dev.farewell.sample.BrowserFixture.HEARTBEAT_INTERVAL;
 import static dev.farewell.sample.BrowserFixture.HEARTBEAT_TIMEOUT;
 import static dev.farewell.sample.BrowserFixture.HIDDEN_TIMEOUT;
 import static dev.farewell.sample.BrowserFixture.NAVIGATION_GRACE;
@@ -15,6 +16,7 @@ import dev.farewell.browser.DevToolsConnection;
 import dev.farewell.browser.Engine;
 import dev.farewell.browser.SharedBrowsers;
 import dev.farewell.browser.Tab;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The scenarios of the demo in real browsers, each asserting on the release log: the ones every
@@ -119,21 +122,65 @@ class BrowserScenariosTest {
     }
   }
 
-  @Test
-  void crashingTheRendererOfAVisiblePageReleasesItByTimeout() {
-    // A visible page arms no deferred exit (one armed there could fire while a dialog blocks the
-    // page), so its crash is noticed when the heartbeats stop.
-    try (BrowserFixture f = BrowserFixture.start(browsers)) {
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void crashingTheRendererReleasesThePageWithItsDeferredExit(boolean hidden) {
+    // The page keeps a deferred exit (fetchLater) armed, visible or hidden, without a delay of
+    // its own: the browser sends it when the page's renderer dies. Released with EXIT after the
+    // exit grace, long before the heartbeat timeout, or the hidden timeout (a minute here).
+    Duration hiddenTimeout = Duration.ofSeconds(60);
+    try (BrowserFixture f =
+        BrowserFixture.startWithHiddenTimeout(browsers, Engine.CHROMIUM, hiddenTimeout)) {
       ChromiumTab tab = (ChromiumTab) f.logIn("alice");
-      await().atMost(SLACK).until(() -> f.pageStates("alice").contains(PageState.VISIBLE));
-      tab.devTools().sendAsync("Page.crash", Map.of());
+      DevToolsConnection devTools = tab.devTools();
+      PageState state = PageState.VISIBLE;
+      if (hidden) {
+        Object windowId = devTools.send("Browser.getWindowForTarget").get("windowId");
+        devTools.send(
+            "Browser.setWindowBounds",
+            Map.of("windowId", windowId, "bounds", Map.of("windowState", "minimized")));
+        assertThat(tab.evaluate("document.visibilityState")).isEqualTo("hidden");
+        state = PageState.HIDDEN;
+      }
+      PageState expected = state;
+      await().atMost(SLACK).until(() -> f.pageStates("alice").contains(expected));
+      // a few of the worker's beats, after each of which the page arms its deferred exit again
+      await().pollDelay(HEARTBEAT_INTERVAL.multipliedBy(3)).until(() -> true);
+      long crashedAt = System.nanoTime();
+      devTools.sendAsync("Page.crash", Map.of());
 
-      ReleaseRecord release = f.awaitRelease("alice", HEARTBEAT_TIMEOUT.plus(SLACK));
+      ReleaseRecord release = f.awaitRelease("alice", hiddenTimeout.plus(SLACK));
+      Duration sinceCrash = Duration.ofNanos(System.nanoTime() - crashedAt);
       assertThat(f.browser.isAlive()).isTrue();
-      assertThat(release.reason()).isEqualTo(ReleaseReason.TIMEOUT);
-      assertThat(release.sinceLastSignal())
-          .isGreaterThanOrEqualTo(HEARTBEAT_TIMEOUT)
-          .isLessThan(HEARTBEAT_TIMEOUT.plus(SLACK));
+      assertThat(release.reason()).as("released %s after the crash", sinceCrash)
+          .isEqualTo(ReleaseReason.EXIT);
+      assertThat(release.sinceLastSignal()).isLessThanOrEqualTo(EXIT_GRACE.plusSeconds(1));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aTabChromiumDiscardsIsReleasedWithItsDeferredExitNotAfterTheHiddenTimeout(boolean frozen) {
+    // Chrome discards background tabs (Memory Saver, memory pressure), frozen first or not: the
+    // page's document ends without an event, and the browser sends its armed deferred exit. The
+    // hidden timeout is far past the exit grace: a discarded page that sent nothing would hold the
+    // session that long.
+    Duration hiddenTimeout = Duration.ofSeconds(60);
+    try (BrowserFixture f =
+        BrowserFixture.startWithHiddenTimeout(browsers, Engine.CHROMIUM, hiddenTimeout)) {
+      ChromiumTab shown = (ChromiumTab) f.logIn("alice");
+      // Another tab (no page of the application) comes to the front: the first one is hidden.
+      Tab blank = f.browser.newTab(URI.create("about:blank"));
+      await().atMost(SLACK).until(() -> f.pageStates("alice").equals(List.of(PageState.HIDDEN)));
+      if (frozen) {
+        shown.devTools().send("Page.setWebLifecycleState", Map.of("state", "frozen"));
+      }
+      f.chromium().discard(shown);
+
+      ReleaseRecord release = f.awaitRelease("alice", hiddenTimeout.plus(SLACK));
+      assertThat(release.reason()).isEqualTo(ReleaseReason.EXIT);
+      assertThat(release.sinceLastSignal()).isLessThanOrEqualTo(EXIT_GRACE.plusSeconds(1));
+      blank.close();
     }
   }
 

@@ -22,7 +22,7 @@ final class FilteredApplication implements AutoCloseable {
       "<script src=\"/farewell/farewell\\.js\" data-token=\"[^\"]+\" integrity=\"[^\"]+\""
           + " data-endpoint=\"/farewell/beacon\"( nonce=\"[^\"]+\")? defer></script>");
 
-  private final Farewell farewell = Farewell.newBuilder().build();
+  private final Farewell farewell;
   private final OkHttpClient http;
   private final ServletContainer container;
   private final URI base;
@@ -35,6 +35,14 @@ final class FilteredApplication implements AutoCloseable {
    */
   FilteredApplication(ServletContainer container, OkHttpClient.Builder client,
       BiConsumer<FarewellServlet, ServletContext> setup, String loginPath) throws Exception {
+    this(container, client, Farewell.newBuilder(), setup, loginPath);
+  }
+
+  /** The same, with the engine built from {@code engine} (the test's timings and listeners). */
+  FilteredApplication(ServletContainer container, OkHttpClient.Builder client,
+      Farewell.Builder engine, BiConsumer<FarewellServlet, ServletContext> setup,
+      String loginPath) throws Exception {
+    this.farewell = engine.build();
     this.container = container;
     this.http = client.callTimeout(Duration.ofSeconds(20)).build();
     FarewellServlet servlet = FarewellServlet.newBuilder(farewell).build();

@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,34 +32,24 @@ class ScriptInjectionFilterLateTokenTest {
 
   private void run(ServletContainer container) throws Exception {
     List<Release> released = new CopyOnWriteArrayList<>();
-    Farewell farewell = Farewell.newBuilder()
-        .heartbeatInterval(Duration.ofMillis(500))
-        .heartbeatTimeout(Duration.ofSeconds(1))
-        .openTimeout(Duration.ofSeconds(1))
-        .onRelease(released::add)
-        .build();
-    OkHttpClient http = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(20)).build();
-    try {
-      FarewellServlet servlet = FarewellServlet.newBuilder(farewell).build();
-      URI base = container.start((classes, context) -> {
-        servlet.register(context);
-        ScriptInjectionFilter.newBuilder(servlet).sessionAttributes("ticket").build()
-            .register(context);
-        context.addServlet("pages", new Pages(servlet)).addMapping("/p/*");
-      });
-      Browser browser = new Browser(base, http);
-      assertThat(browser.get("/p/login", Map.of()).code()).isEqualTo(200);
-      Browser.Answer page = browser.get("/p/late", Map.of());
+    try (FilteredApplication application = new FilteredApplication(container,
+        new OkHttpClient.Builder(),
+        Farewell.newBuilder()
+            .heartbeatInterval(Duration.ofMillis(500))
+            .heartbeatTimeout(Duration.ofSeconds(1))
+            .openTimeout(Duration.ofSeconds(1))
+            .onRelease(released::add),
+        (servlet, context) -> {
+          ScriptInjectionFilter.newBuilder(servlet).sessionAttributes("ticket").build()
+              .register(context);
+          context.addServlet("pages", new Pages(servlet)).addMapping("/p/*");
+        }, "/p/login")) {
+      Browser.Answer page = application.browser.get("/p/late", Map.of());
       assertThat(FilteredApplication.tags(page.body())).as(page.body()).isEqualTo(1);
       await().atMost(Duration.ofSeconds(8)).until(() -> !released.isEmpty());
       assertThat(released.get(0).attributes())
           .as("the application's own attributes, given after the filter's tag")
           .containsEntry("user", "alice");
-    } finally {
-      container.close();
-      farewell.close();
-      http.dispatcher().executorService().shutdown();
-      http.connectionPool().evictAll();
     }
   }
 

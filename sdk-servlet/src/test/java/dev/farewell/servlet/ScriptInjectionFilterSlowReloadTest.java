@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,21 +42,14 @@ class ScriptInjectionFilterSlowReloadTest {
 
   private void run(ServletContainer container) throws Exception {
     List<Release> released = new CopyOnWriteArrayList<>();
-    Farewell farewell = Farewell.newBuilder()
-        .exitGrace(Duration.ofSeconds(1))
-        .onRelease(released::add)
-        .build();
-    OkHttpClient http = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(30)).build();
-    try {
-      FarewellServlet servlet = FarewellServlet.newBuilder(farewell).build();
-      URI base = container.start((classes, context) -> {
-        servlet.register(context);
-        ScriptInjectionFilter.newBuilder(servlet).build().register(context);
-        context.addServlet("pages", new Pages()).addMapping("/p/*");
-      });
-      Browser browser = new Browser(base, http);
-      assertThat(browser.get("/p/login", Map.of()).code()).isEqualTo(200);
-
+    try (FilteredApplication application = new FilteredApplication(container,
+        new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(30)),
+        Farewell.newBuilder().exitGrace(Duration.ofSeconds(1)).onRelease(released::add),
+        (servlet, context) -> {
+          ScriptInjectionFilter.newBuilder(servlet).build().register(context);
+          context.addServlet("pages", new Pages()).addMapping("/p/*");
+        }, "/p/login")) {
+      Browser browser = application.browser;
       Browser.Answer first = browser.get("/p/page", Map.of());
       Matcher m = TOKEN.matcher(first.body());
       assertThat(m.find()).as(first.body()).isTrue();
@@ -77,11 +69,6 @@ class ScriptInjectionFilterSlowReloadTest {
           .as("released while its new page (tag on the wire since its start, %d ms to finish)"
               + " was loading", tookMs)
           .isEmpty();
-    } finally {
-      container.close();
-      farewell.close();
-      http.dispatcher().executorService().shutdown();
-      http.connectionPool().evictAll();
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -216,6 +217,84 @@ public final class Chromium implements Browser {
         }
       }
       throw new DevToolsException("the new target " + targetId + " is not listed");
+    }
+  }
+
+  /**
+   * Discards {@code tab} as Chrome does to a background tab under memory pressure: its page is gone
+   * without any event, and the tab reloads it when it is {@linkplain #activate activated}, with
+   * {@code document.wasDiscarded} true and the tab's sessionStorage kept. Done through the page
+   * {@code chrome://discards} (whose provider's {@code discardById} is what its "discard" links
+   * call), after enabling Chromium's internal debugging pages on {@code chrome://chrome-urls}.
+   *
+   * @return the tab: the same target, or (a tab of a browser context) a new one in its place
+   * @throws DevToolsException if the tab could not be discarded
+   */
+  public ChromiumTab discard(ChromiumTab tab) {
+    String url = tab.url();
+    List<Object> before = targets().stream().map(t -> t.get("id")).collect(Collectors.toList());
+    ChromiumTab internal = createTarget(Map.of("url", "chrome://chrome-urls"));
+    try {
+      awaitTrue(internal, "document.readyState == 'complete' && !!document.querySelector('chrome-urls-app')");
+      internal.evaluate(
+          "(() => { const b = [...document.querySelector('chrome-urls-app').shadowRoot"
+              + ".querySelectorAll('cr-button, button')].find((x) => /enable/i.test(x.textContent));"
+              + " b && b.click(); return true; })()");
+      internal.navigate(URI.create("chrome://discards"));
+      awaitTrue(internal, "location.href.startsWith('chrome://discards') && !!document.querySelector('discards-main')");
+      Object discarded =
+          internal.evaluate(
+              "(async () => { const p = (await import('chrome://discards/discards.js'))"
+                  + ".getOrCreateDetailsProvider();"
+                  + " const unit = async () => (await p.getTabDiscardsInfo()).infos"
+                  + ".find((i) => i.tabUrl == " + JsonValues.write(url) + ");"
+                  + " const before = await unit(); if (!before) return 'no tab at ' + location.href;"
+                  + " await p.discardById(before.id, 0);"
+                  + " for (let i = 0; i < 50; i++) {"
+                  + "   const now = await unit(); if (now && now.discardCount > before.discardCount) return true;"
+                  + "   await new Promise((r) => setTimeout(r, 100)); }"
+                  + " return 'not discarded: ' + JSON.stringify(await unit()); })()");
+      if (!Boolean.TRUE.equals(discarded)) {
+        throw new DevToolsException("cannot discard " + url + ": " + discarded);
+      }
+    } finally {
+      internal.close();
+    }
+    for (Map<String, Object> target : targets()) {
+      Object id = target.get("id");
+      if (url.equals(target.get("url")) && (id.equals(tab.id()) || !before.contains(id))) {
+        return new ChromiumTab(this, (String) id, (String) target.get("webSocketDebuggerUrl"));
+      }
+    }
+    throw new DevToolsException("the discarded tab on " + url + " is not listed");
+  }
+
+  /** Brings {@code tab} to the front of its window ({@code Target.activateTarget}). */
+  public void activate(ChromiumTab tab) {
+    try (DevToolsConnection browser = browser()) {
+      browser.send("Target.activateTarget", Map.of("targetId", tab.id()));
+    }
+  }
+
+  private static void awaitTrue(ChromiumTab tab, String expression) {
+    Instant giveUp = Instant.now().plus(START_TIMEOUT);
+    while (true) {
+      try {
+        if (Boolean.TRUE.equals(tab.evaluate(expression))) {
+          return;
+        }
+      } catch (DevToolsException e) {
+        // not loaded yet
+      }
+      if (Instant.now().isAfter(giveUp)) {
+        throw new DevToolsException("'" + expression + "' did not turn true in " + START_TIMEOUT);
+      }
+      try {
+        TimeUnit.MILLISECONDS.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new DevToolsException("interrupted", e);
+      }
     }
   }
 

@@ -30,10 +30,10 @@ public final class ChromiumTab implements Tab {
 
   /**
    * The DevTools connection of the tab, opened on first use with the Page domain's events on (for
-   * {@link #dialog()}).
+   * {@link #dialog()}), and again once the browser closed it (a discarded tab's page is gone).
    */
   public synchronized DevToolsConnection devTools() {
-    if (devTools == null) {
+    if (devTools == null || devTools.isClosed()) {
       devTools = DevToolsConnection.open(browser.http(), webSocketUrl);
       devTools.send("Page.enable");
     }
