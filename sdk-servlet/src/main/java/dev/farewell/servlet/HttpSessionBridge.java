@@ -39,9 +39,10 @@ import org.slf4j.LoggerFactory;
  * <p>The Farewell key of an {@code HttpSession} is a random id stored in it, never the container's
  * session id (pages carry the key; the container's id is a credential). The bridge remembers the
  * {@code HttpSession} of each key in a map with weak values, emptied as sessions are destroyed (and
- * of the sessions the container dropped without telling, once they are collected), of at most a
- * million sessions: past that, a new one is not remembered, and the engine's release of it does not
- * invalidate it. Instances are thread-safe.
+ * of the sessions the container dropped without telling, once they are collected): it holds no
+ * more entries than the container holds sessions. A release invalidates an {@code HttpSession} only
+ * while it still carries the released key (an application that cleared its attributes and signed
+ * the user in again has given it a new one). Instances are thread-safe.
  */
 public final class HttpSessionBridge {
 
@@ -54,7 +55,6 @@ public final class HttpSessionBridge {
   static final String RELEASED_ATTRIBUTE = "dev.farewell.released";
 
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final long MAXIMUM_SESSIONS = 1_000_000;
 
   // A page of a known session reads this map once, without upkeep: a cache's read buffer and its
   // drains cost a sixth of a page's tag. The entries of collected sessions go when a caller
@@ -90,7 +90,8 @@ public final class HttpSessionBridge {
       SessionReference remembered = sessions.remove(release.sessionKey());
       HttpSession session = remembered == null ? null : remembered.get();
       if (session != null
-          && (release.reason() == ReleaseReason.EXIT || release.reason() == ReleaseReason.TIMEOUT)) {
+          && (release.reason() == ReleaseReason.EXIT || release.reason() == ReleaseReason.TIMEOUT)
+          && release.sessionKey().equals(storedKey(session))) {
         try {
           session.setAttribute(RELEASED_ATTRIBUTE, Boolean.TRUE);
           session.invalidate();
@@ -139,16 +140,9 @@ public final class HttpSessionBridge {
     forgetCollected();
     SessionReference remembered = sessions.get(key);
     if (remembered == null || remembered.get() != session) {
-      remember(key, session);
+      sessions.put(key, new SessionReference(key, session, collected));
     }
     return key;
-  }
-
-  private void remember(String key, HttpSession session) {
-    if (sessions.size() >= MAXIMUM_SESSIONS && !sessions.containsKey(key)) {
-      return;
-    }
-    sessions.put(key, new SessionReference(key, session, collected));
   }
 
   /** Removes the entries of sessions that were collected (only those very entries). */
@@ -176,7 +170,10 @@ public final class HttpSessionBridge {
     if (key == null) {
       return;
     }
-    sessions.remove(key);
+    SessionReference remembered = sessions.get(key);
+    if (remembered != null && (remembered.get() == session || remembered.get() == null)) {
+      sessions.remove(key, remembered); // not another HttpSession's that carries the same key
+    }
     try {
       if (session.getAttribute(RELEASED_ATTRIBUTE) == null) {
         farewell.release(key);
