@@ -3,6 +3,7 @@ package dev.farewell.beacon;
 import java.security.GeneralSecurityException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -11,6 +12,9 @@ import javax.crypto.spec.SecretKeySpec;
  * provider look-up and a key set-up). At most a few per core are kept. Thread-safe.
  */
 final class HmacPool {
+
+  /** The length of a signature. */
+  static final int MAC_BYTES = 32;
 
   private final SecretKeySpec key;
   private final Mac prototype;
@@ -28,6 +32,21 @@ final class HmacPool {
     byte[] signature = mac.doFinal(data); // which also resets it for the next request
     give(mac);
     return signature;
+  }
+
+  /**
+   * HMAC-SHA256 of {@code data[0, length)} under this pool's secret, written into {@code out} from
+   * {@code at} on ({@link #MAC_BYTES} bytes), without an array of its own.
+   */
+  void sign(byte[] data, int length, byte[] out, int at) {
+    Mac mac = take();
+    try {
+      mac.update(data, 0, length);
+      mac.doFinal(out, at); // which also resets it for the next request
+    } catch (ShortBufferException e) {
+      throw new IllegalArgumentException("no room for the signature", e);
+    }
+    give(mac);
   }
 
   private Mac take() {

@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import javax.crypto.spec.SecretKeySpec;
@@ -50,10 +49,9 @@ public final class PageTokens {
   private static final byte VERSION = 2;
   private static final int HEADER_BYTES = 1 + 2 * Long.BYTES;
   private static final int MAXIMUM_TOKEN_CHARS = 512;
-  private static final int MAC_BYTES = 32;
+  private static final int MAC_BYTES = HmacPool.MAC_BYTES;
   /** How far in the future a token's time of issue may be, for clocks that disagree. */
   private static final long CLOCK_SKEW_SECONDS = 60;
-  private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
   private final List<SecretKeySpec> secrets;
   private final List<HmacPool> signers;
@@ -131,19 +129,35 @@ public final class PageTokens {
         issuedAt);
   }
 
-  /** Signs a token; times in seconds since the epoch. */
+  /**
+   * Signs a token; times in seconds since the epoch. The payload and its signature share one
+   * array, and the token's characters are encoded into another, made into the token's string
+   * once.
+   */
   private PageToken sign(
       int signer, String sessionKey, byte[] key, long firstIssuedAt, long issuedAt) {
-    byte[] payload =
-        ByteBuffer.allocate(HEADER_BYTES + key.length)
-            .put(VERSION)
-            .putLong(firstIssuedAt)
-            .putLong(issuedAt)
-            .put(key)
-            .array();
-    String value =
-        ENCODER.encodeToString(payload) + "." + ENCODER.encodeToString(mac(signer, payload));
+    int payloadLength = HEADER_BYTES + key.length;
+    byte[] bytes = new byte[payloadLength + MAC_BYTES];
+    bytes[0] = VERSION;
+    putBigEndianLong(bytes, 1, firstIssuedAt);
+    putBigEndianLong(bytes, 1 + Long.BYTES, issuedAt);
+    System.arraycopy(key, 0, bytes, HEADER_BYTES, key.length);
+    signers.get(signer).sign(bytes, payloadLength, bytes, payloadLength);
+    int encodedPayload = Base64Url.encodedLength(payloadLength);
+    byte[] chars = new byte[encodedPayload + 1 + Base64Url.encodedLength(MAC_BYTES)];
+    int at = Base64Url.encode(bytes, 0, payloadLength, chars, 0);
+    chars[at++] = '.';
+    Base64Url.encode(bytes, payloadLength, bytes.length, chars, at);
+    String value = new String(chars, StandardCharsets.ISO_8859_1);
     return new PageToken(value, sessionKey, firstIssuedAt, issuedAt, maxAge, signer);
+  }
+
+  /** Writes {@code value} big-endian into the eight bytes of {@code bytes} from {@code offset}. */
+  private static void putBigEndianLong(byte[] bytes, int offset, long value) {
+    for (int i = offset + Long.BYTES - 1; i >= offset; i--) {
+      bytes[i] = (byte) value;
+      value >>>= 8;
+    }
   }
 
   /**

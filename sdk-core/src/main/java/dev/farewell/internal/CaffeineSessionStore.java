@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * a {@link Scheduler} on the store's timer thread releases sessions that get no traffic at all.
  * Every change of a session holds its monitor; a change of the entry (a new key, a release, a new
  * check time) goes through {@code asMap().compute}, atomic per key. A signal that only moves the
- * deadline later while the check time is far off is applied in place (see {@link #apply}).
+ * deadline later while the check time is far off is applied in place (see {@link #apply}), and so
+ * is the tracking of a live session (see {@link #track}).
  *
  * <p>Exactly once: a session leaves the cache either in an atomic update of its own entry (a
  * release by the application, or an update that finds it due) or by Caffeine's expiry, whose
@@ -297,6 +298,20 @@ public final class CaffeineSessionStore implements SessionStore {
 
   @Override
   public SignalResult track(String sessionKey, Map<String, String> attributes) {
+    if (closed) {
+      return SignalResult.closed();
+    }
+    // Most pages are served to a live session: as for a heartbeat (see applyAndClaim), its
+    // deadline moves later in place, and the cache sees a quiet read instead of an atomic update.
+    Session present = policy.getIfPresentQuietly(sessionKey);
+    if (present != null && present.refreshInPlace(ticker.read(), attributes, timeouts, lead)) {
+      if (present.checkIsLate()) {
+        // (the open timeout ended an exit grace that was longer than it)
+        map.compute(sessionKey, this::releaseIfDue);
+        handOver();
+      }
+      return SignalResult.live(true);
+    }
     if (!enterUpdate()) {
       return SignalResult.closed();
     }

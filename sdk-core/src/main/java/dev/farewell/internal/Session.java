@@ -176,6 +176,20 @@ final class Session {
   }
 
   /**
+   * {@link #refresh} without an atomic update of the cache entry, if that is safe: the same
+   * conditions as {@link #applyInPlace}. Returns false, having changed nothing, when the caller
+   * must take the atomic path instead; afterwards the caller checks {@link #checkIsLate()}.
+   */
+  synchronized boolean refreshInPlace(
+      long now, Map<String, String> newAttributes, Timeouts timeouts, long lead) {
+    if (released || now - deadline >= 0 || checkAt - now <= lead) {
+      return false;
+    }
+    refresh(now, newAttributes, timeouts);
+    return true;
+  }
+
+  /**
    * Applies a signal of one of the session's pages. The caller has checked that the session is not
    * due at {@code now}.
    */

@@ -43,6 +43,16 @@ class PageTokensTest {
   }
 
   @Test
+  void anIssuedTokenIsExactlyTheDocumentedSpelling() throws Exception {
+    long now = clock.instant().getEpochSecond();
+    // payload lengths of every remainder modulo 3, a key outside ASCII, the longest key
+    for (String key : new String[] {"a", "ab", "abc", "session-1", "Zo\u00eb-\u20ac-\ud83d\ude00",
+        "k".repeat(PageTokens.MAXIMUM_KEY_BYTES)}) {
+      assertThat(tokens.issue(key).value()).isEqualTo(signed(2, now, now, key));
+    }
+  }
+
+  @Test
   void aTokenIsDueForRefreshPastHalfItsLife() {
     PageToken token = tokens.issue("session-1");
 

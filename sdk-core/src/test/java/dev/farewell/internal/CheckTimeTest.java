@@ -18,10 +18,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The in-memory store's check times: a signal that moves a deadline later leaves the entry's check
- * time in Caffeine's timer wheel while it is far off (the signal is applied in place), a session
- * whose check time comes before its deadline is parked and put back, never released early, and a
- * deadline that moves earlier gets an earlier check time at once. The store has no timer thread:
+ * The in-memory store's check times: a signal or a track that moves a deadline later leaves the
+ * entry's check time in Caffeine's timer wheel while it is far off (it is applied in place), a
+ * session whose check time comes before its deadline is parked and put back, never released
+ * early, and a deadline that moves earlier gets an earlier check time at once. The store has no timer thread:
  * {@link CaffeineSessionStore#runMaintenance()} does here what the timer does after each bucket.
  */
 class CheckTimeTest {
@@ -175,6 +175,61 @@ class CheckTimeTest {
     Release release = released.releaseOf("s1").orElseThrow();
     assertThat(release.reason()).isEqualTo(ReleaseReason.TIMEOUT);
     assertThat(release.lateness()).isEqualTo(Duration.ofMillis(500));
+  }
+
+  @Test
+  void aTrackOfALiveSessionMovesItsDeadlineLaterAndTheSessionIsNotReleasedBeforeIt() {
+    Instant start = instantNow();
+    send(SignalType.OPEN, PAGE); // deadline 15 s; check time about 15.03 s
+    advanceMillis(2_000);
+    assertThat(farewell.track("s1")).isEqualTo(SignalResult.live(true)); // deadline 32 s
+
+    advanceMillis(14_500); // 16.5 s: past the check time, before the deadline
+    store.runMaintenance();
+
+    assertThat(released.size()).isZero();
+    SessionView session = farewell.session("s1").orElseThrow();
+    assertThat(Duration.between(start, session.deadline())).isEqualTo(Duration.ofSeconds(32));
+
+    advanceMillis(16_000); // 32.5 s (check time 30 buckets, about 32.2 s)
+    store.runMaintenance();
+
+    Release release = released.releaseOf("s1").orElseThrow();
+    assertThat(release.reason()).isEqualTo(ReleaseReason.TIMEOUT);
+    assertThat(release.lateness()).isEqualTo(Duration.ofMillis(500));
+  }
+
+  @Test
+  void aTrackThatEndsAnExitGraceLongerThanTheOpenTimeoutGivesTheEntryAnEarlierCheckTime() {
+    farewell.close();
+    CaffeineSessionStore longGraces = new CaffeineSessionStore(false);
+    farewell =
+        Farewell.newBuilder()
+            .ticker(ticker)
+            .store(longGraces)
+            .heartbeatTimeout(Duration.ofSeconds(15))
+            .hiddenTimeout(Duration.ofSeconds(150))
+            .openTimeout(Duration.ofSeconds(30))
+            .exitGrace(Duration.ofSeconds(60))
+            .releaseExecutor(Runnable::run)
+            .onRelease(released)
+            .build();
+    send(SignalType.OPEN, PAGE);
+    advanceMillis(1_000);
+    send(SignalType.HIDDEN, PAGE); // deadline 151 s, check time still about 15.03 s
+    advanceMillis(9_000);
+    send(SignalType.HEARTBEAT, PAGE, true); // 10 s: the check time is near: moved to 160 s
+    advanceMillis(10_000);
+    send(SignalType.EXIT, PAGE); // 20 s: the grace ends at 80 s, before the check time: moved
+    advanceMillis(1_000);
+    farewell.track("s1"); // 21 s: the grace is over, the page is awaited until 51 s
+
+    advanceMillis(31_000); // 52 s (check time 48 buckets, about 51.5 s)
+    longGraces.runMaintenance(); // only what the timer wheel evicts: no sweep
+
+    Release release = released.releaseOf("s1").orElseThrow();
+    assertThat(release.reason()).isEqualTo(ReleaseReason.TIMEOUT);
+    assertThat(release.lateness()).isEqualTo(Duration.ofSeconds(1));
   }
 
   @Test

@@ -2,18 +2,20 @@ package dev.farewell.servlet;
 
 import static java.util.Objects.requireNonNull;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.farewell.Farewell;
 import dev.farewell.ReleaseAction;
 import dev.farewell.ReleaseReason;
 import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.HttpSessionEvent;
 import jakarta.servlet.http.HttpSessionListener;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +38,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The Farewell key of an {@code HttpSession} is a random id stored in it, never the container's
  * session id (pages carry the key; the container's id is a credential). The bridge remembers the
- * {@code HttpSession} of each key in a map with weak values and a maximum size, emptied as sessions
- * are destroyed. Instances are thread-safe.
+ * {@code HttpSession} of each key in a map with weak values, emptied as sessions are destroyed (and
+ * of the sessions the container dropped without telling, once they are collected): it holds no
+ * more entries than the container holds sessions. A release invalidates an {@code HttpSession} only
+ * while it still carries the released key (an application that cleared its attributes and signed
+ * the user in again has given it a new one). Instances are thread-safe.
  */
 public final class HttpSessionBridge {
 
@@ -50,13 +55,22 @@ public final class HttpSessionBridge {
   static final String RELEASED_ATTRIBUTE = "dev.farewell.released";
 
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final long MAXIMUM_SESSIONS = 1_000_000;
 
-  // Caffeine's upkeep (its read buffer, the cleared weak values) runs on the thread that calls it,
-  // never waiting for its lock: handed to a pool instead, it woke a thread about every 17 pages.
-  private final Cache<String, HttpSession> sessions =
-      Caffeine.newBuilder().weakValues().maximumSize(MAXIMUM_SESSIONS)
-          .executor(Runnable::run).build();
+  // A page of a known session reads this map once, without upkeep: a cache's read buffer and its
+  // drains cost a sixth of a page's tag. The entries of collected sessions go when a caller
+  // finds them queued.
+  private final ConcurrentHashMap<String, SessionReference> sessions = new ConcurrentHashMap<>();
+  private final ReferenceQueue<HttpSession> collected = new ReferenceQueue<>();
+
+  /** The weak reference to a remembered session, which knows its key for its removal. */
+  private static final class SessionReference extends WeakReference<HttpSession> {
+    final String key;
+
+    SessionReference(String key, HttpSession session, ReferenceQueue<HttpSession> queue) {
+      super(session, queue);
+      this.key = key;
+    }
+  }
 
   private HttpSessionBridge() {}
 
@@ -73,9 +87,11 @@ public final class HttpSessionBridge {
    */
   public ReleaseAction invalidateOnRelease() {
     return release -> {
-      HttpSession session = sessions.asMap().remove(release.sessionKey());
+      SessionReference remembered = sessions.remove(release.sessionKey());
+      HttpSession session = remembered == null ? null : remembered.get();
       if (session != null
-          && (release.reason() == ReleaseReason.EXIT || release.reason() == ReleaseReason.TIMEOUT)) {
+          && (release.reason() == ReleaseReason.EXIT || release.reason() == ReleaseReason.TIMEOUT)
+          && release.sessionKey().equals(storedKey(session))) {
         try {
           session.setAttribute(RELEASED_ATTRIBUTE, Boolean.TRUE);
           session.invalidate();
@@ -97,24 +113,45 @@ public final class HttpSessionBridge {
     }
   }
 
+  /** The key stored in {@code session}, or null (also when it is invalidated). */
+  private static String storedKey(HttpSession session) {
+    try {
+      return session.getAttribute(SESSION_KEY_ATTRIBUTE) instanceof String key ? key : null;
+    } catch (IllegalStateException invalidated) {
+      return null;
+    }
+  }
+
   /** Returns the Farewell key of {@code session}, storing a new random one if it has none. */
   String keyFor(HttpSession session) {
-    String key;
-    // Two first requests of one session may race; the session object is the usual mutex.
-    synchronized (session) {
-      key = keyOf(session).orElse(null);
-      if (key == null) {
-        byte[] random = new byte[18];
-        RANDOM.nextBytes(random);
-        key = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        session.setAttribute(SESSION_KEY_ATTRIBUTE, key);
+    String key = storedKey(session);
+    if (key == null) {
+      // Two first requests of one session may race; the session object is the usual mutex.
+      synchronized (session) {
+        key = storedKey(session);
+        if (key == null) {
+          byte[] random = new byte[18];
+          RANDOM.nextBytes(random);
+          key = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+          session.setAttribute(SESSION_KEY_ATTRIBUTE, key);
+        }
       }
     }
-    // A read is cheaper than a write in the cache, and a page of a known session only reads.
-    if (sessions.getIfPresent(key) != session) {
-      sessions.put(key, session);
+    forgetCollected();
+    SessionReference remembered = sessions.get(key);
+    if (remembered == null || remembered.get() != session) {
+      sessions.put(key, new SessionReference(key, session, collected));
     }
     return key;
+  }
+
+  /** Removes the entries of sessions that were collected (only those very entries). */
+  private void forgetCollected() {
+    Reference<? extends HttpSession> cleared;
+    while ((cleared = collected.poll()) != null) {
+      SessionReference reference = (SessionReference) cleared;
+      sessions.remove(reference.key, reference);
+    }
   }
 
   /** Returns the listener that releases a session when its {@code HttpSession} is destroyed. */
@@ -133,7 +170,10 @@ public final class HttpSessionBridge {
     if (key == null) {
       return;
     }
-    sessions.asMap().remove(key);
+    SessionReference remembered = sessions.get(key);
+    if (remembered != null && (remembered.get() == session || remembered.get() == null)) {
+      sessions.remove(key, remembered); // not another HttpSession's that carries the same key
+    }
     try {
       if (session.getAttribute(RELEASED_ATTRIBUTE) == null) {
         farewell.release(key);
@@ -146,6 +186,7 @@ public final class HttpSessionBridge {
 
   /** Whether the bridge still holds the {@code HttpSession} of {@code key} (for tests). */
   boolean remembers(String key) {
-    return sessions.getIfPresent(key) != null;
+    SessionReference remembered = sessions.get(key);
+    return remembered != null && remembered.get() != null;
   }
 }

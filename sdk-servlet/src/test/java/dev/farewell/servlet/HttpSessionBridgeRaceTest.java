@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * HttpSessionBridge with its cache's upkeep on the caller. Requests of one session race
- * (one key per session, remembered while the session lives), while other sessions are dropped
- * and collected (weak values cleared, the upkeep run by the callers).
+ * HttpSessionBridge under racing requests. Requests of one session race (one key per session,
+ * remembered while the session lives), while other sessions are dropped and collected (weak
+ * values cleared, their entries removed by the callers, never a live session's).
  */
 class HttpSessionBridgeRaceTest {
 
