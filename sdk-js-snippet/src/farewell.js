@@ -112,10 +112,11 @@
   // (aborting an aborted controller again does nothing)
   const disarm = () => attempt(() => deferred.abort());
   const arm = () => {
-    // A deferred exit sent while the page lives (no browser is known to): say at once that it
-    // lives, by a change of state, which every server node writes at once (a heartbeat may be
-    // answered by a node that has not seen the exit, and written after its grace).
-    attempt(() => later.activated && viaFetch(message(isHidden() ? 'hidden' : 'visible'), live));
+    // A deferred exit sent while the page lives (no browser is known to), found at the next message
+    // or answer: say that it lives, by a change of state, which every server node writes at once (a
+    // heartbeat may be answered by a node that has not seen the exit, and written after its
+    // grace). Not on the way into the back/forward cache: the `hidden` just sent says it.
+    attempt(() => later.activated && !away && viaFetch(message(isHidden() ? 'hidden' : 'visible'), live));
     later = 0;
     disarm();
     // The feature checks run inside attempt too: a page's throwing getter cannot stop a beat.

@@ -39,10 +39,13 @@ import org.slf4j.LoggerFactory;
  * <p>The Farewell key of an {@code HttpSession} is a random id stored in it, never the container's
  * session id (pages carry the key; the container's id is a credential). The bridge remembers the
  * {@code HttpSession} of each key in a map with weak values, emptied as sessions are destroyed (and
- * of the sessions the container dropped without telling, once they are collected): it holds no
- * more entries than the container holds sessions. A release invalidates an {@code HttpSession} only
- * while it still carries the released key (an application that cleared its attributes and signed
- * the user in again has given it a new one). Instances are thread-safe.
+ * of the sessions the container dropped without telling, once they are collected): an entry per key
+ * a live {@code HttpSession} was given, until the engine releases the key (a session whose
+ * attributes the application cleared gets a new key on its next page; the old key's entry stays
+ * until its release). A release invalidates an {@code HttpSession} only while it still carries the
+ * released key. The destruction of an {@code HttpSession} releases its key, unless another live
+ * {@code HttpSession} carries that key on (the application moved the attributes into a new one).
+ * Instances are thread-safe.
  */
 public final class HttpSessionBridge {
 
@@ -171,8 +174,14 @@ public final class HttpSessionBridge {
       return;
     }
     SessionReference remembered = sessions.get(key);
-    if (remembered != null && (remembered.get() == session || remembered.get() == null)) {
-      sessions.remove(key, remembered); // not another HttpSession's that carries the same key
+    HttpSession holder = remembered == null ? null : remembered.get();
+    if (holder != null && holder != session) {
+      // Another HttpSession carries the key on (the application moved the attributes into a new
+      // one, then invalidated this one): its Farewell session, and its entry, live on.
+      return;
+    }
+    if (remembered != null) {
+      sessions.remove(key, remembered);
     }
     try {
       if (session.getAttribute(RELEASED_ATTRIBUTE) == null) {

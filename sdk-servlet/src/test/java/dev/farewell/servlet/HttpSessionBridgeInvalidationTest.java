@@ -114,24 +114,34 @@ class HttpSessionBridgeInvalidationTest {
   }
 
   /**
-   * An application that moves a session's attributes into a new HttpSession and invalidates the
-   * old one: the key now lives in the new session, and the old one's destruction must not make
-   * the bridge forget the new one.
+   * An application that moves a session's attributes into a new HttpSession (a session fixation
+   * defence) and invalidates the old one: the key lives on in the new session, whose pages beat.
+   * The old one's destruction must neither release the key nor make the bridge forget the new
+   * session (a later EXIT or TIMEOUT must still invalidate it).
    */
   @Test
-  void theDestructionOfAnHttpSessionKeepsTheEntryOfAnotherThatCarriesTheSameKey() {
+  void theDestructionOfAnHttpSessionKeepsTheKeyAnotherCarriesOn() throws Exception {
     HttpSessionBridge bridge = HttpSessionBridge.create();
-    try (Farewell farewell = Farewell.newBuilder().build()) {
+    try (Farewell farewell = Farewell.newBuilder()
+        .releaseExecutor(Runnable::run)
+        .releaseAction(bridge.invalidateOnRelease())
+        .build()) {
       HttpSessionListener listener = bridge.listener(farewell);
       HttpSession old = session(new AtomicBoolean());
       String key = bridge.keyFor(old);
-      HttpSession moved = session(new AtomicBoolean());
+      farewell.track(key); // a page of the user's login
+      AtomicBoolean movedInvalidated = new AtomicBoolean();
+      HttpSession moved = session(movedInvalidated);
       moved.setAttribute(HttpSessionBridge.SESSION_KEY_ATTRIBUTE, key);
       assertThat(bridge.keyFor(moved)).isEqualTo(key);
+      farewell.track(key); // the next page, served with the moved session
 
       listener.sessionDestroyed(new HttpSessionEvent(old));
 
-      assertThat(bridge.remembers(key)).isTrue();
+      assertThat(farewell.session(key)).as("the Farewell session the moved one carries").isPresent();
+      assertThat(bridge.remembers(key)).as("the moved HttpSession's entry").isTrue();
+      bridge.invalidateOnRelease().run(release(key, ReleaseReason.TIMEOUT));
+      assertThat(movedInvalidated).as("the moved HttpSession invalidated on TIMEOUT").isTrue();
     }
   }
 
