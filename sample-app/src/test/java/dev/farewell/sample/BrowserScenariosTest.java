@@ -135,10 +135,7 @@ class BrowserScenariosTest {
       DevToolsConnection devTools = tab.devTools();
       PageState state = PageState.VISIBLE;
       if (hidden) {
-        Object windowId = devTools.send("Browser.getWindowForTarget").get("windowId");
-        devTools.send(
-            "Browser.setWindowBounds",
-            Map.of("windowId", windowId, "bounds", Map.of("windowState", "minimized")));
+        tab.minimizeWindow();
         assertThat(tab.evaluate("document.visibilityState")).isEqualTo("hidden");
         state = PageState.HIDDEN;
       }
@@ -189,10 +186,7 @@ class BrowserScenariosTest {
     try (BrowserFixture f = BrowserFixture.start(browsers)) {
       ChromiumTab tab = (ChromiumTab) f.logIn("alice");
       DevToolsConnection devTools = tab.devTools();
-      Object windowId = devTools.send("Browser.getWindowForTarget").get("windowId");
-      devTools.send(
-          "Browser.setWindowBounds",
-          Map.of("windowId", windowId, "bounds", Map.of("windowState", "minimized")));
+      tab.minimizeWindow();
       assertThat(tab.evaluate("document.visibilityState")).isEqualTo("hidden");
       await().atMost(SLACK).until(() -> f.pageStates("alice").contains(PageState.HIDDEN));
 

@@ -36,10 +36,7 @@ class DeferredExitChromiumTest {
       DevToolsConnection devTools = tab.devTools();
       devTools.send("Page.enable");
       if (hidden) {
-        Object windowId = devTools.send("Browser.getWindowForTarget").get("windowId");
-        devTools.send(
-            "Browser.setWindowBounds",
-            Map.of("windowId", windowId, "bounds", Map.of("windowState", "minimized")));
+        tab.minimizeWindow();
         assertThat(tab.evaluate("document.visibilityState")).isEqualTo("hidden");
         await().atMost(Duration.ofSeconds(15))
             .until(() -> f.pageStates("alice").contains(PageState.HIDDEN));

@@ -108,12 +108,7 @@ public final class HttpSessionBridge {
 
   /** Returns the Farewell key stored in {@code session}, or empty. Never throws. */
   static Optional<String> keyOf(HttpSession session) {
-    try {
-      Object key = session.getAttribute(SESSION_KEY_ATTRIBUTE);
-      return key instanceof String ? Optional.of((String) key) : Optional.empty();
-    } catch (IllegalStateException invalidated) {
-      return Optional.empty();
-    }
+    return Optional.ofNullable(storedKey(session));
   }
 
   /** The key stored in {@code session}, or null (also when it is invalidated). */
@@ -169,7 +164,7 @@ public final class HttpSessionBridge {
   }
 
   private void destroyed(HttpSession session, Farewell farewell) {
-    String key = keyOf(session).orElse(null);
+    String key = storedKey(session);
     if (key == null) {
       return;
     }

@@ -103,25 +103,27 @@ final class InjectingResponse extends HttpServletResponseWrapper {
 
   @Override
   public void setHeader(String name, String value) {
-    boolean length = "Content-Length".equalsIgnoreCase(name) && !lengthPasses();
-    if (length && readLength(value)) {
-      return;
-    }
-    super.setHeader(name, value);
-    if (length) {
-      unreadableLength = true; // the container took it (Jetty refuses it by throwing)
-    }
+    header(name, value, false);
   }
 
   @Override
   public void addHeader(String name, String value) {
+    header(name, value, true);
+  }
+
+  /** Sets or adds a header, keeping a {@code Content-Length} that this response must decide. */
+  private void header(String name, String value, boolean add) {
     boolean length = "Content-Length".equalsIgnoreCase(name) && !lengthPasses();
     if (length && readLength(value)) {
       return;
     }
-    super.addHeader(name, value);
+    if (add) {
+      super.addHeader(name, value);
+    } else {
+      super.setHeader(name, value);
+    }
     if (length) {
-      unreadableLength = true;
+      unreadableLength = true; // the container took it (Jetty refuses it by throwing)
     }
   }
 

@@ -39,6 +39,17 @@ public final class ChromiumTab implements Tab {
     }
     return devTools;
   }
+  /**
+   * Minimizes the tab's window ({@code Browser.setWindowBounds}): its page turns hidden, as when
+   * the user switches to another application.
+   */
+  public void minimizeWindow() {
+    DevToolsConnection devTools = devTools();
+    Object windowId = devTools.send("Browser.getWindowForTarget").get("windowId");
+    devTools.send(
+        "Browser.setWindowBounds",
+        Map.of("windowId", windowId, "bounds", Map.of("windowState", "minimized")));
+  }
 
   @Override
   public Optional<String> dialog() {
