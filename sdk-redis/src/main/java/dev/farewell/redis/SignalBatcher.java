@@ -58,9 +58,10 @@ final class SignalBatcher {
   /**
    * One signal to write: how long ago it was received (its deadline counts from then), whether it
    * may revive a session whose deadline passed while Redis could not serve ({@code force}), and
-   * the session's generation as this node saw it last.
+   * the session's generation as this node saw it last, in the era of its shard named (see
+   * {@link Sweeper#era}).
    */
-  record Write(Signal signal, long ageMillis, boolean force, long knownGeneration) {}
+  record Write(Signal signal, long ageMillis, boolean force, long knownGeneration, int era) {}
 
   private final UnifiedJedis client;
   private final Keys keys;

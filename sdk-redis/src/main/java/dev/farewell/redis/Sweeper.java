@@ -49,6 +49,7 @@ final class Sweeper {
   /** The epoch of each shard's data as this node last saw it. */
   private final Map<Keys.Shard, String> epochs = new java.util.concurrent.ConcurrentHashMap<>();
   /** The highest generation (write counter) of each shard this node saw in a reply. */
+  private final Map<Keys.Shard, Integer> eras = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<Keys.Shard, java.util.concurrent.atomic.AtomicLong> generations =
       new java.util.concurrent.ConcurrentHashMap<>();
   private volatile long pausedUntil;
@@ -226,6 +227,32 @@ final class Sweeper {
     }
   }
 
+  /**
+   * How many times this node learnt that a shard's data was lost or went back in time. Each
+   * restarts the shard's write counter, so a generation of a session seen before is no longer
+   * comparable with what Redis holds now: it must not be taken for yet another loss.
+   */
+  int era(Keys.Shard shard) {
+    return eras.getOrDefault(shard, 0);
+  }
+
+  /**
+   * Learns that a shard's data went back in time (or was lost), as a reply to what this node sent
+   * in {@code era} showed: the generations this node saw of the shard until then are forgotten.
+   * Returns whether this is news; a reply to something sent before this node learnt of the fall
+   * shows the same fall again.
+   */
+  boolean wentBack(Keys.Shard shard, int era) {
+    synchronized (eras) {
+      if (era(shard) != era) {
+        return false;
+      }
+      generations.remove(shard);
+      eras.put(shard, era + 1);
+      return true;
+    }
+  }
+
   /** Notes a generation of a shard that a reply showed; only ever raises what is known. */
   void sawGeneration(Keys.Shard shard, long generation) {
     java.util.concurrent.atomic.AtomicLong known = generations.get(shard);
@@ -264,6 +291,7 @@ final class Sweeper {
   private Claimed claim(Keys.Shard shard, int limit, boolean takeoversOnly,
       List<String> candidates) {
     String known = epochs.getOrDefault(shard, "");
+    int era = era(shard);
     long knownGeneration = knownGeneration(shard);
     List<String> keyList = new ArrayList<>(List.of(shard.due(), shard.claimed(), shard.hold(),
         shard.epoch(), shard.nodes(), shard.gen()));
@@ -279,19 +307,24 @@ final class Sweeper {
     List<?> reply = (List<?>) Scripts.CLAIM.run(store.client, keyList, args);
     if (Scripts.text(reply.get(0)).equals("ROLLBACK")) {
       long now = Scripts.number(reply.get(1));
+      boolean news = wentBack(shard, era);
       generations.put(shard, new java.util.concurrent.atomic.AtomicLong(now));
-      store.dataLosses.incrementAndGet();
-      logger.error("Redis went back in time on shard {} (its write counter fell from {} to {}: a "
-          + "restart from an older snapshot, or a failover to a replica that lagged): deadlines "
-          + "may be stale and releases decided since the snapshot may be decided again; the shard "
-          + "is held for {} so that beating pages write their sessions first", shard.index(),
-          knownGeneration, now, store.recoveryGrace);
+      if (news) {
+        store.dataLosses.incrementAndGet();
+        logger.error("Redis went back in time on shard {} (its write counter fell from {} to {}: "
+            + "a restart from an older snapshot, or a failover to a replica that lagged): "
+            + "deadlines may be stale and releases decided since the snapshot may be decided "
+            + "again; the shard is held for {} so that beating pages write their sessions first",
+            shard.index(),
+            knownGeneration, now, store.recoveryGrace);
+      }
       return claim(shard, limit, takeoversOnly, candidates);
     }
     if (Scripts.text(reply.get(0)).equals("EPOCH")) {
-      generations.remove(shard);
       epochs.put(shard, Scripts.text(reply.get(1)));
-      if (Scripts.number(reply.get(2)) == 1) {
+      if (Scripts.number(reply.get(2)) == 0) {
+        generations.remove(shard);
+      } else if (wentBack(shard, era)) {
         store.dataLosses.incrementAndGet();
         logger.error("Redis lost the data of shard {} (its epoch changed from {} to {}: a restart "
             + "without its data, a FLUSHALL or a failover to a replica that lagged): sessions "
@@ -377,7 +410,7 @@ final class Sweeper {
           SignalBatcher.answer(answers[at[i] - 1]);
         }
         Signal signal = entry.getValue().signal();
-        SignalResult result = store.signalAnswer(signal, SignalBatcher.answer(answers[at[i]]));
+        SignalResult result = store.signalAnswer(writes.get(at[i]), SignalBatcher.answer(answers[at[i]]));
         store.seen.learn(store.seen.session(signal.sessionKey()), signal,
             entry.getValue().receivedAt(), result);
         store.seen.written(entry.getKey(), entry.getValue());

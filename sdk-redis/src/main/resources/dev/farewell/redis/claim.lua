@@ -34,7 +34,10 @@ if epoch ~= ARGV[6] then
       redis.call('SET', KEYS[3], 'epoch', 'PX', ARGV[7])
     end
   elseif ARGV[6] ~= '' then
+    -- Another node found none and named the data anew: it may not have known this shard before
+    -- (it held nothing), while this node's pages may beat with their beats not written yet.
     lost = 1
+    redis.call('SET', KEYS[3], 'epoch', 'PX', ARGV[7])
   end
   return {'EPOCH', epoch, lost}
 end
