@@ -90,12 +90,17 @@ final class Sweeper {
       if (closed) {
         return;
       }
-      actOnHeld();
+      // Each step runs whatever the one before it threw, unless Redis cannot serve: above all,
+      // the coalesced beats are written, or other nodes would release their beating sessions.
+      step(held::forgetActed);
       if (store.down && !recover()) {
         return;
       }
-      writeOffline();
-      flushUnwritten(false, false);
+      step(this::writeOffline);
+      step(() -> flushUnwritten(false, false));
+      if (store.down) {
+        return;
+      }
       if (paused && context.ticker().read() - pausedUntil < 0) {
         takeOverOnly();
         return;
@@ -149,18 +154,21 @@ final class Sweeper {
   }
 
   /**
-   * Forgets the releases whose actions completed. Runs while Redis is held after an outage too:
-   * these releases are decided. Their leases are renewed on a timer of their own (HeldReleases),
-   * so that a long sweep or a long sweep interval cannot let them run out.
+   * Runs one step of a sweep: an error that means Redis cannot serve takes the outage path, any
+   * other is logged and the sweep goes on. The first step forgets the releases whose actions
+   * completed; it runs while Redis is held after an outage too (these releases are decided), and
+   * their leases are renewed on a timer of their own (HeldReleases), so that a long sweep or a
+   * long sweep interval cannot let them run out.
    */
-  private void actOnHeld() {
+  private void step(Runnable step) {
     try {
-      held.forgetActed();
+      step.run();
     } catch (RuntimeException e) {
-      if (!Outages.isOutage(e)) {
-        throw e;
+      if (Outages.isOutage(e)) {
+        store.markDown(e);
+      } else {
+        logger.warn("Sweep step failed; the sweep goes on and retries it at the next interval", e);
       }
-      store.markDown(e);
     }
   }
 
@@ -406,11 +414,23 @@ final class Sweeper {
       Object[] answers = store.batcher.send(writes);
       for (int i = 0; i < batch.size(); i++) {
         Map.Entry<PageRef, Unwritten> entry = batch.get(i);
-        if (entry.getValue().live() != null) {
-          SignalBatcher.answer(answers[at[i] - 1]);
-        }
         Signal signal = entry.getValue().signal();
-        SignalResult result = store.signalAnswer(writes.get(at[i]), SignalBatcher.answer(answers[at[i]]));
+        SignalResult result;
+        try {
+          if (entry.getValue().live() != null) {
+            SignalBatcher.answer(answers[at[i] - 1]);
+          }
+          result = store.signalAnswer(writes.get(at[i]), SignalBatcher.answer(answers[at[i]]));
+        } catch (RuntimeException e) {
+          if (Outages.isOutage(e)) {
+            throw e;
+          }
+          // One session's failure (its data in Redis broken) holds back no other: the signal is
+          // kept, and tried again at the next sweep.
+          logger.warn("Writing a signal of session {} failed; trying again at the next sweep",
+              signal.sessionKey(), e);
+          continue;
+        }
         store.seen.learn(store.seen.session(signal.sessionKey()), signal,
             entry.getValue().receivedAt(), result);
         store.seen.written(entry.getKey(), entry.getValue());
