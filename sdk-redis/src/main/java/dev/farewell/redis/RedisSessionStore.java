@@ -164,7 +164,8 @@ public final class RedisSessionStore implements SessionStore {
             rules.heartbeatTimeout(),
             rules.hiddenTimeout(),
             maximumLocalSessions,
-            coalesceHeartbeats);
+            coalesceHeartbeats,
+            sweepInterval);
     this.warnings = checkConfiguration();
     this.held = new HeldReleases(this, context);
     this.sweeper = new Sweeper(this, context, held);

@@ -13,11 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
 
 /**
  * What one node has seen of sessions: the newest sequence and the last write to Redis of each
  * page, and the signals it answered but has not written yet (coalesced heartbeats, and everything
- * seen while Redis was unreachable). Times are readings of the engine's ticker.
+ * seen while Redis was unreachable). Times are readings of the engine's ticker. The unwritten
+ * signals are filed by when they fall due ({@link WriteSchedule}), so that a sweep looks at the
+ * due ones, not at all of them.
  */
 final class SeenSessions {
 
@@ -69,6 +72,9 @@ final class SeenSessions {
 
   private final Cache<String, Seen> sessions;
   private final ConcurrentHashMap<PageRef, Unwritten> unwritten = new ConcurrentHashMap<>();
+  /** Every page of {@code unwritten}, filed by its signal's {@code flushAt}. */
+  private final WriteSchedule schedule;
+  private final BiFunction<Unwritten, Unwritten, Unwritten> merge = this::merge;
   private final long maximumUnwritten;
   private final long visibleWindow;
   private final long hiddenWindow;
@@ -81,13 +87,16 @@ final class SeenSessions {
    * @param heartbeatTimeout a visible page's deadline after its newest signal
    * @param hiddenTimeout a hidden page's deadline after its newest signal
    * @param coalesce whether heartbeats may be coalesced at all
+   * @param sweepInterval how often the sweeper writes the due signals
    */
   SeenSessions(
       Duration heartbeatInterval,
       Duration heartbeatTimeout,
       Duration hiddenTimeout,
       long maximumSessions,
-      boolean coalesce) {
+      boolean coalesce,
+      Duration sweepInterval) {
+    this.schedule = new WriteSchedule(sweepInterval);
     // An idle session is remembered as long as its pages may still be alive.
     Duration forget = hiddenTimeout.plus(heartbeatTimeout);
     this.sessions =
@@ -146,9 +155,8 @@ final class SeenSessions {
       long window = page.hidden ? hiddenWindow : visibleWindow;
       if (window > 0 && now - page.writtenAt <= window) {
         page.sequence = signal.sequence();
-        Unwritten beat = new Unwritten(signal, now, page.writtenAt + window);
-        unwritten.merge(new PageRef(signal.sessionKey(), signal.pageId()), beat,
-            SeenSessions::newer);
+        keep(new PageRef(signal.sessionKey(), signal.pageId()),
+            new Unwritten(signal, now, page.writtenAt + window));
         coalesced.increment();
         return SignalResult.live(true);
       }
@@ -162,7 +170,7 @@ final class SeenSessions {
     if (unwritten.size() >= maximumUnwritten && !unwritten.containsKey(ref)) {
       return false;
     }
-    unwritten.merge(ref, new Unwritten(signal, now, now), SeenSessions::newer);
+    keep(ref, new Unwritten(signal, now, now));
     SeenPage page = pageOf(seen, signal);
     page.sequence = Math.max(page.sequence, signal.sequence());
     return true;
@@ -188,7 +196,7 @@ final class SeenSessions {
   Unwritten superseded(Signal signal) {
     PageRef ref = new PageRef(signal.sessionKey(), signal.pageId());
     Unwritten old = unwritten.get(ref);
-    if (old != null && old.signal().sequence() < signal.sequence() && unwritten.remove(ref, old)) {
+    if (old != null && old.signal().sequence() < signal.sequence() && drop(ref, old)) {
       return old;
     }
     return null;
@@ -200,8 +208,51 @@ final class SeenSessions {
    */
   void keepAgain(Unwritten dropped) {
     Signal signal = dropped.signal();
-    unwritten.merge(new PageRef(signal.sessionKey(), signal.pageId()), dropped,
-        SeenSessions::newer);
+    keep(new PageRef(signal.sessionKey(), signal.pageId()), dropped);
+  }
+
+  /**
+   * Keeps {@code fresh} for its page, merged with what the page kept already ({@link #newer}), and
+   * files it by when it falls due. The common case, a beat merged into a kept one, leaves the
+   * schedule alone: the merge keeps the earliest {@code flushAt}, so the page is filed already,
+   * and only a merge that moves the write to an earlier slot files it again. A page that kept
+   * nothing is filed in a second step, under its entry, by what it keeps then (filing a page twice
+   * under a slot changes nothing). Until then, a sweep does not see the page, as it did not see an
+   * entry added while it scanned.
+   */
+  private void keep(PageRef ref, Unwritten fresh) {
+    // The merge returns fresh only when the page kept nothing: newer() never returns it.
+    if (unwritten.merge(ref, fresh, merge) == fresh) {
+      unwritten.computeIfPresent(ref, (page, kept) -> {
+        schedule.file(page, kept.flushAt());
+        return kept;
+      });
+    }
+  }
+
+  /** {@link #newer}, filing the page again when its write moved to an earlier slot. */
+  private Unwritten merge(Unwritten old, Unwritten fresh) {
+    Unwritten kept = newer(old, fresh);
+    if (kept.flushAt() != old.flushAt()) {
+      Signal signal = kept.signal();
+      schedule.move(new PageRef(signal.sessionKey(), signal.pageId()), old.flushAt(),
+          kept.flushAt());
+    }
+    return kept;
+  }
+
+  /** Drops the page's unwritten signal if it is {@code expected}; true if this dropped it. */
+  private boolean drop(PageRef ref, Unwritten expected) {
+    boolean[] dropped = new boolean[1];
+    unwritten.computeIfPresent(ref, (page, kept) -> {
+      if (!kept.equals(expected)) {
+        return kept;
+      }
+      schedule.unfile(page, kept.flushAt());
+      dropped[0] = true;
+      return null;
+    });
+    return dropped[0];
   }
 
   /**
@@ -260,27 +311,54 @@ final class SeenSessions {
     }
   }
 
-  /** The unwritten signals due for writing now, or all of them. */
+  /**
+   * The unwritten signals due for writing now, or all of them. Without {@code all}, looks only at
+   * the pages filed under slots begun by {@code now}: the due ones, and the ones due within a
+   * slot. A signal that stays unwritten (its write failed) is due again at the next call.
+   */
   List<Map.Entry<PageRef, Unwritten>> dueForWriting(long now, boolean all) {
     List<Map.Entry<PageRef, Unwritten>> due = new ArrayList<>();
-    for (Map.Entry<PageRef, Unwritten> entry : unwritten.entrySet()) {
-      if (all || now - entry.getValue().flushAt() >= 0) {
+    if (all) {
+      for (Map.Entry<PageRef, Unwritten> entry : unwritten.entrySet()) {
         due.add(Map.entry(entry.getKey(), entry.getValue()));
       }
+      return due;
     }
+    schedule.forEachBegun(now, (ref, slot) -> {
+      Unwritten kept = unwritten.get(ref);
+      // Under another slot, the page is being filed again there: it is taken from that one.
+      if (kept != null && now - kept.flushAt() >= 0 && schedule.slotOf(kept.flushAt()) == slot) {
+        due.add(Map.entry(ref, kept));
+      }
+    });
     return due;
   }
 
   void written(PageRef ref, Unwritten signal) {
-    unwritten.remove(ref, signal);
+    drop(ref, signal);
   }
 
   int unwrittenCount() {
     return unwritten.size();
   }
 
+  /** How many pages are filed by when their signal falls due (for tests). */
+  int scheduledCount() {
+    return schedule.size();
+  }
+
+  /** How many filed pages the sweeps looked at so far (for tests). */
+  long sweepVisits() {
+    return schedule.visited();
+  }
+
   void forgetUnwritten() {
-    unwritten.clear();
+    for (PageRef ref : unwritten.keySet()) {
+      unwritten.computeIfPresent(ref, (page, kept) -> {
+        schedule.unfile(page, kept.flushAt());
+        return null;
+      });
+    }
   }
 
   static boolean effectiveHidden(Signal signal) {

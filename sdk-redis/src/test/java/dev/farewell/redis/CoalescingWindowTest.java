@@ -44,7 +44,7 @@ class CoalescingWindowTest {
       long timeout = interval + random.nextLong(SECOND, 5 * interval);
       long hiddenTimeout = timeout + random.nextLong(0, 300 * SECOND);
       SeenSessions seen = new SeenSessions(Duration.ofNanos(interval), Duration.ofNanos(timeout),
-          Duration.ofNanos(hiddenTimeout), 1_000, true);
+          Duration.ofNanos(hiddenTimeout), 1_000, true, Duration.ofNanos(SWEEP));
       String rules = String.format("seed %d, interval %d s, timeout %d ms, hidden timeout %d ms",
           seed, interval / SECOND, timeout / 1_000_000, hiddenTimeout / 1_000_000);
       Seen session = seen.session("s");
