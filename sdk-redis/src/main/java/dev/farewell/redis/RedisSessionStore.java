@@ -240,46 +240,30 @@ public final class RedisSessionStore implements SessionStore {
    * {@link SignalBatcher}); {@code ageMillis} says how long ago the signal was received.
    */
   SignalResult write(Signal signal, long ageMillis, boolean force) {
-    SignalBatcher.Write write = toWrite(signal, ageMillis, force);
-    return signalAnswer(write, batcher.run(write));
+    return signalAnswer(signal, batcher.run(toWrite(signal, ageMillis, force)));
   }
 
   SignalBatcher.Write toWrite(Signal signal, long ageMillis, boolean force) {
-    String key = signal.sessionKey();
-    int era = sweeper.era(keys.shardOf(key));
-    Seen memo = seen.sessionIfPresent(key);
-    long known = 0;
-    if (memo != null) {
-      synchronized (memo) {
-        // Seen before the shard's data was lost or went back: not comparable with what it holds.
-        known = memo.era == era ? memo.generation : 0;
-      }
-    }
-    return new SignalBatcher.Write(signal, ageMillis, force, known, era);
+    return new SignalBatcher.Write(signal, ageMillis, force, knownGeneration(signal.sessionKey()));
   }
 
   /**
-   * Reads the signal script's answers for one written signal and the generation they report; a
-   * generation lower than the one this node saw last for the session means Redis went back in time
-   * (the script then held the shard). Learnt once per fall: a write sent before this node learnt
-   * of it (from another write, or a claim) reports the same fall again.
+   * Reads the signal script's answers for one signal and the generation they report; a generation
+   * lower than the one this node saw last for the session means Redis went back in time (the
+   * script then held the shard).
    */
-  SignalResult signalAnswer(SignalBatcher.Write write, List<?> parts) {
-    Signal signal = write.signal();
+  SignalResult signalAnswer(Signal signal, List<?> parts) {
     long generation = Scripts.number(parts.get(3));
     Seen memo = seen.session(signal.sessionKey());
-    Keys.Shard shard = keys.shardOf(signal.sessionKey());
-    boolean news = Scripts.number(parts.get(4)) == 1 && sweeper.wentBack(shard, write.era());
-    int era = sweeper.era(shard);
     synchronized (memo) {
-      if (memo.era != era) {
-        memo.era = era;
-        memo.generation = 0;
-      }
       memo.generation = Math.max(memo.generation, generation);
     }
+    Keys.Shard shard = keys.shardOf(signal.sessionKey());
     sweeper.sawGeneration(shard, generation);
-    if (news) {
+    if (Scripts.number(parts.get(4)) == 1) {
+      synchronized (memo) {
+        memo.generation = generation;
+      }
       dataLosses.incrementAndGet();
       logger.error("Redis went back in time for session {} of shard {} (a restart from an older "
           + "snapshot or a failover to a replica that lagged): its data is older than what this "
@@ -288,6 +272,16 @@ public final class RedisSessionStore implements SessionStore {
           signal.sessionKey(), shard.index(), recoveryGrace);
     }
     return result(parts);
+  }
+
+  private long knownGeneration(String sessionKey) {
+    Seen memo = seen.sessionIfPresent(sessionKey);
+    if (memo == null) {
+      return 0;
+    }
+    synchronized (memo) {
+      return memo.generation;
+    }
   }
 
   static SignalResult result(List<?> parts) {

@@ -30,8 +30,6 @@ final class SeenSessions {
     boolean exiting;
     /** The session's generation in Redis as this node saw it last (0: none seen). */
     long generation;
-    /** The count of its shard's data losses and rollbacks this node knew when it saw that. */
-    int era;
     final Map<String, SeenPage> pages = new HashMap<>(4);
   }
 

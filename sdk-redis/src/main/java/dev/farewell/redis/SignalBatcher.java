@@ -58,10 +58,9 @@ final class SignalBatcher {
   /**
    * One signal to write: how long ago it was received (its deadline counts from then), whether it
    * may revive a session whose deadline passed while Redis could not serve ({@code force}), and
-   * the session's generation as this node saw it last, in the era of its shard named (see
-   * {@link Sweeper#era}).
+   * the session's generation as this node saw it last.
    */
-  record Write(Signal signal, long ageMillis, boolean force, long knownGeneration, int era) {}
+  record Write(Signal signal, long ageMillis, boolean force, long knownGeneration) {}
 
   private final UnifiedJedis client;
   private final Keys keys;

@@ -49,7 +49,6 @@ final class Sweeper {
   /** The epoch of each shard's data as this node last saw it. */
   private final Map<Keys.Shard, String> epochs = new java.util.concurrent.ConcurrentHashMap<>();
   /** The highest generation (write counter) of each shard this node saw in a reply. */
-  private final Map<Keys.Shard, Integer> eras = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<Keys.Shard, java.util.concurrent.atomic.AtomicLong> generations =
       new java.util.concurrent.ConcurrentHashMap<>();
   private volatile long pausedUntil;
@@ -96,9 +95,10 @@ final class Sweeper {
       if (store.down && !recover()) {
         return;
       }
-      step(this::writeOffline);
-      step(() -> flushUnwritten(false, false));
-      if (store.down) {
+      // What an outage met here stays kept: recover() writes it once Redis is back, with force.
+      if (!step(this::writeOfflineTracksLeft)
+          || !step(this::writeOfflineReleasesLeft)
+          || !step(() -> flushUnwritten(false, false))) {
         return;
       }
       if (paused && context.ticker().read() - pausedUntil < 0) {
@@ -160,7 +160,7 @@ final class Sweeper {
    * their leases are renewed on a timer of their own (HeldReleases), so that a long sweep or a
    * long sweep interval cannot let them run out.
    */
-  private void step(Runnable step) {
+  private boolean step(Runnable step) {
     try {
       step.run();
     } catch (RuntimeException e) {
@@ -170,6 +170,7 @@ final class Sweeper {
         logger.warn("Sweep step failed; the sweep goes on and retries it at the next interval", e);
       }
     }
+    return !store.down;
   }
 
   void sweepIgnoringPause() {
@@ -235,32 +236,6 @@ final class Sweeper {
     }
   }
 
-  /**
-   * How many times this node learnt that a shard's data was lost or went back in time. Each
-   * restarts the shard's write counter, so a generation of a session seen before is no longer
-   * comparable with what Redis holds now: it must not be taken for yet another loss.
-   */
-  int era(Keys.Shard shard) {
-    return eras.getOrDefault(shard, 0);
-  }
-
-  /**
-   * Learns that a shard's data went back in time (or was lost), as a reply to what this node sent
-   * in {@code era} showed: the generations this node saw of the shard until then are forgotten.
-   * Returns whether this is news; a reply to something sent before this node learnt of the fall
-   * shows the same fall again.
-   */
-  boolean wentBack(Keys.Shard shard, int era) {
-    synchronized (eras) {
-      if (era(shard) != era) {
-        return false;
-      }
-      generations.remove(shard);
-      eras.put(shard, era + 1);
-      return true;
-    }
-  }
-
   /** Notes a generation of a shard that a reply showed; only ever raises what is known. */
   void sawGeneration(Keys.Shard shard, long generation) {
     java.util.concurrent.atomic.AtomicLong known = generations.get(shard);
@@ -299,7 +274,6 @@ final class Sweeper {
   private Claimed claim(Keys.Shard shard, int limit, boolean takeoversOnly,
       List<String> candidates) {
     String known = epochs.getOrDefault(shard, "");
-    int era = era(shard);
     long knownGeneration = knownGeneration(shard);
     List<String> keyList = new ArrayList<>(List.of(shard.due(), shard.claimed(), shard.hold(),
         shard.epoch(), shard.nodes(), shard.gen()));
@@ -314,25 +288,22 @@ final class Sweeper {
     }
     List<?> reply = (List<?>) Scripts.CLAIM.run(store.client, keyList, args);
     if (Scripts.text(reply.get(0)).equals("ROLLBACK")) {
+      // The script moved the counter on to above what this node knows, which it keeps.
       long now = Scripts.number(reply.get(1));
-      boolean news = wentBack(shard, era);
-      generations.put(shard, new java.util.concurrent.atomic.AtomicLong(now));
-      if (news) {
-        store.dataLosses.incrementAndGet();
-        logger.error("Redis went back in time on shard {} (its write counter fell from {} to {}: "
-            + "a restart from an older snapshot, or a failover to a replica that lagged): "
-            + "deadlines may be stale and releases decided since the snapshot may be decided "
-            + "again; the shard is held for {} so that beating pages write their sessions first",
-            shard.index(),
-            knownGeneration, now, store.recoveryGrace);
-      }
+      store.dataLosses.incrementAndGet();
+      logger.error("Redis went back in time on shard {} (its write counter fell from {} to {}: a "
+          + "restart from an older snapshot, or a failover to a replica that lagged): deadlines "
+          + "may be stale and releases decided since the snapshot may be decided again; the shard "
+          + "is held for {} so that beating pages write their sessions first", shard.index(),
+          knownGeneration, now, store.recoveryGrace);
       return claim(shard, limit, takeoversOnly, candidates);
     }
     if (Scripts.text(reply.get(0)).equals("EPOCH")) {
       epochs.put(shard, Scripts.text(reply.get(1)));
       if (Scripts.number(reply.get(2)) == 0) {
         generations.remove(shard);
-      } else if (wentBack(shard, era)) {
+      } else {
+        // As after a rollback, the script moved the counter on to above what this node knows.
         store.dataLosses.incrementAndGet();
         logger.error("Redis lost the data of shard {} (its epoch changed from {} to {}: a restart "
             + "without its data, a FLUSHALL or a failover to a replica that lagged): sessions "
@@ -420,7 +391,7 @@ final class Sweeper {
           if (entry.getValue().live() != null) {
             SignalBatcher.answer(answers[at[i] - 1]);
           }
-          result = store.signalAnswer(writes.get(at[i]), SignalBatcher.answer(answers[at[i]]));
+          result = store.signalAnswer(signal, SignalBatcher.answer(answers[at[i]]));
         } catch (RuntimeException e) {
           if (Outages.isOutage(e)) {
             throw e;
@@ -508,9 +479,17 @@ final class Sweeper {
 
   /** Writes the tracks and releases kept while Redis was unreachable, if any are left. */
   private void writeOffline() {
+    writeOfflineTracksLeft();
+    writeOfflineReleasesLeft();
+  }
+
+  private void writeOfflineTracksLeft() {
     if (!store.offlineTracks.isEmpty()) {
       writeOfflineTracks();
     }
+  }
+
+  private void writeOfflineReleasesLeft() {
     if (!store.offlineReleases.isEmpty()) {
       writeOfflineReleases();
     }

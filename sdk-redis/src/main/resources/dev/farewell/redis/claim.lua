@@ -39,11 +39,21 @@ if epoch ~= ARGV[6] then
     lost = 1
     redis.call('SET', KEYS[3], 'epoch', 'PX', ARGV[7])
   end
+  if lost == 1 then
+    -- The write counter goes on from above what this node saw (it started again with the loss),
+    -- so that the generations the node saw of its sessions are not each taken for one more loss.
+    local g = math.max(tonumber(redis.call('GET', KEYS[6]) or '0'), tonumber(ARGV[10]))
+    redis.call('SET', KEYS[6], str(g + 1))
+  end
   return {'EPOCH', epoch, lost}
 end
 local gen = redis.call('INCR', KEYS[6])
 if gen <= tonumber(ARGV[10]) then
   redis.call('SET', KEYS[3], 'rollback', 'PX', ARGV[7])
+  -- The counter goes on from above what this node saw, so that the node need not lower what it
+  -- knows: should Redis go back again (to another old copy, lower than that), the next claim
+  -- finds it too.
+  redis.call('SET', KEYS[6], str(tonumber(ARGV[10]) + 1))
   return {'ROLLBACK', gen}
 end
 local now = clock()

@@ -145,9 +145,9 @@ class SignalScriptBatchTest {
       // Now and then the node knows a newer generation than Redis has: Redis went back in time.
       boolean rolledBack = random.nextInt(10) == 0;
       batchedWrites.add(new SignalBatcher.Write(signal, age, force,
-          rolledBack ? batched.generation(key) + 1 : 0, 0));
+          rolledBack ? batched.generation(key) + 1 : 0));
       aloneWrites.add(new SignalBatcher.Write(signal, age, force,
-          rolledBack ? alone.generation(key) + 1 : 0, 0));
+          rolledBack ? alone.generation(key) + 1 : 0));
       described.append(' ').append(type).append(' ').append(key).append('/').append(page)
           .append(" seq ").append(sequence).append(signal.hidden() ? " hidden" : "")
           .append(signal.navigation() ? " nav" : "").append(age > 0 ? " age " + age : "")
