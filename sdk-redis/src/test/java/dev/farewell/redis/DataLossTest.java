@@ -12,15 +12,12 @@ import dev.farewell.SignalResult.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Redis loses a prefix's data (a restart without it, a failover to an empty replica): the nodes
@@ -45,26 +42,13 @@ class DataLossTest {
   }
 
   private Farewell node(RedisSessionStore store) {
-    Farewell node = Farewell.newBuilder()
-        .ticker(time)
-        .releaseExecutor(Runnable::run)
-        .shutdownTimeout(Duration.ofMillis(100))
-        .releaseAction(release -> {
-          released.add(release);
-          return CompletableFuture.completedFuture(null);
-        })
-        .store(store)
-        .build();
+    Farewell node = FakeTimeEngine.engine(time, store, released);
     nodes.add(node);
     return node;
   }
 
   private RedisSessionStore.Builder store() {
-    return RedisSessionStore.newBuilder()
-        .redisUri(TestRedis.uri())
-        .keyPrefix(prefix)
-        .sweepInterval(Duration.ofHours(1)) // the test sweeps
-        .closeTimeout(Duration.ofMillis(50));
+    return FakeTimeEngine.store(prefix);
   }
 
   /**
@@ -144,16 +128,8 @@ class DataLossTest {
   }
 
   private void loseData() {
-    ScanParams match = new ScanParams().match("{" + prefix + ":*").count(100);
-    String cursor = ScanParams.SCAN_POINTER_START;
-    do {
-      ScanResult<String> page = redis.scan(cursor, match);
-      cursor = page.getCursor();
-      for (String key : page.getResult()) {
-        if (!key.endsWith("}:clock")) {
-          redis.del(key);
-        }
-      }
-    } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    for (String key : FakeTimeEngine.keys(redis, prefix)) {
+      redis.del(key);
+    }
   }
 }

@@ -12,15 +12,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.RestoreParams;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Redis goes back in time twice in a row: first to an old copy A, then, shortly after, to a copy B
@@ -53,24 +50,11 @@ class RepeatedRollbackTest {
   @ParameterizedTest(name = "a sweep meets the second fall before the beat: {0}")
   @ValueSource(booleans = {false, true})
   void aSecondRollbackShortlyAfterTheFirstReleasesNoBeatingPage(boolean sweepFirst) {
-    store = RedisSessionStore.newBuilder()
-        .redisUri(TestRedis.uri())
-        .keyPrefix(prefix)
-        .sweepInterval(Duration.ofHours(1))
+    store = FakeTimeEngine.store(prefix)
         .recoveryGrace(Duration.ofMillis(200))
         .coalesceHeartbeats(false)
-        .closeTimeout(Duration.ofMillis(50))
         .build();
-    farewell = Farewell.newBuilder()
-        .ticker(time)
-        .releaseExecutor(Runnable::run)
-        .shutdownTimeout(Duration.ofMillis(100))
-        .releaseAction(release -> {
-          released.add(release);
-          return CompletableFuture.completedFuture(null);
-        })
-        .store(store)
-        .build();
+    farewell = FakeTimeEngine.engine(time, store, released);
 
     // t = 0
     assertThat(farewell.signal(Signal.of(OPEN, "s", "a", 1)).status()).isEqualTo(Status.LIVE);
@@ -105,19 +89,7 @@ class RepeatedRollbackTest {
   }
 
   private List<String> keys() {
-    List<String> keys = new java.util.ArrayList<>();
-    ScanParams match = new ScanParams().match("{" + prefix + ":*").count(100);
-    String cursor = ScanParams.SCAN_POINTER_START;
-    do {
-      ScanResult<String> page = redis.scan(cursor, match);
-      cursor = page.getCursor();
-      for (String key : page.getResult()) {
-        if (!key.endsWith("}:clock")) {
-          keys.add(key);
-        }
-      }
-    } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-    return keys;
+    return FakeTimeEngine.keys(redis, prefix);
   }
 
   private Map<String, byte[]> snapshot() {

@@ -13,7 +13,6 @@ import dev.farewell.SignalResult.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,22 +42,8 @@ class SweepStepsTest {
 
   @Test
   void aSessionWhoseWriteFailsHoldsBackNoOtherBeatNorRelease() {
-    RedisSessionStore store = RedisSessionStore.newBuilder()
-        .redisUri(TestRedis.uri())
-        .keyPrefix(prefix)
-        .sweepInterval(Duration.ofHours(1)) // the test sweeps
-        .closeTimeout(Duration.ofMillis(50))
-        .build();
-    farewell = Farewell.newBuilder()
-        .ticker(time)
-        .releaseExecutor(Runnable::run)
-        .shutdownTimeout(Duration.ofMillis(100))
-        .releaseAction(release -> {
-          released.add(release);
-          return CompletableFuture.completedFuture(null);
-        })
-        .store(store)
-        .build();
+    RedisSessionStore store = FakeTimeEngine.store(prefix).build();
+    farewell = FakeTimeEngine.engine(time, store, released);
     int sessions = 1_200; // more than one write batch of the sweep (500)
     for (int i = 0; i < sessions; i++) {
       assertThat(farewell.signal(Signal.of(OPEN, "s" + i, "p", 1)).status())
