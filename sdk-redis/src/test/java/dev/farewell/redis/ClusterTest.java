@@ -34,7 +34,6 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  */
 class ClusterTest {
 
-  private static final int FIRST_PORT = 7000;
   private static final int SHARDS = 16;
   private static final int SESSIONS = 1_200;
 
@@ -62,7 +61,7 @@ class ClusterTest {
     int slot = movedSlot;
     RedisCluster started = null;
     try {
-      started = RedisCluster.start(FIRST_PORT);
+      started = RedisCluster.start();
     } catch (java.io.IOException e) {
       TestRedis.skipOrFail("redis-server could not be started: " + e);
     }

@@ -29,8 +29,33 @@ final class RedisCluster implements AutoCloseable {
     this.dir = dir;
   }
 
+  /**
+   * Starts six nodes on free ports, each with its cluster bus port (10,000 above) free too, and
+   * joins them: several builds on one machine do not meet on fixed ports.
+   */
+  static RedisCluster start() throws IOException, InterruptedException {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int first = 20_000 + 10 * java.util.concurrent.ThreadLocalRandom.current().nextInt(1_000);
+      if (free(first) && free(first + 10_000)) {
+        return start(first);
+      }
+    }
+    throw new IOException("found no six free ports with their cluster bus ports free");
+  }
+
+  private static boolean free(int first) {
+    for (int port = first; port < first + 6; port++) {
+      try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+        socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+      } catch (IOException taken) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Starts six nodes on {@code firstPort} to {@code firstPort + 5} and joins them. */
-  static RedisCluster start(int firstPort) throws IOException, InterruptedException {
+  private static RedisCluster start(int firstPort) throws IOException, InterruptedException {
     RedisCluster cluster = new RedisCluster(firstPort, Files.createTempDirectory("redis-cluster"));
     try {
       for (int i = 0; i < 6; i++) {
