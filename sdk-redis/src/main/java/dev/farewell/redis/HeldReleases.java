@@ -3,10 +3,12 @@ package dev.farewell.redis;
 import dev.farewell.Release;
 import dev.farewell.spi.StoreContext;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -168,8 +170,18 @@ final class HeldReleases {
             args.add(h.sessionKey());
             args.add(h.releaseId());
           }
-          Scripts.ACK.run(store.client, keyList, args);
+          List<?> failed = (List<?>) ((List<?>) Scripts.ACK.run(store.client, keyList, args)).get(1);
+          Set<String> retried = new HashSet<>();
+          for (int i = 0; i < failed.size(); i += 2) {
+            String key = Scripts.text(failed.get(i));
+            retried.add(key);
+            logger.warn("Session {}: forgetting its acted release failed ({}); retried",
+                key, Scripts.text(failed.get(i + 1)));
+          }
           for (Held h : batch) {
+            if (retried.contains(h.sessionKey())) {
+              continue;
+            }
             held.remove(h.releaseId(), h);
             left.remove(h);
           }

@@ -400,7 +400,14 @@ public final class RedisSessionStore implements SessionStore {
             shard.nodes()),
         List.of(reason.name(), owner, Long.toString(claimLease.toMillis()), releaseId,
             sessionKey, Long.toString(partitionGrace.toMillis())));
-    if (Scripts.number(reply.get(0)) != 1) {
+    long decided = Scripts.number(reply.get(0));
+    if (decided == 2) {
+      // The key was tracked again while its old session is being released: this release is of the
+      // session that the acknowledgement of the old one starts, which decides it under this id.
+      seen.released(sessionKey, reason);
+      return true;
+    }
+    if (decided != 1) {
       return false;
     }
     Instant releasedAt = Instant.ofEpochMilli(Scripts.number(reply.get(3)));

@@ -61,3 +61,84 @@ local function trimtombs(tombs, reasons, mark, now, ttl, max)
     end
   end
 end
+-- Runs a command on a hash with a list of arguments of any length: Lua's unpack fails beyond a few
+-- thousand values, so they go in chunks.
+local function each(key, cmd, list, step)
+  for i = 1, #list, step do
+    redis.call(cmd, key, unpack(list, i, math.min(#list, i + step - 1)))
+  end
+end
+-- Whether a hash has room for one more page of the given prefix (p: the session's pages, n: the
+-- pages noted for the session track() started during a release): at maxPages, exited and dead
+-- pages are forgotten first.
+local function room(key, h, prefix, maxPages, now)
+  local pages = {}
+  for f, _ in pairs(h) do
+    if string.sub(f, 1, 2) == prefix then pages[#pages + 1] = f end
+  end
+  if #pages < maxPages then return true end
+  local left = #pages
+  for _, f in ipairs(pages) do
+    local q = page(h[f])
+    if q.st == 'E' or q.dl <= now then
+      redis.call('HDEL', key, f)
+      h[f] = nil
+      left = left - 1
+    end
+  end
+  return left < maxPages
+end
+-- A session past its deadline but not decided, which track() marked rt (the acknowledgement of its
+-- release was to start a new session), turned out alive: a beat kept by a node cut off from Redis
+-- (force), or a hold saying its deadline is stale. The track was then of this session: it takes the
+-- track's attributes (ra) and the pages noted for the new session (n:); a release asked of the new
+-- session meanwhile (xid) is decided now under its id, held by nobody, so that the next sweep of
+-- any node takes it over. Updates h (dl: at least the deadline of the pages taken). Returns whether
+-- it wrote the hash.
+local function adopt(due, claimed, session, member, h, now)
+  if not h.rt or h.cl then return false end
+  local set, del, taken = {'at', h.ra or ''}, {'rt', 'ra', 'nd'}, {}
+  for f, v in pairs(h) do
+    if string.sub(f, 1, 2) == 'n:' then
+      del[#del + 1] = f
+      local pf = 'p:' .. string.sub(f, 3)
+      if not h[pf] or page(h[pf]).seq < page(v).seq then taken[#taken + 1] = {pf, v} end
+    end
+  end
+  local dl = math.max(tonumber(h.dl), tonumber(h.nd or '0'))
+  for _, fv in ipairs(taken) do
+    h[fv[1]] = fv[2]
+    set[#set + 1] = fv[1]
+    set[#set + 1] = fv[2]
+    local q = page(fv[2])
+    if q.st ~= 'E' then
+      if q.dl > dl then dl = q.dl end
+      if h.st ~= 'L' then
+        h.st = 'L'
+        set[#set + 1] = 'st'
+        set[#set + 1] = 'L'
+      end
+    end
+  end
+  for _, f in ipairs(del) do h[f] = nil end
+  h.at, h.dl = set[2], str(dl)
+  if h.xid then
+    h.cl, h.rr, h.rid, h.rat, h.dl = '-', h.xr, h.xid, h.xat, str(now)
+    for _, f in ipairs({'cl', 'rr', 'rid', 'rat', 'dl'}) do
+      set[#set + 1] = f
+      set[#set + 1] = h[f]
+    end
+    for _, f in ipairs({'xr', 'xid', 'xat'}) do del[#del + 1] = f; h[f] = nil end
+    if h.xt then
+      -- tracked again after that release was asked: the acknowledgement starts that session.
+      set[#set + 1] = 'rt'; set[#set + 1] = '1'; set[#set + 1] = 'ra'; set[#set + 1] = h.xa or ''
+      h.rt, h.ra = '1', h.xa or ''
+    end
+    del[#del + 1] = 'xt'; del[#del + 1] = 'xa'; h.xt, h.xa = nil, nil
+    redis.call('ZREM', due, member)
+    redis.call('ZADD', claimed, now, member)
+  end
+  each(session, 'HDEL', del, 500)
+  each(session, 'HSET', set, 1000)
+  return true
+end

@@ -79,16 +79,34 @@ local function apply(i)
     -- Due but not claimed yet: the session is over, unless a hold says deadlines are stale.
     local over = h.cl or (tonumber(h.dl) <= now and not force and not shardstale())
     if over and not h.rt then return 'RELEASED', 0, h.rr or reason(h), g, rolled end
+    -- A release asked of the new session (release.lua): its pages are told so.
+    if over and h.xid then return 'RELEASED', 0, h.xr, g, rolled end
     if over then
       -- The application tracked the key again while the old session is being released: this
       -- page belongs to the new session, which the acknowledgement starts with the pages noted
-      -- here.
+      -- here, as many as a session may have.
       local nf = 'n:' .. pid
       if h[nf] and seq <= page(h[nf]).seq then return 'LIVE', 0, '', g, rolled end
+      if not h[nf] and not room(session, h, 'n:', maxPages, now) then
+        -- Refused, but it beats in a browser: the new session starts alive at least that long.
+        if typ ~= 'EXIT' then
+          local _, ms = timeout(typ, hidden)
+          if at + ms > tonumber(h.nd or '0') then
+            g = generation()
+            redis.call('HSET', session, 'nd', str(at + ms), 'g', g)
+          end
+        end
+        return 'FULL', 0, '', g, rolled
+      end
       g = generation()
       redis.call('HSET', session, nf, pagestr(signalled(typ, hidden, seq, at)), 'g', g)
       if typ == 'EXIT' then return 'EXITING', 1, '', g, rolled end
       return 'LIVE', 1, '', g, rolled
+    end
+    if adopt(due, claimed, session, key, h, now) then
+      g = generation()
+      redis.call('HSET', session, 'g', g)
+      if h.cl then return 'RELEASED', 0, h.rr, g, rolled end
     end
   end
   local field = 'p:' .. pid
@@ -101,33 +119,19 @@ local function apply(i)
       return 'LIVE', 0, '', g, rolled
     end
   else
-    local pages = 0
-    for f, _ in pairs(h) do if ispage(f) then pages = pages + 1 end end
-    if pages >= maxPages then
-      for f, v in pairs(h) do
-        if ispage(f) then
-          local q = page(v)
-          if q.st == 'E' or q.dl <= now then
-            redis.call('HDEL', session, f)
-            h[f] = nil
-            pages = pages - 1
-          end
+    if not room(session, h, 'p:', maxPages, now) then
+      -- A refused page is not tracked, but it beats in a browser: each of its signals other
+      -- than EXIT keeps the session alive for that signal's timeout.
+      if typ ~= 'EXIT' then
+        local _, ms = timeout(typ, hidden)
+        local alive = at + ms
+        if alive > tonumber(h.dl) then
+          g = generation()
+          redis.call('HSET', session, 'st', 'L', 'dl', str(alive), 'g', g)
+          deadline(alive, key)
         end
       end
-      if pages >= maxPages then
-        -- A refused page is not tracked, but it beats in a browser: each of its signals other
-        -- than EXIT keeps the session alive for that signal's timeout.
-        if typ ~= 'EXIT' then
-          local _, ms = timeout(typ, hidden)
-          local alive = at + ms
-          if alive > tonumber(h.dl) then
-            g = generation()
-            redis.call('HSET', session, 'st', 'L', 'dl', str(alive), 'g', g)
-            deadline(alive, key)
-          end
-        end
-        return 'FULL', 0, '', g, rolled
-      end
+      return 'FULL', 0, '', g, rolled
     end
   end
   h[field] = pagestr(signalled(typ, hidden, seq, at))

@@ -53,12 +53,25 @@ if late then
     asked = true
   end
 end
-if h.cl or (not asked and tonumber(h.dl) <= now
-    and not stale(KEYS[3], KEYS[8], now, tonumber(ARGV[7]))) then
-  -- The old session is being released; the acknowledgement starts the new one right after it.
+local over = h.cl or (not asked and tonumber(h.dl) <= now
+    and not stale(KEYS[3], KEYS[8], now, tonumber(ARGV[7])))
+-- Not over after all, though tracked again as if it were: that track was of this session.
+if not over and adopt(KEYS[1], KEYS[2], KEYS[4], key, h, now) then over = h.cl end
+if over then
+  -- The old session is being released, or due to be; the acknowledgement of its release starts
+  -- the new one right after it, with the attributes of the latest track.
+  if h.xid then
+    -- A release of the new session was asked meanwhile: this track is of the session after it.
+    local attrs = h.xa or h.ra or ''
+    if ARGV[2] == '1' then attrs = ARGV[1] end
+    redis.call('HSET', KEYS[4], 'xt', '1', 'xa', attrs)
+    return {'LIVE', 1, ''}
+  end
   local attrs = h.ra or h.at or ''
   if ARGV[2] == '1' then attrs = ARGV[1] end
   redis.call('HSET', KEYS[4], 'rt', '1', 'ra', attrs)
+  -- Should the old session turn out alive (adopt), it awaits the page served now.
+  if not h.cl then redis.call('HSET', KEYS[4], 'aw', str(at + tonumber(ARGV[3]))) end
   return {'LIVE', 1, ''}
 end
 if ARGV[2] == '1' then redis.call('HSET', KEYS[4], 'at', ARGV[1]) end

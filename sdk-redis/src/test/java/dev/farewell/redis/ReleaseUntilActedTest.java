@@ -121,6 +121,29 @@ class ReleaseUntilActedTest {
         .isEqualTo(Status.RELEASED);
   }
 
+  /*
+   * The releases a node forgets together are forgotten each on its own: one whose session hash
+   * cannot be read (a page noted in another format) stays held and is retried, the others are
+   * forgotten (before: the whole batch failed, every time).
+   */
+  @Test
+  void aReleaseThatCannotBeForgottenDoesNotHoldBackTheOthers() {
+    Node node = new Node();
+    node.farewell.signal(Signal.of(OPEN, "bad", "a", 1));
+    node.farewell.signal(Signal.of(OPEN, "good", "a", 1));
+    advance(Duration.ofSeconds(16));
+    node.farewell.cleanUp();
+    assertThat(node.started).hasSize(2);
+    redis.hset(session("bad"), Map.of("rt", "1", "n:b", "not a page"));
+
+    node.completeAll();
+
+    assertThat(redis.exists(session("good"))).as("the session of the good release").isFalse();
+    assertThat(redis.hget(session("bad"), "rid")).as("the release that failed, still decided")
+        .isNotNull();
+    assertThat(node.store.health().releasesInFlight()).as("releases held").isEqualTo(1);
+  }
+
   @Test
   void releaseOfANodeThatStoppedIsTakenOverWholeWithTheSameIdAfterItsLease() {
     Node stopped = new Node();

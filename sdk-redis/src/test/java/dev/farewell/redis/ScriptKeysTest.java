@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,9 +24,11 @@ class ScriptKeysTest {
   private static final List<String> SCRIPTS = List.of("signal.lua", "track.lua", "release.lua",
       "claim.lua", "renew.lua", "ack.lua", "prelude.lua");
   /** The prelude functions' key parameters, checked at their call sites below. */
-  private static final Set<String> KEY_PARAMETERS = Set.of("key", "tombs", "reasons", "mark", "hold", "nodes");
-  /** Prelude functions whose first argument is a key. */
-  private static final List<String> KEY_FUNCTIONS = List.of("hash", "tombstone", "trimtombs", "stale");
+  private static final Set<String> KEY_PARAMETERS =
+      Set.of("key", "tombs", "reasons", "mark", "hold", "nodes", "due", "claimed", "session");
+  /** Prelude functions whose first arguments are keys, and how many. */
+  private static final Map<String, Integer> KEY_FUNCTIONS = Map.of("hash", 1, "tombstone", 1,
+      "trimtombs", 3, "stale", 2, "each", 1, "room", 1, "adopt", 3);
 
   private static final Pattern CALL =
       Pattern.compile("redis\\.p?call\\(\\s*'([A-Z]+)'\\s*(?:,\\s*([^,)]+))?");
@@ -50,12 +53,18 @@ class ScriptKeysTest {
           wrong.add(script + ": " + call.group());
         }
       }
-      for (String function : KEY_FUNCTIONS) {
-        Matcher use = Pattern.compile("(?<!function )\\b" + function + "\\(([^,)]+)").matcher(source);
+      for (Map.Entry<String, Integer> function : KEY_FUNCTIONS.entrySet()) {
+        Matcher use = Pattern.compile("(?<!function )\\b" + function.getKey() + "\\(([^\\n]*)")
+            .matcher(source);
         while (use.find()) {
-          String key = use.group(1).trim();
-          if (!KEYS_REF.matcher(key).matches() && !fromKeys.contains(key)) {
-            wrong.add(script + ": " + use.group());
+          String[] arguments = use.group(1).split(",");
+          for (int i = 0; i < function.getValue(); i++) {
+            String key = arguments[i].replaceAll("\\).*", "").trim();
+            boolean declared = KEYS_REF.matcher(key).matches() || fromKeys.contains(key)
+                || (script.equals("prelude.lua") && KEY_PARAMETERS.contains(key));
+            if (!declared) {
+              wrong.add(script + ": " + function.getKey() + " argument " + (i + 1) + ": " + key);
+            }
           }
         }
       }
