@@ -65,8 +65,9 @@ public class FarewellAutoConfiguration {
 
   /** Which container (or Spring Session) session each Farewell session belongs to. */
   @Bean
-  ContainerSessions farewellContainerSessions(ObjectProvider<SessionEnding> endings) {
-    return new ContainerSessions(endings);
+  ContainerSessions farewellContainerSessions(
+      HttpSessionBridge bridge, ObjectProvider<SessionEnding> endings) {
+    return new ContainerSessions(bridge, endings);
   }
 
   /** Records the container session id of each Farewell session, after each request. */
