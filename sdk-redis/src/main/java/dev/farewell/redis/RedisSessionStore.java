@@ -334,7 +334,8 @@ public final class RedisSessionStore implements SessionStore {
             Long.toString(rules.openTimeout().toMillis()),
             Long.toString(maximumSessionsPerShard), sessionKey, Long.toString(ageMillis),
             Long.toString(partitionGrace.toMillis()),
-            Long.toString(rules.tombstoneTtl().toMillis()))));
+            Long.toString(rules.tombstoneTtl().toMillis()),
+            Integer.toString(rules.maximumPagesPerSession()))));
   }
 
   /**
@@ -399,11 +400,14 @@ public final class RedisSessionStore implements SessionStore {
         List.of(shard.due(), shard.claimed(), shard.hold(), shard.session(sessionKey),
             shard.nodes()),
         List.of(reason.name(), owner, Long.toString(claimLease.toMillis()), releaseId,
-            sessionKey, Long.toString(partitionGrace.toMillis())));
+            sessionKey, Long.toString(partitionGrace.toMillis()),
+            Integer.toString(rules.maximumPagesPerSession())));
     long decided = Scripts.number(reply.get(0));
     if (decided == 2) {
       // The key was tracked again while its old session is being released: this release is of the
       // session that the acknowledgement of the old one starts, which decides it under this id.
+      // Or asked again with the id of a release already decided and held by another node, which
+      // acts on it.
       seen.released(sessionKey, reason);
       return true;
     }

@@ -91,37 +91,48 @@ end
 -- A session past its deadline but not decided, which track() marked rt (the acknowledgement of its
 -- release was to start a new session), turned out alive: a beat kept by a node cut off from Redis
 -- (force), or a hold saying its deadline is stale. The track was then of this session: it takes the
--- track's attributes (ra) and the pages noted for the new session (n:); a release asked of the new
--- session meanwhile (xid) is decided now under its id, held by nobody, so that the next sweep of
--- any node takes it over. Updates h (dl: at least the deadline of the pages taken). Returns whether
--- it wrote the hash.
-local function adopt(due, claimed, session, member, h, now)
+-- track's attributes (ra) and the pages noted for the new session (n:), as many as the page limit
+-- leaves room for (exited and dead pages are forgotten first, as room does); a page not taken
+-- only keeps the session alive until its deadline, as a refused page's beat (nd) does. A release
+-- asked of the new session meanwhile (xid) is decided now under its id, held by nobody, so that the
+-- next sweep of any node takes it over. Updates h and writes the deadline (dl: at least the
+-- deadline of the pages noted, and of nd). Returns whether it wrote the hash.
+local function adopt(due, claimed, session, member, h, now, maxPages)
   if not h.rt or h.cl then return false end
-  local set, del, taken = {'at', h.ra or ''}, {'rt', 'ra', 'nd'}, {}
-  for f, v in pairs(h) do
-    if string.sub(f, 1, 2) == 'n:' then
-      del[#del + 1] = f
-      local pf = 'p:' .. string.sub(f, 3)
-      if not h[pf] or page(h[pf]).seq < page(v).seq then taken[#taken + 1] = {pf, v} end
+  local set, del, noted = {'at', h.ra or ''}, {'rt', 'ra', 'nd'}, {}
+  for f, _ in pairs(h) do
+    if string.sub(f, 1, 2) == 'n:' then noted[#noted + 1] = f end
+  end
+  table.sort(noted)
+  local nd = tonumber(h.nd or '0')
+  local dl = math.max(tonumber(h.dl), nd)
+  local live = nd > now
+  for _, f in ipairs(noted) do
+    local v = h[f]
+    del[#del + 1] = f
+    local pf = 'p:' .. string.sub(f, 3)
+    local q = page(v)
+    if q.st ~= 'E' and q.dl > dl then dl = q.dl end
+    if q.st ~= 'E' and q.dl > now then live = true end
+    -- Written at once, so that room may forget it again for a later page.
+    if (h[pf] and page(h[pf]).seq < q.seq) or (not h[pf] and room(session, h, 'p:', maxPages, now))
+    then
+      h[pf] = v
+      redis.call('HSET', session, pf, v)
     end
   end
-  local dl = math.max(tonumber(h.dl), tonumber(h.nd or '0'))
-  for _, fv in ipairs(taken) do
-    h[fv[1]] = fv[2]
-    set[#set + 1] = fv[1]
-    set[#set + 1] = fv[2]
-    local q = page(fv[2])
-    if q.st ~= 'E' then
-      if q.dl > dl then dl = q.dl end
-      if h.st ~= 'L' then
-        h.st = 'L'
-        set[#set + 1] = 'st'
-        set[#set + 1] = 'L'
-      end
-    end
+  if live and h.st ~= 'L' then
+    h.st = 'L'
+    set[#set + 1] = 'st'
+    set[#set + 1] = 'L'
   end
   for _, f in ipairs(del) do h[f] = nil end
   h.at, h.dl = set[2], str(dl)
+  if not h.xid then
+    set[#set + 1] = 'dl'
+    set[#set + 1] = h.dl
+    redis.call('ZADD', due, dl, member)
+  end
   if h.xid then
     h.cl, h.rr, h.rid, h.rat, h.dl = '-', h.xr, h.xid, h.xat, str(now)
     for _, f in ipairs({'cl', 'rr', 'rid', 'rat', 'dl'}) do

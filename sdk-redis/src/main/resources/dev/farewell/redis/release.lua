@@ -1,17 +1,28 @@
 -- Decides the release of a live session now (EXPLICIT or SHUTDOWN) and claims it for this node,
 -- as claim.lua does for due sessions. Idempotent: run again with the same release id (its reply
--- was lost), it returns the same decision.
+-- was lost), it returns the same decision, and one node acts on it.
 -- A key tracked again while its old session is being released (rt) names a new session that the
 -- acknowledgement of the old release starts: its release is recorded (xr, xid, xat) and the
 -- acknowledgement starts that session decided, under this id (see ack.lua).
 -- KEYS: due, claimed, hold, session, nodes. ARGV: reason, owner, leaseMs, releaseId, sessionKey,
--- partitionGraceMs.
--- Returns {1, trackedAt, lastSignalAt, releasedAt, attrs}, {2} when recorded for the session that
--- the acknowledgement of the old release starts, or {0} when the session is not live (unknown,
--- due, or already decided).
+-- partitionGraceMs, maxPages.
+-- Returns {1, trackedAt, lastSignalAt, releasedAt, attrs} when this node is to act on the release,
+-- {2} when recorded for the session that the acknowledgement of the old release starts, or decided
+-- under this id and held by another node, or {0} when the session is not live (unknown, due, or
+-- already decided).
 local h, n = hash(KEYS[4])
 if n > 0 and h.rid == ARGV[4] then
-  return {1, tonumber(h.tr), tonumber(h.ls), tonumber(h.rat), h.at or ''}
+  local mine = {1, tonumber(h.tr), tonumber(h.ls), tonumber(h.rat), h.at or ''}
+  if h.cl == ARGV[2] then return mine end
+  if h.cl == '-' then
+    -- Decided under this id by the acknowledgement of the old release (or by adopt) and held by
+    -- nobody: this node takes it, as a sweep would.
+    redis.call('HSET', KEYS[4], 'cl', ARGV[2])
+    redis.call('ZADD', KEYS[2], clock() + tonumber(ARGV[3]), ARGV[5])
+    return mine
+  end
+  -- Decided under this id and held by another node, which acts on it.
+  return {2}
 end
 if n > 0 and h.xid == ARGV[4] then return {2} end
 local now = clock()
@@ -22,7 +33,7 @@ if over and h.rt and not h.xid then
   return {2}
 end
 -- Not over after all, though tracked again as if it were: that track was of this session.
-if not over then adopt(KEYS[1], KEYS[2], KEYS[4], ARGV[5], h, now) end
+if not over then adopt(KEYS[1], KEYS[2], KEYS[4], ARGV[5], h, now, tonumber(ARGV[7])) end
 if over or h.cl then return {0} end
 redis.call('ZREM', KEYS[1], ARGV[5])
 redis.call('HSET', KEYS[4], 'cl', ARGV[2], 'rr', ARGV[1], 'rid', ARGV[4], 'rat', str(now),

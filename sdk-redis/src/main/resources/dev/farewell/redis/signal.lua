@@ -62,6 +62,7 @@ local function apply(i)
   if dead then return 'RELEASED', 0, dead, 0, 0 end
   local h, n = hash(session)
   local g = tonumber(h.g or '0')
+  local floor = 0
   local rolled = 0
   if n > 0 and g < known then
     rolled = 1
@@ -103,7 +104,9 @@ local function apply(i)
       if typ == 'EXIT' then return 'EXITING', 1, '', g, rolled end
       return 'LIVE', 1, '', g, rolled
     end
-    if adopt(due, claimed, session, key, h, now) then
+    if adopt(due, claimed, session, key, h, now, maxPages) then
+      -- The deadline adopted (pages noted, refused pages' beats) holds through this signal.
+      floor = tonumber(h.dl)
       g = generation()
       redis.call('HSET', session, 'g', g)
       if h.cl then return 'RELEASED', 0, h.rr, g, rolled end
@@ -157,6 +160,7 @@ local function apply(i)
     if aw > 0 and navMs > grace then grace = navMs end
     st, dl = 'X', at + grace
   end
+  if floor > now and floor > dl then st, dl = 'L', floor end
   local ls = tonumber(h.ls)
   if at > ls then ls = at end
   g = generation()

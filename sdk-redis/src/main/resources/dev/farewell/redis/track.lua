@@ -1,7 +1,7 @@
 -- Starts or refreshes a session when the application serves a page of it.
 -- KEYS: due, claimed, hold, session, tombstone reasons, gen, tombmark, nodes. ARGV: attributes,
 -- hasAttributes, openTimeoutMs, maxSessions, sessionKey, ageMs, partitionGraceMs,
--- tombstoneTtlMs. Returns {status, accepted, reason}.
+-- tombstoneTtlMs, maxPages. Returns {status, accepted, reason}.
 -- ageMs > 0: a late track, asked ageMs ago while Redis could not serve this node, applied as of
 -- when it was asked: it never starts again a session released or decided after that (a logout
 -- through another node meanwhile), nor undoes what the session's pages said since; asked after a
@@ -34,6 +34,9 @@ if n == 0 then
 end
 local asked = false -- a late track that is the session's newest word: applied as of `at`
 if late then
+  -- Asked before a release of the session that the old release's acknowledgement starts (a logout
+  -- recorded meanwhile): stale, it starts nothing after that release.
+  if h.xid and at <= tonumber(h.xat) then return {'RELEASED', 0, h.xr} end
   if h.cl or h.rid then
     -- Decided before the track was asked: stale. Decided after: the application tracked the key
     -- again during the release, as below.
@@ -56,7 +59,9 @@ end
 local over = h.cl or (not asked and tonumber(h.dl) <= now
     and not stale(KEYS[3], KEYS[8], now, tonumber(ARGV[7])))
 -- Not over after all, though tracked again as if it were: that track was of this session.
-if not over and adopt(KEYS[1], KEYS[2], KEYS[4], key, h, now) then over = h.cl end
+if not over and adopt(KEYS[1], KEYS[2], KEYS[4], key, h, now, tonumber(ARGV[9])) then
+  over = h.cl
+end
 if over then
   -- The old session is being released, or due to be; the acknowledgement of its release starts
   -- the new one right after it, with the attributes of the latest track.

@@ -29,16 +29,21 @@ final class FakeTimeEngine {
 
   /** An engine on {@code store} and {@code time} whose release action adds to {@code released}. */
   static Farewell engine(FakeTime time, RedisSessionStore store, List<Release> released) {
-    return Farewell.newBuilder()
-        .ticker(time)
-        .releaseExecutor(Runnable::run)
-        .shutdownTimeout(Duration.ofMillis(100))
+    return builder(time, store)
         .releaseAction(release -> {
           released.add(release);
           return CompletableFuture.completedFuture(null);
         })
-        .store(store)
         .build();
+  }
+
+  /** An engine builder on {@code store} and {@code time} that runs actions on the caller's thread. */
+  static Farewell.Builder builder(FakeTime time, RedisSessionStore store) {
+    return Farewell.newBuilder()
+        .ticker(time)
+        .releaseExecutor(Runnable::run)
+        .shutdownTimeout(Duration.ofMillis(100))
+        .store(store);
   }
 
   /** The keys of the prefix in Redis, but its clock (the test's time). */
