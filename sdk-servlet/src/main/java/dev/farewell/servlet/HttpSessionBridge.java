@@ -3,7 +3,6 @@ package dev.farewell.servlet;
 import static java.util.Objects.requireNonNull;
 
 import dev.farewell.Farewell;
-import dev.farewell.Release;
 import dev.farewell.ReleaseAction;
 import dev.farewell.ReleaseReason;
 import jakarta.servlet.http.HttpSession;
@@ -47,8 +46,7 @@ import org.slf4j.LoggerFactory;
  * until its release). A release invalidates an {@code HttpSession} only while it still carries the
  * released key, and only if no page tracked that key again since the release was decided (a page
  * served while the release's actions ran: the session under the key is then a new one, whose login
- * the {@code HttpSession} is; the in-memory store only, see {@link #invalidateOnRelease()}). An
- * integration that ends the login elsewhere too asks {@link #endsLogin} for the same decision. The
+ * the {@code HttpSession} is; the in-memory store only, see {@link #invalidateOnRelease()}). The
  * destruction of an {@code HttpSession} releases its key, unless another live
  * {@code HttpSession} carries that key on (the application moved the attributes into a new one).
  * Instances are thread-safe.
@@ -106,121 +104,56 @@ public final class HttpSessionBridge {
    * the engine cannot tell, and the {@code HttpSession} is invalidated. When the engine's store
    * cannot answer (a shared store out of reach), the action fails with the store's exception and
    * the {@code HttpSession} stays.
-   *
-   * <p>The decision is that of {@link #endsLogin}, made once for a release: an earlier action that
-   * asked it and ended the login elsewhere (a registry of logins) marked the {@code HttpSession},
-   * and this action invalidates it whatever the engine holds by then.
    */
   public ReleaseAction invalidateOnRelease() {
     return release -> {
       String key = release.sessionKey();
       SessionReference remembered = sessions.get(key);
       HttpSession session = remembered == null ? null : remembered.get();
-      // Without an HttpSession here there is nothing to invalidate, nor to ask the engine about.
-      Decision decision = session == null ? Decision.NONE : decide(release, session);
-      if (decision != Decision.KEEP && remembered != null) {
+      if (session != null
+          && (release.reason() == ReleaseReason.EXIT || release.reason() == ReleaseReason.TIMEOUT)) {
+        invalidate(key, remembered, session);
+      } else if (remembered != null) {
         sessions.remove(key, remembered);
-      }
-      if (decision == Decision.END_MARKED) {
-        // Outside the monitor: the container's invalidation takes its own session lock and calls
-        // the application's listeners, which may take this monitor.
-        try {
-          session.invalidate();
-        } catch (IllegalStateException alreadyInvalidated) {
-          logger.debug("HttpSession of session {} was already invalidated", key);
-        }
       }
       return CompletableFuture.completedFuture(null);
     };
   }
 
   /**
-   * Decides whether {@code release} ends the login that the {@code HttpSession} of its key holds;
-   * for a release action that ends that login elsewhere too (a registry of logins, a store of
-   * sessions), which then ends it only if this returns true. The decision is the one {@link
-   * #invalidateOnRelease()} acts on: false for {@link ReleaseReason#EXPLICIT} and {@link
-   * ReleaseReason#SHUTDOWN} releases, and when a page tracked the key again since the release was
-   * decided (the engine, {@link Farewell#session}, holds a live session under the key: the login
-   * is that new session's); true otherwise.
-   *
-   * <p>When this node holds the {@code HttpSession} (a page of it was served here, and it still
-   * carries the key), the engine is asked under the {@code HttpSession}'s monitor, which tracking
-   * holds, and a true answer marks it: from then on no page of it tracks the key again ({@link
-   * FarewellServlet#pageToken} throws {@link IllegalStateException}), every later call for the
-   * release returns true, and {@link #invalidateOnRelease()} invalidates it. Otherwise (another
-   * node served the session, or Spring Session gives each request its own {@code HttpSession}
-   * object) only the engine is asked, and a page tracked between its answer and the ending loses
-   * its login. The engine's Redis store starts a key tracked again only once the running release's
-   * actions completed, so there the answer is true. Thread-safe.
-   *
-   * @throws NullPointerException if {@code release} is null
-   * @throws RuntimeException what the engine's store throws when it cannot be reached (Redis)
+   * Invalidates {@code session} for the release of {@code key}, unless it no longer carries the
+   * key or a page tracked the key again since the release was decided: the session under the key
+   * now is a new one, and the {@code HttpSession} is its login.
    */
-  public boolean endsLogin(Release release) {
-    requireNonNull(release, "release");
-    SessionReference remembered = sessions.get(release.sessionKey());
-    Decision decision = decide(release, remembered == null ? null : remembered.get());
-    return decision == Decision.END || decision == Decision.END_MARKED;
-  }
-
-  /** What a release does to the login of its {@code HttpSession}. */
-  private enum Decision {
-    /** Leaves it: an {@code EXPLICIT} or {@code SHUTDOWN} release. */
-    NONE,
-    /** Leaves it to the session a page tracked under the key again. */
-    KEEP,
-    /** Ends it; this node holds no {@code HttpSession} of the key. */
-    END,
-    /** Ends it; the {@code HttpSession} this node holds is marked, to be invalidated. */
-    END_MARKED
-  }
-
-  /**
-   * The decision for {@code release} on {@code session}, the {@code HttpSession} this node holds
-   * for its key (or null): made under the session's monitor, which {@link #tracking} holds while
-   * it tracks the key, so a page tracks the key before the engine is asked (the key is live
-   * again) or after the session is marked (and is refused), never in between. A marked session
-   * stays decided.
-   */
-  private Decision decide(Release release, HttpSession session) {
-    if (release.reason() != ReleaseReason.EXIT && release.reason() != ReleaseReason.TIMEOUT) {
-      return Decision.NONE;
-    }
-    String key = release.sessionKey();
-    if (session == null) {
-      return trackedAgain(key) ? Decision.KEEP : Decision.END;
-    }
+  private void invalidate(String key, SessionReference remembered, HttpSession session) {
+    // Under the session's monitor, which tracking() holds while it tracks the key: a page tracks
+    // the key before the engine is asked (the key is live again) or after the session is marked
+    // (tracking() refuses it), never in between.
     synchronized (session) {
       if (!key.equals(storedKey(session))) {
-        // Invalidated, or given a new key: the HttpSession is no longer this key's login.
-        return trackedAgain(key) ? Decision.KEEP : Decision.END;
+        sessions.remove(key, remembered);
+        return;
       }
-      boolean marked;
-      try {
-        marked = session.getAttribute(RELEASED_ATTRIBUTE) != null;
-      } catch (IllegalStateException invalidated) {
-        return Decision.END;
+      Farewell farewell = engine;
+      if (farewell != null && farewell.session(key).isPresent()) {
+        logger.debug("Session {} was tracked again while its release ran; its HttpSession stays",
+            key);
+        return;
       }
-      if (marked) {
-        return Decision.END_MARKED;
-      }
-      if (trackedAgain(key)) {
-        logger.debug("Session {} was tracked again while its release ran; its login stays", key);
-        return Decision.KEEP;
-      }
+      sessions.remove(key, remembered);
       try {
         session.setAttribute(RELEASED_ATTRIBUTE, Boolean.TRUE);
-      } catch (IllegalStateException invalidated) {
-        return Decision.END;
+      } catch (IllegalStateException alreadyInvalidated) {
+        return;
       }
-      return Decision.END_MARKED;
     }
-  }
-
-  /** Whether the engine holds a live session under {@code key}: a page tracked it again. */
-  private boolean trackedAgain(String key) {
-    Farewell farewell = engine;
-    return farewell != null && farewell.session(key).isPresent();
+    // Outside the monitor: the container's invalidation takes its own session lock and calls the
+    // application's listeners, which may take this monitor.
+    try {
+      session.invalidate();
+    } catch (IllegalStateException alreadyInvalidated) {
+      logger.debug("HttpSession of session {} was already invalidated", key);
+    }
   }
 
   /** Returns the Farewell key stored in {@code session}, or empty. Never throws. */
@@ -241,7 +174,7 @@ public final class HttpSessionBridge {
    * Runs {@code track} with the Farewell key of {@code session} (a new random one stored if it has
    * none) under the session's monitor, so that a release of the key decides on the {@code
    * HttpSession} either before {@code track} runs (which is then refused) or after it (and finds
-   * the key live again); see {@link #decide}. {@code track} tells the engine of the key; with a
+   * the key live again); see {@link #invalidate}. {@code track} tells the engine of the key; with a
    * shared store that is a round trip, during which other pages of the same {@code HttpSession}
    * wait for the monitor.
    *

@@ -21,8 +21,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -225,62 +223,6 @@ class HttpSessionBridgeInvalidationTest {
       assertThat(engine.farewell.session(key)).as("the key, not tracked again").isEmpty();
     } finally {
       resume.countDown();
-    }
-  }
-
-  /**
-   * An integration that ends the login elsewhere too (a registry of logins) asks the bridge in an
-   * action before the invalidation: the decision to end it is made once, there. From then on no
-   * page of the HttpSession tracks the key again, and the invalidation acts on that decision, also
-   * when the key is live again by then (a beacon of a page served before the release).
-   */
-  @Test
-  void theInvalidationActsOnTheDecisionAnEarlierActionAskedFor() throws Exception {
-    HttpSessionBridge bridge = HttpSessionBridge.create();
-    AtomicBoolean invalidated = new AtomicBoolean();
-    HttpSession session = session(invalidated);
-    List<Object> seen = new ArrayList<>();
-    AtomicReference<Farewell> engine = new AtomicReference<>();
-    AtomicLong now = new AtomicLong();
-    try (Farewell farewell = Farewell.newBuilder()
-        .ticker(now::get)
-        .releaseExecutor(Runnable::run)
-        .onRelease(release -> {
-          seen.add(bridge.endsLogin(release));
-          try {
-            bridge.tracking(session, key -> engine.get().track(key));
-          } catch (IllegalStateException refused) {
-            seen.add("page refused");
-          }
-          engine.get().track(release.sessionKey()); // the beacon of an earlier page
-        })
-        .releaseAction(bridge.invalidateOnRelease())
-        .build()) {
-      engine.set(farewell);
-      bridge.listener(farewell);
-      String key = bridge.tracking(session, k -> {
-        farewell.track(k);
-        return k;
-      });
-
-      now.addAndGet(farewell.rules().openTimeout().plusSeconds(1).toNanos());
-      farewell.cleanUp();
-
-      assertThat(seen).containsExactly(true, "page refused");
-      assertThat(farewell.session(key)).as("the key, live again").isPresent();
-      assertThat(invalidated).as("the HttpSession invalidated").isTrue();
-    }
-  }
-
-  @Test
-  void anExplicitReleaseEndsNoLoginAndPagesGoOnTracking() {
-    try (BridgedEngine engine = BridgedEngine.releasingInline()) {
-      HttpSession session = session(new AtomicBoolean());
-      String key = engine.page(session);
-
-      assertThat(engine.bridge.endsLogin(release(key, ReleaseReason.EXPLICIT))).isFalse();
-      assertThat(engine.bridge.endsLogin(release(key, ReleaseReason.SHUTDOWN))).isFalse();
-      assertThat(engine.page(session)).isEqualTo(key);
     }
   }
 

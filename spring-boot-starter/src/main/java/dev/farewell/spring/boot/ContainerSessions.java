@@ -2,7 +2,6 @@ package dev.farewell.spring.boot;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.farewell.Release;
 import dev.farewell.ReleaseAction;
 import dev.farewell.ReleaseReason;
 import dev.farewell.servlet.HttpSessionBridge;
@@ -26,9 +25,7 @@ import org.springframework.beans.factory.ObjectProvider;
  * for {@code EXIT} or {@code TIMEOUT}. The id travels with the Farewell session, in the attribute
  * {@link #SESSION_ID_ATTRIBUTE} that {@link LoginTracking} gives it at login (after session
  * fixation protection changed the id), so the node that runs the release needs no memory of the
- * login; for a session tracked otherwise, the id this node noted after each request is used. The
- * decision to end a login is the {@link HttpSessionBridge}'s, the one its invalidation of the
- * {@code HttpSession} acts on, made atomically with the tracking of the session's pages.
+ * login; for a session tracked otherwise, the id this node noted after each request is used.
  * Thread-safe.
  */
 final class ContainerSessions {
@@ -38,14 +35,12 @@ final class ContainerSessions {
   /** The release attribute that holds the id of the login's session. */
   static final String SESSION_ID_ATTRIBUTE = "farewell.sessionId";
 
-  private final HttpSessionBridge bridge;
   private final ObjectProvider<SessionEnding> endingBeans;
   private final Cache<String, String> ids =
       Caffeine.newBuilder().maximumSize(1_000_000).build();
   private volatile List<SessionEnding> endings;
 
-  ContainerSessions(HttpSessionBridge bridge, ObjectProvider<SessionEnding> endingBeans) {
-    this.bridge = bridge;
+  ContainerSessions(ObjectProvider<SessionEnding> endingBeans) {
     this.endingBeans = endingBeans;
   }
 
@@ -67,37 +62,25 @@ final class ContainerSessions {
     return new Recorder();
   }
 
-  /**
-   * The release action that ends the container session in every {@link SessionEnding}, when the
-   * bridge decides that the release ends the login ({@link HttpSessionBridge#endsLogin}): not for
-   * a key a page tracked again since the release was decided, whose login is the new session's.
-   */
+  /** The release action that ends the container session in every {@link SessionEnding}. */
   ReleaseAction endOnRelease() {
     return release -> {
-      String key = release.sessionKey();
-      if (bridge.endsLogin(release)) {
-        end(release, ids.asMap().remove(key));
-      } else if (release.reason() != ReleaseReason.EXIT
-          && release.reason() != ReleaseReason.TIMEOUT) {
-        ids.invalidate(key);
-      } // else tracked again: the id noted for the key is the new session's.
+      String noted = ids.asMap().remove(release.sessionKey());
+      String id = release.attributes().getOrDefault(SESSION_ID_ATTRIBUTE, noted);
+      if (id != null
+          && (release.reason() == ReleaseReason.EXIT
+              || release.reason() == ReleaseReason.TIMEOUT)) {
+        for (SessionEnding ending : endings()) {
+          try {
+            ending.end(id, release);
+          } catch (RuntimeException e) {
+            logger.warn("Could not end the server-side session of session {} in {}",
+                release.sessionKey(), ending, e);
+          }
+        }
+      }
       return CompletableFuture.completedFuture(null);
     };
-  }
-
-  private void end(Release release, String noted) {
-    String id = release.attributes().getOrDefault(SESSION_ID_ATTRIBUTE, noted);
-    if (id == null) {
-      return;
-    }
-    for (SessionEnding ending : endings()) {
-      try {
-        ending.end(id, release);
-      } catch (RuntimeException e) {
-        logger.warn("Could not end the server-side session of session {} in {}",
-            release.sessionKey(), ending, e);
-      }
-    }
   }
 
   /** Notes the session id of the request's Farewell session once the request is done. */

@@ -65,9 +65,8 @@ public class FarewellAutoConfiguration {
 
   /** Which container (or Spring Session) session each Farewell session belongs to. */
   @Bean
-  ContainerSessions farewellContainerSessions(
-      HttpSessionBridge bridge, ObjectProvider<SessionEnding> endings) {
-    return new ContainerSessions(bridge, endings);
+  ContainerSessions farewellContainerSessions(ObjectProvider<SessionEnding> endings) {
+    return new ContainerSessions(endings);
   }
 
   /** Records the container session id of each Farewell session, after each request. */

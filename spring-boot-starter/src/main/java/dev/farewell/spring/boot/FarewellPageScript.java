@@ -2,15 +2,11 @@ package dev.farewell.spring.boot;
 
 import dev.farewell.servlet.FarewellServlet;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@code <script>} element that starts the snippet on a page, as the {@code farewellScript}
  * model attribute of every Spring MVC view. Lazy: the page token is issued (and the session
- * tracked) only when a view renders it, so controllers that render no page cost nothing. Empty
- * for a page of a session whose login a release is ending.
+ * tracked) only when a view renders it, so controllers that render no page cost nothing.
  *
  * <pre>{@code
  * <th:block th:utext="${farewellScript}"></th:block>   <!-- Thymeleaf -->
@@ -23,8 +19,6 @@ import org.slf4j.LoggerFactory;
  * {@code FarewellServlet} bean. One instance serves one request; not thread-safe.
  */
 public final class FarewellPageScript {
-
-  private static final Logger logger = LoggerFactory.getLogger(FarewellPageScript.class);
 
   /** The name of the model attribute: {@value}. */
   public static final String MODEL_ATTRIBUTE = "farewellScript";
@@ -45,24 +39,9 @@ public final class FarewellPageScript {
    */
   public String getTag() {
     if (tag == null) {
-      tag = tagOrNone(() -> servlet.scriptTag(request));
+      tag = servlet.scriptTag(request);
     }
     return tag;
-  }
-
-  /**
-   * The tag {@code issue} returns, or an empty string when the request's {@code HttpSession} is
-   * invalidated or being invalidated (a release is ending its login): the page is served without
-   * the snippet, as {@link dev.farewell.servlet.ScriptInjectionFilter} serves it, rather than
-   * failing.
-   */
-  static String tagOrNone(Supplier<String> issue) {
-    try {
-      return issue.get();
-    } catch (IllegalStateException ending) {
-      logger.debug("Page served without the snippet: {}", ending.getMessage());
-      return "";
-    }
   }
 
   /** Returns {@link #getTag()}, so a template can print the attribute itself. */

@@ -38,9 +38,9 @@ final class ScriptElementProcessor extends AbstractElementTagProcessor {
               + " to the session of the request being served");
     }
     String nonce = nonce(context, tag);
-    String element = FarewellPageScript.tagOrNone(() -> nonce.isEmpty()
+    String element = nonce.isEmpty()
         ? servlet.scriptTag(request, response)
-        : servlet.scriptTag(request, Map.of(), nonce));
+        : servlet.scriptTag(request, Map.of(), nonce);
     // Not processable: the element is Farewell's, with its values escaped already.
     structure.replaceWith(element, false);
   }

@@ -74,14 +74,9 @@ class ContainerSessionsAcrossNodesTest {
   }
 
   private static ContainerSessions containerSessions(List<String> ended) {
-    return containerSessions(HttpSessionBridge.create(), ended);
-  }
-
-  /** Container sessions of {@code bridge} with one ending, which records the ids it ends. */
-  static ContainerSessions containerSessions(HttpSessionBridge bridge, List<String> ended) {
     DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
     SessionEnding ending = (id, release) -> ended.add(id);
     beans.registerSingleton("ending", ending);
-    return new ContainerSessions(bridge, beans.getBeanProvider(SessionEnding.class));
+    return new ContainerSessions(beans.getBeanProvider(SessionEnding.class));
   }
 }
