@@ -7,6 +7,7 @@ module dev.farewell.servlet {
   requires transitive jakarta.servlet;
   requires dev.farewell.snippet;
   requires static dev.farewell.okhttp;
+  requires com.github.benmanes.caffeine;
   requires org.slf4j;
 
   exports dev.farewell.servlet;

@@ -123,14 +123,12 @@ public final class FarewellServlet extends HttpServlet {
    * @return {@code LIVE}; {@code FULL} when the engine holds its maximum of sessions (refuse the
    *     login, or let it go unwatched); {@code CLOSED} once the engine is closed
    * @throws NullPointerException if an argument is null
-   * @throws IllegalStateException if the request's {@code HttpSession} is invalidated, or being
-   *     invalidated by a release
    * @throws RuntimeException what the engine's store throws when it cannot be reached (Redis)
    */
   public SignalResult track(HttpServletRequest request, Map<String, String> attributes) {
     requireNonNull(request, "request");
     requireNonNull(attributes, "attributes");
-    return bridge.tracking(request.getSession(true), key -> farewell.track(key, attributes));
+    return farewell.track(bridge.keyFor(request.getSession(true)), attributes);
   }
 
   /** Same as {@link #track(HttpServletRequest, Map)} with no attributes. */
@@ -147,9 +145,7 @@ public final class FarewellServlet extends HttpServlet {
    * <p>If the engine holds its maximum of sessions, or its store fails (logged at WARN), the token
    * is still issued: the page's signals get 503 until room is made or the store is back. A session
    * the engine released while its {@code HttpSession} lived on (no {@link
-   * HttpSessionBridge#invalidateOnRelease()}, or a page served while the release's actions ran) is
-   * tracked again under the same key, and the invalidation then leaves the {@code HttpSession}
-   * alone.
+   * HttpSessionBridge#invalidateOnRelease()}) is tracked again under the same key.
    *
    * <p>The request is marked as one whose page starts the snippet itself: {@link
    * ScriptInjectionFilter} adds no tag to it. When the filter already put its tag in the page (the
@@ -159,8 +155,6 @@ public final class FarewellServlet extends HttpServlet {
    *     replace those of an earlier call
    * @return the token's value, for the snippet's {@code data-token}
    * @throws NullPointerException if an argument is null
-   * @throws IllegalStateException if the request's {@code HttpSession} is invalidated, or being
-   *     invalidated by a release
    */
   public String pageToken(HttpServletRequest request, Map<String, String> attributes) {
     return marked(request, token(request, attributes));
@@ -169,27 +163,25 @@ public final class FarewellServlet extends HttpServlet {
   private String token(HttpServletRequest request, Map<String, String> attributes) {
     requireNonNull(request, "request");
     requireNonNull(attributes, "attributes");
-    // The drop-in's farewell.sessionAttributes, copied for every page that gets a tag, also the
-    // ones a page prints itself (the JSP tag) rather than the injection filter.
-    String key = track(request.getSession(true),
-        attributes.isEmpty() ? CopiedAttributes.of(request) : attributes);
+    String key = bridge.keyFor(request.getSession(true));
+    if (attributes.isEmpty()) {
+      // The drop-in's farewell.sessionAttributes, copied for every page that gets a tag, also the
+      // ones a page prints itself (the JSP tag) rather than the injection filter.
+      attributes = CopiedAttributes.of(request);
+    }
+    track(key, attributes);
     return request.getAttribute(FILTER_TOKEN_ATTRIBUTE) instanceof String issued
         ? issued
         : handler.pageTokens().issue(key).value();
   }
 
-  /** Tracks the session of a page being served; returns its key. */
-  private String track(HttpSession session, Map<String, String> attributes) {
-    return bridge.tracking(session, key -> {
-      try {
-        farewell.track(key, attributes);
-      } catch (RuntimeException e) {
-        // The page still gets its token: its first signal tracks the session once the store is
-        // back.
-        logger.warn("Could not track session {} while serving its page", key, e);
-      }
-      return key;
-    });
+  private void track(String key, Map<String, String> attributes) {
+    try {
+      farewell.track(key, attributes);
+    } catch (RuntimeException e) {
+      // The page still gets its token: its first signal tracks the session once the store is back.
+      logger.warn("Could not track session {} while serving its page", key, e);
+    }
   }
 
   /** Same as {@link #pageToken(HttpServletRequest, Map)} with no attributes. */
@@ -207,8 +199,6 @@ public final class FarewellServlet extends HttpServlet {
    * (its head went out before this call): a page carries one tag.
    *
    * @throws NullPointerException if an argument is null
-   * @throws IllegalStateException if the request's {@code HttpSession} is invalidated, or being
-   *     invalidated by a release
    */
   public String scriptTag(HttpServletRequest request, Map<String, String> attributes) {
     return ownTag(request, attributes, null);
@@ -220,8 +210,6 @@ public final class FarewellServlet extends HttpServlet {
    * 'nonce-…'}): pass the nonce of the page's policy.
    *
    * @throws NullPointerException if an argument is null
-   * @throws IllegalStateException if the request's {@code HttpSession} is invalidated, or being
-   *     invalidated by a release
    * @throws IllegalArgumentException if {@code cspNonce} is empty or has characters other than
    *     base64 ones ({@code [A-Za-z0-9+/=_-]})
    */
@@ -261,8 +249,8 @@ public final class FarewellServlet extends HttpServlet {
         && request.getUserPrincipal() == null) {
       return null;
     }
-    String key = track(session != null ? session : request.getSession(true),
-        attributes.isEmpty() ? CopiedAttributes.of(request) : attributes);
+    String key = bridge.keyFor(session != null ? session : request.getSession(true));
+    track(key, attributes.isEmpty() ? CopiedAttributes.of(request) : attributes);
     String token = handler.pageTokens().issue(key).value();
     request.setAttribute(FILTER_TOKEN_ATTRIBUTE, token);
     return tag(request, token, cspNonce);

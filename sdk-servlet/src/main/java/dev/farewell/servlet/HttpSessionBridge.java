@@ -16,7 +16,6 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,10 +43,7 @@ import org.slf4j.LoggerFactory;
  * a live {@code HttpSession} was given, until the engine releases the key (a session whose
  * attributes the application cleared gets a new key on its next page; the old key's entry stays
  * until its release). A release invalidates an {@code HttpSession} only while it still carries the
- * released key, and only if no page tracked that key again since the release was decided (a page
- * served while the release's actions ran: the session under the key is then a new one, whose login
- * the {@code HttpSession} is; the in-memory store only, see {@link #invalidateOnRelease()}). The
- * destruction of an {@code HttpSession} releases its key, unless another live
+ * released key. The destruction of an {@code HttpSession} releases its key, unless another live
  * {@code HttpSession} carries that key on (the application moved the attributes into a new one).
  * Instances are thread-safe.
  */
@@ -68,8 +64,6 @@ public final class HttpSessionBridge {
   // finds them queued.
   private final ConcurrentHashMap<String, SessionReference> sessions = new ConcurrentHashMap<>();
   private final ReferenceQueue<HttpSession> collected = new ReferenceQueue<>();
-  /** The engine whose servlet tracks through this bridge (set by {@link #listener}). */
-  private volatile Farewell engine;
 
   /** The weak reference to a remembered session, which knows its key for its removal. */
   private static final class SessionReference extends WeakReference<HttpSession> {
@@ -93,67 +87,23 @@ public final class HttpSessionBridge {
    * releases it for {@link ReleaseReason#EXIT} or {@link ReleaseReason#TIMEOUT} (the user left,
    * so the server-side login goes too). {@code EXPLICIT} and {@code SHUTDOWN} releases leave the
    * {@code HttpSession} alone. Add it to {@link Farewell.Builder#releaseAction(ReleaseAction)}.
-   *
-   * <p>A page of the {@code HttpSession} served after the release was decided (the user came back
-   * while the release's earlier actions ran) tracks the key again, as a new session: the action
-   * then asks the engine ({@link Farewell#session}), finds the key live, and leaves the {@code
-   * HttpSession} to it. A page served once the action decided to invalidate is refused ({@link
-   * FarewellServlet#pageToken} throws {@link IllegalStateException}, as for an invalidated {@code
-   * HttpSession}) rather than tracking the key again. The in-memory store shows a key tracked again
-   * at once; the Redis store starts it only once the running release's actions have completed, so
-   * the engine cannot tell, and the {@code HttpSession} is invalidated. When the engine's store
-   * cannot answer (a shared store out of reach), the action fails with the store's exception and
-   * the {@code HttpSession} stays.
    */
   public ReleaseAction invalidateOnRelease() {
     return release -> {
-      String key = release.sessionKey();
-      SessionReference remembered = sessions.get(key);
+      SessionReference remembered = sessions.remove(release.sessionKey());
       HttpSession session = remembered == null ? null : remembered.get();
       if (session != null
-          && (release.reason() == ReleaseReason.EXIT || release.reason() == ReleaseReason.TIMEOUT)) {
-        invalidate(key, remembered, session);
-      } else if (remembered != null) {
-        sessions.remove(key, remembered);
+          && (release.reason() == ReleaseReason.EXIT || release.reason() == ReleaseReason.TIMEOUT)
+          && release.sessionKey().equals(storedKey(session))) {
+        try {
+          session.setAttribute(RELEASED_ATTRIBUTE, Boolean.TRUE);
+          session.invalidate();
+        } catch (IllegalStateException alreadyInvalidated) {
+          logger.debug("HttpSession of session {} was already invalidated", release.sessionKey());
+        }
       }
       return CompletableFuture.completedFuture(null);
     };
-  }
-
-  /**
-   * Invalidates {@code session} for the release of {@code key}, unless it no longer carries the
-   * key or a page tracked the key again since the release was decided: the session under the key
-   * now is a new one, and the {@code HttpSession} is its login.
-   */
-  private void invalidate(String key, SessionReference remembered, HttpSession session) {
-    // Under the session's monitor, which tracking() holds while it tracks the key: a page tracks
-    // the key before the engine is asked (the key is live again) or after the session is marked
-    // (tracking() refuses it), never in between.
-    synchronized (session) {
-      if (!key.equals(storedKey(session))) {
-        sessions.remove(key, remembered);
-        return;
-      }
-      Farewell farewell = engine;
-      if (farewell != null && farewell.session(key).isPresent()) {
-        logger.debug("Session {} was tracked again while its release ran; its HttpSession stays",
-            key);
-        return;
-      }
-      sessions.remove(key, remembered);
-      try {
-        session.setAttribute(RELEASED_ATTRIBUTE, Boolean.TRUE);
-      } catch (IllegalStateException alreadyInvalidated) {
-        return;
-      }
-    }
-    // Outside the monitor: the container's invalidation takes its own session lock and calls the
-    // application's listeners, which may take this monitor.
-    try {
-      session.invalidate();
-    } catch (IllegalStateException alreadyInvalidated) {
-      logger.debug("HttpSession of session {} was already invalidated", key);
-    }
   }
 
   /** Returns the Farewell key stored in {@code session}, or empty. Never throws. */
@@ -167,27 +117,6 @@ public final class HttpSessionBridge {
       return session.getAttribute(SESSION_KEY_ATTRIBUTE) instanceof String key ? key : null;
     } catch (IllegalStateException invalidated) {
       return null;
-    }
-  }
-
-  /**
-   * Runs {@code track} with the Farewell key of {@code session} (a new random one stored if it has
-   * none) under the session's monitor, so that a release of the key decides on the {@code
-   * HttpSession} either before {@code track} runs (which is then refused) or after it (and finds
-   * the key live again); see {@link #invalidate}. {@code track} tells the engine of the key; with a
-   * shared store that is a round trip, during which other pages of the same {@code HttpSession}
-   * wait for the monitor.
-   *
-   * @throws IllegalStateException if the session is invalidated, or being invalidated by a release
-   */
-  <T> T tracking(HttpSession session, Function<String, T> track) {
-    String key = keyFor(session);
-    synchronized (session) {
-      if (session.getAttribute(RELEASED_ATTRIBUTE) != null) {
-        throw new IllegalStateException(
-            "the HttpSession of session " + key + " is being invalidated: the session was released");
-      }
-      return track.apply(key);
     }
   }
 
@@ -223,13 +152,9 @@ public final class HttpSessionBridge {
     }
   }
 
-  /**
-   * Returns the listener that releases a session when its {@code HttpSession} is destroyed, and
-   * makes {@code farewell} the engine the release action asks whether a key was tracked again.
-   */
+  /** Returns the listener that releases a session when its {@code HttpSession} is destroyed. */
   HttpSessionListener listener(Farewell farewell) {
     requireNonNull(farewell, "farewell");
-    engine = farewell;
     return new HttpSessionListener() {
       @Override
       public void sessionDestroyed(HttpSessionEvent event) {

@@ -1,8 +1,6 @@
 package dev.farewell.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import dev.farewell.Farewell;
 import dev.farewell.Release;
@@ -10,39 +8,21 @@ import dev.farewell.ReleaseAction;
 import dev.farewell.ReleaseReason;
 import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.HttpSessionEvent;
+import jakarta.servlet.http.HttpSessionListener;
 import java.lang.reflect.Proxy;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
-/**
- * Which HttpSession a release invalidates, that every session seen is remembered, and how a release
- * and a page of its HttpSession that comes meanwhile are ordered.
- */
+/** Which HttpSession a release invalidates, and that every session seen is remembered. */
 class HttpSessionBridgeInvalidationTest {
 
   /** A session that records its invalidation; attributes in a concurrent map. */
   static HttpSession session(AtomicBoolean invalidated) {
-    return session(invalidated, () -> {});
-  }
-
-  /** Same, running {@code onInvalidate} first when it is invalidated (still valid meanwhile). */
-  static HttpSession session(AtomicBoolean invalidated, Runnable onInvalidate) {
-    return session(invalidated, onInvalidate, name -> {});
-  }
-
-  /** Same, also running {@code beforeSet} with the attribute's name before each one is set. */
-  static HttpSession session(
-      AtomicBoolean invalidated, Runnable onInvalidate, Consumer<String> beforeSet) {
     Map<String, Object> attributes = new ConcurrentHashMap<>();
     return (HttpSession) Proxy.newProxyInstance(
         HttpSessionBridgeInvalidationTest.class.getClassLoader(), new Class<?>[] {HttpSession.class},
@@ -57,7 +37,6 @@ class HttpSessionBridgeInvalidationTest {
             if (invalidated.get()) {
               throw new IllegalStateException("invalidated");
             }
-            beforeSet.accept((String) args[0]);
             attributes.put((String) args[0], args[1]);
             yield null;
           }
@@ -66,7 +45,6 @@ class HttpSessionBridgeInvalidationTest {
             yield null;
           }
           case "invalidate" -> {
-            onInvalidate.run();
             invalidated.set(true);
             yield null;
           }
@@ -143,94 +121,27 @@ class HttpSessionBridgeInvalidationTest {
    */
   @Test
   void theDestructionOfAnHttpSessionKeepsTheKeyAnotherCarriesOn() throws Exception {
-    try (BridgedEngine engine = BridgedEngine.releasingInline()) {
-      HttpSessionBridge bridge = engine.bridge;
-      Farewell farewell = engine.farewell;
+    HttpSessionBridge bridge = HttpSessionBridge.create();
+    try (Farewell farewell = Farewell.newBuilder()
+        .releaseExecutor(Runnable::run)
+        .releaseAction(bridge.invalidateOnRelease())
+        .build()) {
+      HttpSessionListener listener = bridge.listener(farewell);
       HttpSession old = session(new AtomicBoolean());
-      String key = engine.page(old); // a page of the user's login
+      String key = bridge.keyFor(old);
+      farewell.track(key); // a page of the user's login
       AtomicBoolean movedInvalidated = new AtomicBoolean();
       HttpSession moved = session(movedInvalidated);
       moved.setAttribute(HttpSessionBridge.SESSION_KEY_ATTRIBUTE, key);
-      assertThat(engine.page(moved)).as("the next page, served with the moved session")
-          .isEqualTo(key);
+      assertThat(bridge.keyFor(moved)).isEqualTo(key);
+      farewell.track(key); // the next page, served with the moved session
 
-      engine.listener.sessionDestroyed(new HttpSessionEvent(old));
+      listener.sessionDestroyed(new HttpSessionEvent(old));
 
       assertThat(farewell.session(key)).as("the Farewell session the moved one carries").isPresent();
       assertThat(bridge.remembers(key)).as("the moved HttpSession's entry").isTrue();
-      // No page of the moved session ever opens: the open timeout releases it.
-      engine.openTimeoutPasses();
+      bridge.invalidateOnRelease().run(release(key, ReleaseReason.TIMEOUT));
       assertThat(movedInvalidated).as("the moved HttpSession invalidated on TIMEOUT").isTrue();
-    }
-  }
-
-  /**
-   * The other order of a release and a page of its HttpSession: the release found the key not
-   * live and is invalidating the HttpSession when a page comes. The page must not track the key
-   * again (its session would outlive the HttpSession that carried it, released by nothing).
-   */
-  @Test
-  void aPageServedWhileItsHttpSessionIsBeingInvalidatedTracksNothing() throws Exception {
-    CountDownLatch invalidating = new CountDownLatch(1);
-    CountDownLatch resume = new CountDownLatch(1);
-    try (BridgedEngine engine = BridgedEngine.releasingOn(1)) {
-      HttpSession session = session(new AtomicBoolean(), () -> {
-        invalidating.countDown();
-        awaitQuietly(resume);
-      });
-      String key = engine.page(session);
-      engine.openTimeoutPasses();
-      assertThat(invalidating.await(10, TimeUnit.SECONDS)).as("the release invalidates").isTrue();
-
-      assertThatThrownBy(() -> engine.page(session))
-          .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("being invalidated");
-      assertThat(engine.farewell.session(key)).as("the key, not tracked again").isEmpty();
-    } finally {
-      resume.countDown();
-    }
-  }
-
-  /**
-   * A page that comes after the release found the key not live, but before it marked the
-   * HttpSession as being invalidated: the page waits for the release's decision and is refused,
-   * rather than tracking the key in between (the engine asked a moment too early).
-   */
-  @Test
-  void aPageThatComesWhileTheReleaseDecidesWaitsAndIsRefused() throws Exception {
-    CountDownLatch deciding = new CountDownLatch(1);
-    CountDownLatch resume = new CountDownLatch(1);
-    try (BridgedEngine engine = BridgedEngine.releasingOn(1)) {
-      HttpSession session = session(new AtomicBoolean(), () -> {}, name -> {
-        if (name.equals(HttpSessionBridge.RELEASED_ATTRIBUTE)) {
-          deciding.countDown();
-          awaitQuietly(resume);
-        }
-      });
-      String key = engine.page(session);
-      engine.openTimeoutPasses();
-      assertThat(deciding.await(10, TimeUnit.SECONDS)).as("the release decides").isTrue();
-
-      FutureTask<String> page = new FutureTask<>(() -> engine.page(session));
-      Thread server = new Thread(page, "page");
-      server.start();
-      await().atMost(Duration.ofSeconds(10))
-          .until(() -> page.isDone() || server.getState() == Thread.State.BLOCKED);
-      resume.countDown();
-
-      assertThatThrownBy(() -> page.get(10, TimeUnit.SECONDS))
-          .hasCauseInstanceOf(IllegalStateException.class);
-      assertThat(engine.farewell.session(key)).as("the key, not tracked again").isEmpty();
-    } finally {
-      resume.countDown();
-    }
-  }
-
-  private static void awaitQuietly(CountDownLatch latch) {
-    try {
-      latch.await(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
