@@ -7,7 +7,6 @@ module dev.farewell.servlet {
   requires transitive jakarta.servlet;
   requires dev.farewell.snippet;
   requires static dev.farewell.okhttp;
-  requires com.github.benmanes.caffeine;
   requires org.slf4j;
 
   exports dev.farewell.servlet;

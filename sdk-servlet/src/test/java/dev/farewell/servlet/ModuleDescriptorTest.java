@@ -34,7 +34,7 @@ class ModuleDescriptorTest {
                 : r.modifiers().contains(Requires.Modifier.STATIC) ? r.name() + " (static)" : r.name())
             .collect(Collectors.toSet()))
         .containsExactlyInAnyOrder("dev.farewell.core (transitive)", "jakarta.servlet (transitive)", "dev.farewell.snippet",
-            "com.github.benmanes.caffeine", "org.slf4j", "dev.farewell.okhttp (static)");
+            "org.slf4j", "dev.farewell.okhttp (static)");
   }
 
   @Test
