@@ -93,18 +93,23 @@ end
 -- (force), or a hold saying its deadline is stale. The track was then of this session: it takes the
 -- track's attributes (ra) and the pages noted for the new session (n:), as many as the page limit
 -- leaves room for (exited and dead pages are forgotten first, as room does); a page not taken
--- only keeps the session alive until its deadline, as a refused page's beat (nd) does. A release
+-- only keeps the session alive until its deadline, as a refused page's beat (nd, kept as fd) does. A release
 -- asked of the new session meanwhile (xid) is decided now under its id, held by nobody, so that the
 -- next sweep of any node takes it over. Updates h and writes the deadline (dl: at least the
 -- deadline of the pages noted, and of nd). Returns whether it wrote the hash.
 local function adopt(due, claimed, session, member, h, now, maxPages)
   if not h.rt or h.cl then return false end
   local set, del, noted = {'at', h.ra or ''}, {'rt', 'ra', 'nd'}, {}
+  -- Refused pages' beats (nd) hold this session as its own refused pages' do (fd).
+  local nd = math.max(tonumber(h.nd or '0'), tonumber(h.fd or '0'))
+  if nd > now then
+    set[#set + 1] = 'fd'
+    set[#set + 1] = str(nd)
+  end
   for f, _ in pairs(h) do
     if string.sub(f, 1, 2) == 'n:' then noted[#noted + 1] = f end
   end
   table.sort(noted)
-  local nd = tonumber(h.nd or '0')
   local dl = math.max(tonumber(h.dl), nd)
   local live = nd > now
   for _, f in ipairs(noted) do
@@ -127,6 +132,7 @@ local function adopt(due, claimed, session, member, h, now, maxPages)
     set[#set + 1] = 'L'
   end
   for _, f in ipairs(del) do h[f] = nil end
+  if nd > now then h.fd = str(nd) end
   h.at, h.dl = set[2], str(dl)
   if not h.xid then
     set[#set + 1] = 'dl'

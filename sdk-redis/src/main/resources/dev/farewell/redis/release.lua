@@ -5,7 +5,11 @@
 -- acknowledgement of the old release starts: its release is recorded (xr, xid, xat) and the
 -- acknowledgement starts that session decided, under this id (see ack.lua).
 -- KEYS: due, claimed, hold, session, nodes. ARGV: reason, owner, leaseMs, releaseId, sessionKey,
--- partitionGraceMs, maxPages.
+-- partitionGraceMs, maxPages, ageMs (how long ago the release was asked: a release kept by a
+-- node whose reply was lost, or while Redis could not serve it, is written late).
+-- A release asked again after its session ended and the key was tracked again (the session was
+-- tracked after the release was asked) is of a session that no longer exists: {0}, and the later
+-- session is left alone.
 -- Returns {1, trackedAt, lastSignalAt, releasedAt, attrs} when this node is to act on the release,
 -- {2} when recorded for the session that the acknowledgement of the old release starts, or decided
 -- under this id and held by another node, or {0} when the session is not live (unknown, due, or
@@ -27,6 +31,7 @@ end
 if n > 0 and h.xid == ARGV[4] then return {2} end
 local now = clock()
 if n == 0 then return {0} end
+if tonumber(h.tr or '0') > now - tonumber(ARGV[8]) then return {0} end
 local over = h.cl or (tonumber(h.dl) <= now and not stale(KEYS[3], KEYS[5], now, tonumber(ARGV[6])))
 if over and h.rt and not h.xid then
   redis.call('HSET', KEYS[4], 'xr', ARGV[1], 'xid', ARGV[4], 'xat', str(now))
