@@ -100,8 +100,11 @@ public final class RedisSessionStore implements SessionStore {
   final AtomicLong dataLosses = new AtomicLong();
   private volatile List<String> warnings = List.of();
 
-  /** A release asked for while Redis could not serve (or its reply was lost), with its id. */
-  record Kept(ReleaseReason reason, String releaseId) {}
+  /**
+   * A release asked for while Redis could not serve (or its reply was lost), with its id and when
+   * it was asked (ticker nanos).
+   */
+  record Kept(ReleaseReason reason, String releaseId, long askedAt) {}
 
   /** A track kept while Redis could not serve, and when it was asked (ticker nanos). */
   record KeptTrack(Map<String, String> attributes, long receivedAt) {}
@@ -360,7 +363,8 @@ public final class RedisSessionStore implements SessionStore {
         // The script may have run and its reply been lost: kept with the same id, it is asked
         // again and answers the same decision.
         markDownOrThrow(e);
-        offlineReleases.putIfAbsent(sessionKey, new Kept(reason, releaseId));
+        offlineReleases.putIfAbsent(sessionKey,
+            new Kept(reason, releaseId, context().ticker().read()));
         return true;
       }
     }
@@ -373,7 +377,8 @@ public final class RedisSessionStore implements SessionStore {
           sessionKey, reason);
       return false;
     }
-    return offlineReleases.putIfAbsent(sessionKey, new Kept(reason, releaseId)) == null;
+    return offlineReleases.putIfAbsent(sessionKey,
+        new Kept(reason, releaseId, context().ticker().read())) == null;
   }
 
   /** Whether this node tracked or saw signals of the session, and saw no release of it. */
@@ -395,13 +400,21 @@ public final class RedisSessionStore implements SessionStore {
    * reply was lost, Redis answers that call's decision again.
    */
   boolean writeRelease(String sessionKey, ReleaseReason reason, String releaseId) {
+    return writeRelease(sessionKey, reason, releaseId, 0);
+  }
+
+  /**
+   * Decides a release asked {@code ageMillis} ago (a release kept while Redis could not serve, or
+   * whose reply was lost): it never ends a session tracked after it was asked.
+   */
+  boolean writeRelease(String sessionKey, ReleaseReason reason, String releaseId, long ageMillis) {
     Keys.Shard shard = keys.shardOf(sessionKey);
     List<?> reply = (List<?>) Scripts.RELEASE.run(client,
         List.of(shard.due(), shard.claimed(), shard.hold(), shard.session(sessionKey),
             shard.nodes()),
         List.of(reason.name(), owner, Long.toString(claimLease.toMillis()), releaseId,
             sessionKey, Long.toString(partitionGrace.toMillis()),
-            Integer.toString(rules.maximumPagesPerSession())));
+            Integer.toString(rules.maximumPagesPerSession()), Long.toString(ageMillis)));
     long decided = Scripts.number(reply.get(0));
     if (decided == 2) {
       // The key was tracked again while its old session is being released: this release is of the

@@ -508,10 +508,12 @@ final class Sweeper {
   }
 
   private void writeOfflineReleases() {
+    long now = context.ticker().read();
     for (Map.Entry<String, RedisSessionStore.Kept> release
         : Map.copyOf(store.offlineReleases).entrySet()) {
       RedisSessionStore.Kept kept = release.getValue();
-      store.writeRelease(release.getKey(), kept.reason(), kept.releaseId());
+      store.writeRelease(release.getKey(), kept.reason(), kept.releaseId(),
+          Math.max(0, TimeUnit.NANOSECONDS.toMillis(now - kept.askedAt())));
       store.offlineReleases.remove(release.getKey(), kept);
     }
   }

@@ -32,6 +32,11 @@ local function restarted(h)
   if floor > dl then st, dl = 'L', floor end
   local fields = {'st', st, 'tr', str(now), 'ls', str(now), 'dl', str(dl), 'aw', str(aw),
     'at', h.ra or ''}
+  -- They may beat on: the new session keeps them as its own refused pages (fd).
+  if floor > now then
+    fields[#fields + 1] = 'fd'
+    fields[#fields + 1] = str(floor)
+  end
   if h.xid then
     -- Its release was asked meanwhile (release.lua answered true): decided under that id and held
     -- by nobody, so that the next sweep of any node takes it over.
@@ -46,6 +51,9 @@ local function restarted(h)
       fields[#fields + 1] = 'rt'; fields[#fields + 1] = '1'
       fields[#fields + 1] = 'ra'; fields[#fields + 1] = h.xa or ''
     end
+    -- Releases asked of the sessions after that one: one step up the chain.
+    local up = shifted(h)
+    for _, v in ipairs(up) do fields[#fields + 1] = v end
   end
   return fields, pages, dl
 end

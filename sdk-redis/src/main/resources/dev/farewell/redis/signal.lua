@@ -124,14 +124,18 @@ local function apply(i)
   else
     if not room(session, h, 'p:', maxPages, now) then
       -- A refused page is not tracked, but it beats in a browser: each of its signals other
-      -- than EXIT keeps the session alive for that signal's timeout.
+      -- than EXIT keeps the session alive for that signal's timeout (fd, which later signals of
+      -- the session's pages do not lower).
       if typ ~= 'EXIT' then
         local _, ms = timeout(typ, hidden)
         local alive = at + ms
-        if alive > tonumber(h.dl) then
+        if alive > tonumber(h.fd or '0') then
           g = generation()
-          redis.call('HSET', session, 'st', 'L', 'dl', str(alive), 'g', g)
-          deadline(alive, key)
+          redis.call('HSET', session, 'fd', str(alive), 'g', g)
+          if alive > tonumber(h.dl) then
+            redis.call('HSET', session, 'st', 'L', 'dl', str(alive))
+            deadline(alive, key)
+          end
         end
       end
       return 'FULL', 0, '', g, rolled
@@ -161,6 +165,9 @@ local function apply(i)
     st, dl = 'X', at + grace
   end
   if floor > now and floor > dl then st, dl = 'L', floor end
+  -- A refused page may beat until fd: the session lives at least that long.
+  local fd = tonumber(h.fd or '0')
+  if fd > now and fd > dl then st, dl = 'L', fd end
   local ls = tonumber(h.ls)
   if at > ls then ls = at end
   g = generation()

@@ -15,6 +15,7 @@ import dev.farewell.SessionView;
 import dev.farewell.Signal;
 import dev.farewell.SignalResult;
 import dev.farewell.SignalResult.Status;
+import dev.farewell.SignalType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,6 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -82,7 +85,8 @@ class RedisStoreRulesTest {
     engine(false);
     farewell.signal(Signal.of(OPEN, "s", "p", 1));
     // A logout that saw the store down while its recovery was already writing the kept releases.
-    store.offlineReleases.put("s", new RedisSessionStore.Kept(ReleaseReason.EXPLICIT, "r-1"));
+    store.offlineReleases.put("s",
+        new RedisSessionStore.Kept(ReleaseReason.EXPLICIT, "r-1", time.read()));
     farewell.cleanUp();
     assertThat(releases).singleElement().satisfies(release -> {
       assertThat(release.sessionKey()).isEqualTo("s");
@@ -385,6 +389,49 @@ class RedisStoreRulesTest {
     assertThat(releases).as("released under a tab that beats").isEmpty();
     advance(6);
     assertThat(releases).extracting(Release::reason).containsExactly(ReleaseReason.TIMEOUT);
+  }
+
+  /**
+   * A refused page keeps its session alive for its signal's timeout, also when the session's own
+   * page then exits or beats (which works the deadline out again from the tracked pages).
+   */
+  @ParameterizedTest
+  @EnumSource(value = SignalType.class, names = {"EXIT", "HEARTBEAT"})
+  void aRefusedPageKeepsItsSessionAliveWhateverTheTrackedPageSignalsNext(SignalType next) {
+    engine(false, Farewell.newBuilder().maximumPagesPerSession(1));
+    farewell.signal(Signal.of(OPEN, "s", "a", 1));
+    advance(1);
+    assertThat(farewell.signal(Signal.of(HIDDEN, "s", "c", 1)).status())
+        .as("a second page, hidden: may beat until t = 151 s").isEqualTo(Status.FULL);
+    advance(1);
+    farewell.signal(Signal.of(next, "s", "a", 2));
+    advance(100);
+    assertThat(releases).as("released while the refused hidden page may beat").isEmpty();
+    advance(50);
+    assertThat(releases).extracting(Release::reason).containsExactly(ReleaseReason.TIMEOUT);
+  }
+
+  /**
+   * A release kept by the node (its reply was lost) and written again after it was made and
+   * acknowledged, once the key was tracked again for the next login, leaves that login alone.
+   */
+  @Test
+  void aKeptReleaseWrittenAfterTheNextLoginDoesNotEndIt() {
+    engine(false);
+    farewell.track("s", Map.of("user", "ada"));
+    long asked = time.read();
+    assertThat(farewell.release("s")).isTrue();
+    assertThat(releases).singleElement();
+    advance(1);
+    farewell.track("s", Map.of("user", "bob"));
+    // The node saw no reply to its release: it kept the release, and writes it again now.
+    store.offlineReleases.put("s", new RedisSessionStore.Kept(ReleaseReason.EXPLICIT,
+        releases.get(0).releaseId(), asked));
+    advance(1);
+    assertThat(store.offlineReleases).isEmpty();
+    assertThat(releases).as("releases made").singleElement()
+        .satisfies(r -> assertThat(r.attributes()).containsEntry("user", "ada"));
+    assertThat(farewell.signal(Signal.of(OPEN, "s", "p", 1)).status()).isEqualTo(Status.LIVE);
   }
 
   @Test

@@ -252,6 +252,24 @@ class ReleaseUntilActedTest {
   }
 
   @Test
+  void explicitReleaseAskedAgainAfterItWasAcknowledgedLeavesTheNextLoginAlone() {
+    Node node = new Node();
+    node.farewell.track("s", Map.of("user", "ada"));
+    assertThat(node.store.writeRelease("s", ReleaseReason.EXPLICIT, "id-1")).isTrue();
+    node.completeAll(); // acted and acknowledged
+    advance(Duration.ofSeconds(1));
+    node.farewell.track("s", Map.of("user", "bob")); // the next login
+    advance(Duration.ofSeconds(1));
+    // The first reply was lost: the node writes the release again, asked 2 s ago.
+    assertThat(node.store.writeRelease("s", ReleaseReason.EXPLICIT, "id-1", 2000)).isFalse();
+    assertThat(node.started).extracting(Release::releaseId).containsExactly("id-1");
+    assertThat(redis.exists(session("s"))).as("bob's session").isTrue();
+    // A release asked now is made.
+    assertThat(node.store.writeRelease("s", ReleaseReason.EXPLICIT, "id-2")).isTrue();
+    assertThat(node.started).extracting(Release::releaseId).containsExactly("id-1", "id-2");
+  }
+
+  @Test
   void explicitReleaseOfANodeThatStoppedIsTakenOverWithItsReason() {
     Node stopped = new Node();
     Node other = new Node();

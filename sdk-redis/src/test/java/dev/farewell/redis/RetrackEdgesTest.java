@@ -74,6 +74,39 @@ class RetrackEdgesTest {
     return redis.hkeys(shard + ":s:s").stream().filter(f -> f.startsWith(kind)).count();
   }
 
+  /**
+   * Page old opens at t = 0 and falls silent; at t = 16 s (its release under way when
+   * {@code releaseRuns}, else only due) the key is tracked again (rt), pages new-1 and new-2 of the
+   * new session open, and at t = 17 s page new-3, hidden (it may beat until t = 167 s), is refused
+   * at the page limit of 2.
+   */
+  private void refusedPageOfTheNewSession(Farewell node, boolean releaseRuns) {
+    node.signal(Signal.of(OPEN, "s", "old", 1));
+    time.advance(Duration.ofSeconds(16));
+    if (releaseRuns) {
+      node.cleanUp();
+    }
+    node.track("s", Map.of("user", "ada"));
+    node.signal(Signal.of(OPEN, "s", "new-1", 1));
+    node.signal(Signal.of(OPEN, "s", "new-2", 1));
+    time.advance(Duration.ofSeconds(1));
+    assertThat(node.signal(Signal.of(HIDDEN, "s", "new-3", 1)).status())
+        .as("a third page, hidden (may beat for 150 s)").isEqualTo(Status.FULL);
+  }
+
+  /**
+   * Nodes A and C; page old of session s opens at t = 0 and falls silent, and A's sweep at t = 16 s
+   * starts its release. Returns A.
+   */
+  private Farewell oldReleaseRunningOnA() {
+    Farewell a = node(16);
+    node(16);
+    a.signal(Signal.of(OPEN, "s", "old", 1));
+    time.advance(Duration.ofSeconds(16));
+    a.cleanUp();
+    return a;
+  }
+
   /** Adopting the noted pages of the new session (n:) keeps maximumPagesPerSession. */
   @Test
   void adoptKeepsThePageLimit() {
@@ -101,14 +134,7 @@ class RetrackEdgesTest {
   @ValueSource(strings = {"old", "new-1"})
   void aRefusedPageKeepsTheAdoptedSessionAlive(String leaving) {
     Farewell node = node(2);
-    node.signal(Signal.of(OPEN, "s", "old", 1)); // t = 0
-    time.advance(Duration.ofSeconds(16));
-    node.track("s", Map.of("user", "ada")); // rt
-    node.signal(Signal.of(OPEN, "s", "new-1", 1));
-    node.signal(Signal.of(OPEN, "s", "new-2", 1));
-    time.advance(Duration.ofSeconds(1)); // t = 17 s
-    assertThat(node.signal(Signal.of(HIDDEN, "s", "new-3", 1)).status())
-        .as("a third page, hidden (may beat for 150 s)").isEqualTo(Status.FULL);
+    refusedPageOfTheNewSession(node, false);
     redis.set(shard + ":hold", "rollback");
     time.advance(Duration.ofSeconds(1)); // t = 18 s
     node.signal(Signal.of(EXIT, "s", leaving, 2)); // adopted (hold), and that page leaves
@@ -117,6 +143,61 @@ class RetrackEdgesTest {
     node.cleanUp();
     assertThat(released).as("released while the refused hidden page may beat (until t = 167 s)")
         .isEmpty();
+  }
+
+  /**
+   * A page refused for the page limit while the old release ran (nd) keeps the session that the
+   * acknowledgement starts alive while it may beat, also after the session's own pages exit.
+   */
+  @Test
+  void aRefusedPageKeepsTheRestartedSessionAliveAfterItsPagesExit() {
+    slow = r -> r.reason() == ReleaseReason.TIMEOUT && running.isEmpty();
+    Farewell node = node(2);
+    refusedPageOfTheNewSession(node, true);
+    running.get(0).complete(null);
+    node.cleanUp(); // acknowledged: ada's session starts
+    time.advance(Duration.ofSeconds(1)); // t = 18 s
+    node.signal(Signal.of(EXIT, "s", "new-1", 2));
+    node.signal(Signal.of(EXIT, "s", "new-2", 2));
+    time.advance(Duration.ofSeconds(82)); // t = 100 s: new-3 (hidden) may beat until 167 s
+    node.cleanUp();
+    node.cleanUp();
+    assertThat(released).extracting(Release::reason)
+        .as("released while the refused hidden page may beat (until t = 167 s)")
+        .containsExactly(ReleaseReason.TIMEOUT);
+    time.advance(Duration.ofSeconds(70)); // t = 170 s
+    node.cleanUp();
+    node.cleanUp();
+    assertThat(released).extracting(Release::reason)
+        .containsExactly(ReleaseReason.TIMEOUT, ReleaseReason.TIMEOUT);
+  }
+
+  /**
+   * The logout asked through node C, its reply lost (C keeps it with its id); a login after it
+   * (xt); A's sweep takes the logout's release over, acts on it and acknowledges it, which starts
+   * bob's session; C writes its kept release again with the same id: bob's session is left alone.
+   */
+  @Test
+  void aLogoutAskedAgainAfterItsReleaseWasAcknowledgedLeavesTheNextLoginAlone() {
+    slow = r -> r.reason() == ReleaseReason.TIMEOUT;
+    Farewell a = oldReleaseRunningOnA();
+    RedisSessionStore storeC = stores.get(1);
+    a.track("s", Map.of("user", "ada"));
+    assertThat(storeC.writeRelease("s", ReleaseReason.EXPLICIT, "logout-1")).isTrue(); // lost
+    time.advance(Duration.ofSeconds(1));
+    a.track("s", Map.of("user", "bob")); // t = 17 s: login after the logout (xt)
+    running.get(0).complete(null);
+    a.cleanUp(); // acknowledged: ada's session decided under logout-1, held by nobody
+    a.cleanUp(); // A takes logout-1 over, acts and acknowledges it: bob's session starts
+    a.cleanUp();
+    assertThat(released).extracting(Release::releaseId).contains("logout-1");
+    time.advance(Duration.ofSeconds(1));
+    assertThat(storeC.writeRelease("s", ReleaseReason.EXPLICIT, "logout-1", 2000))
+        .as("written again, asked 2 s ago").isFalse();
+    assertThat(released.stream().filter(r -> r.releaseId().equals("logout-1")).count())
+        .as("actions run for release logout-1").isEqualTo(1);
+    assertThat(released).extracting(Release::attributes).as("releases made")
+        .doesNotContain(Map.of("user", "bob"));
   }
 
   /**
@@ -146,17 +227,60 @@ class RetrackEdgesTest {
   }
 
   /**
+   * While the old session is being released (or due, and then found alive: adopted): login (ada),
+   * logout, login (bob), logout, login (carol). Each logout is made once, in order, and carol's
+   * session starts after them.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aSecondLogoutDuringTheOldReleaseIsMade(boolean adopted) {
+    slow = r -> true; // every action runs until the test completes it
+    Farewell a = node(16);
+    a.signal(Signal.of(OPEN, "s", "old", 1));
+    time.advance(Duration.ofSeconds(16));
+    if (!adopted) {
+      a.cleanUp(); // the old release, its action running
+    }
+    a.track("s", Map.of("user", "ada"));
+    assertThat(a.release("s")).as("ada's logout").isTrue();
+    a.track("s", Map.of("user", "bob"));
+    RedisSessionStore store = stores.get(0);
+    assertThat(store.writeRelease("s", ReleaseReason.EXPLICIT, "logout-2")).as("bob's logout")
+        .isTrue();
+    assertThat(store.writeRelease("s", ReleaseReason.EXPLICIT, "logout-2"))
+        .as("bob's logout, its reply lost, asked again").isTrue();
+    assertThat(a.release("s")).as("another logout of bob's session").isFalse();
+    a.track("s", Map.of("user", "carol"));
+    if (adopted) {
+      // A hold says the deadline is stale: the old session is alive, the tracks were of it.
+      redis.set(shard + ":hold", "rollback");
+      a.signal(Signal.of(HIDDEN, "s", "old", 2));
+      redis.del(shard + ":hold");
+    }
+    for (int i = 0; i < 6; i++) {
+      running.forEach(done -> done.complete(null));
+      a.cleanUp();
+      time.advance(Duration.ofMillis(10));
+    }
+    List<Release> logouts = released.stream()
+        .filter(r -> r.reason() == ReleaseReason.EXPLICIT).toList();
+    assertThat(logouts).extracting(Release::attributes)
+        .containsExactly(Map.of("user", "ada"), Map.of("user", "bob"));
+    assertThat(logouts.get(1).releaseId()).isEqualTo("logout-2");
+    assertThat(released).hasSize(adopted ? 2 : 3);
+    assertThat(a.signal(Signal.of(OPEN, "s", "carol-page", 1)).status())
+        .as("carol's session").isEqualTo(Status.LIVE);
+    assertThat(a.session("s").orElseThrow().attributes()).containsEntry("user", "carol");
+  }
+
+  /**
    * A login kept by a node cut off from Redis, asked before the logout and written after it, starts
    * no session after the logout.
    */
   @Test
   void aLateTrackAskedBeforeTheLogoutStartsNothingAfterIt() {
-    Farewell a = node(16);
-    node(16);
+    Farewell a = oldReleaseRunningOnA();
     RedisSessionStore storeC = stores.get(1);
-    a.signal(Signal.of(OPEN, "s", "old", 1));
-    time.advance(Duration.ofSeconds(16));
-    a.cleanUp(); // t = 16 s: the old release, its action running on A
     time.advance(Duration.ofSeconds(1));
     a.track("s", Map.of("user", "ada")); // t = 17 s: login (rt)
     // t = 18 s: a second page of that login served through C, which cannot reach Redis: kept.
