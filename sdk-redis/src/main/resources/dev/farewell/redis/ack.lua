@@ -51,9 +51,6 @@ local function restarted(h)
       fields[#fields + 1] = 'rt'; fields[#fields + 1] = '1'
       fields[#fields + 1] = 'ra'; fields[#fields + 1] = h.xa or ''
     end
-    -- Releases asked of the sessions after that one: one step up the chain.
-    local up = shifted(h)
-    for _, v in ipairs(up) do fields[#fields + 1] = v end
   end
   return fields, pages, dl
 end

@@ -88,42 +88,6 @@ local function room(key, h, prefix, maxPages, now)
   end
   return left < maxPages
 end
--- The releases (logouts) asked of the sessions that the acknowledgement of the old release starts
--- one after the other, each with the track (login) after it: x (xr, xid, xat, then xt, xa) for
--- the first, q1, q2... (q<k>r, q<k>id, q<k>at, q<k>t, q<k>a) for the later ones. Returns the
--- prefix of the latest and the index the next one takes, or nil when none was asked.
-local function lastasked(h)
-  if not h.xid then return nil, 1 end
-  local p, k = 'x', 1
-  while h['q' .. k .. 'id'] do p = 'q' .. k; k = k + 1 end
-  return p, k
-end
--- Whether a release id is recorded in that chain.
-local function recorded(h, id)
-  if h.xid == id then return true end
-  local k = 1
-  while h['q' .. k .. 'id'] do
-    if h['q' .. k .. 'id'] == id then return true end
-    k = k + 1
-  end
-  return false
-end
--- The chain one step on, once the session of its first release starts (decided under xid):
--- fields to set (q1 becomes x, q<k+1> q<k>) and the q fields to delete.
-local function shifted(h)
-  local set, del, k = {}, {}, 1
-  while h['q' .. k .. 'id'] do
-    local to = 'x'
-    if k > 1 then to = 'q' .. (k - 1) end
-    for _, f in ipairs({'r', 'id', 'at', 't', 'a'}) do
-      local v = h['q' .. k .. f]
-      del[#del + 1] = 'q' .. k .. f
-      if v then set[#set + 1] = to .. f; set[#set + 1] = v end
-    end
-    k = k + 1
-  end
-  return set, del
-end
 -- A session past its deadline but not decided, which track() marked rt (the acknowledgement of its
 -- release was to start a new session), turned out alive: a beat kept by a node cut off from Redis
 -- (force), or a hold saying its deadline is stale. The track was then of this session: it takes the
@@ -188,10 +152,6 @@ local function adopt(due, claimed, session, member, h, now, maxPages)
       h.rt, h.ra = '1', h.xa or ''
     end
     del[#del + 1] = 'xt'; del[#del + 1] = 'xa'; h.xt, h.xa = nil, nil
-    -- Later releases asked meanwhile move one step up the chain.
-    local up, gone = shifted(h)
-    for _, f in ipairs(gone) do del[#del + 1] = f; h[f] = nil end
-    for i = 1, #up, 2 do set[#set + 1] = up[i]; set[#set + 1] = up[i + 1]; h[up[i]] = up[i + 1] end
     redis.call('ZREM', due, member)
     redis.call('ZADD', claimed, now, member)
   end

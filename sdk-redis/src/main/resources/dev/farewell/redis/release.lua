@@ -3,8 +3,7 @@
 -- was lost), it returns the same decision, and one node acts on it.
 -- A key tracked again while its old session is being released (rt) names a new session that the
 -- acknowledgement of the old release starts: its release is recorded (xr, xid, xat) and the
--- acknowledgement starts that session decided, under this id (see ack.lua); a release asked after
--- a later track (login) is recorded after it (q1, q2...), made when its own session starts.
+-- acknowledgement starts that session decided, under this id (see ack.lua).
 -- KEYS: due, claimed, hold, session, nodes. ARGV: reason, owner, leaseMs, releaseId, sessionKey,
 -- partitionGraceMs, maxPages, ageMs (how long ago the release was asked: a release kept by a
 -- node whose reply was lost, or while Redis could not serve it, is written late).
@@ -29,21 +28,14 @@ if n > 0 and h.rid == ARGV[4] then
   -- Decided under this id and held by another node, which acts on it.
   return {2}
 end
-if n > 0 and recorded(h, ARGV[4]) then return {2} end
+if n > 0 and h.xid == ARGV[4] then return {2} end
 local now = clock()
 if n == 0 then return {0} end
 if tonumber(h.tr or '0') > now - tonumber(ARGV[8]) then return {0} end
 local over = h.cl or (tonumber(h.dl) <= now and not stale(KEYS[3], KEYS[5], now, tonumber(ARGV[6])))
-if over and h.rt then
-  -- The release of the latest session tracked: recorded after the releases asked before it (x,
-  -- then q1, q2...), unless that session is being released already (no track after the latest).
-  local p, k = lastasked(h)
-  if not p or h[p .. 't'] then
-    local to = 'x'
-    if p then to = 'q' .. k end
-    redis.call('HSET', KEYS[4], to .. 'r', ARGV[1], to .. 'id', ARGV[4], to .. 'at', str(now))
-    return {2}
-  end
+if over and h.rt and not h.xid then
+  redis.call('HSET', KEYS[4], 'xr', ARGV[1], 'xid', ARGV[4], 'xat', str(now))
+  return {2}
 end
 -- Not over after all, though tracked again as if it were: that track was of this session.
 if not over then adopt(KEYS[1], KEYS[2], KEYS[4], ARGV[5], h, now, tonumber(ARGV[7])) end

@@ -36,8 +36,7 @@ local asked = false -- a late track that is the session's newest word: applied a
 if late then
   -- Asked before a release of the session that the old release's acknowledgement starts (a logout
   -- recorded meanwhile): stale, it starts nothing after that release.
-  local p = lastasked(h)
-  if p and at <= tonumber(h[p .. 'at']) then return {'RELEASED', 0, h[p .. 'r']} end
+  if h.xid and at <= tonumber(h.xat) then return {'RELEASED', 0, h.xr} end
   if h.cl or h.rid then
     -- Decided before the track was asked: stale. Decided after: the application tracked the key
     -- again during the release, as below.
@@ -66,15 +65,11 @@ end
 if over then
   -- The old session is being released, or due to be; the acknowledgement of its release starts
   -- the new one right after it, with the attributes of the latest track.
-  local p, k = lastasked(h)
-  if p then
-    -- A release of the new session was asked meanwhile: this track is of the session after the
-    -- latest release asked (see release.lua).
-    local before = 'r'
-    if k == 2 then before = 'x' elseif k > 2 then before = 'q' .. (k - 2) end
-    local attrs = h[p .. 'a'] or h[before .. 'a'] or ''
+  if h.xid then
+    -- A release of the new session was asked meanwhile: this track is of the session after it.
+    local attrs = h.xa or h.ra or ''
     if ARGV[2] == '1' then attrs = ARGV[1] end
-    redis.call('HSET', KEYS[4], p .. 't', '1', p .. 'a', attrs)
+    redis.call('HSET', KEYS[4], 'xt', '1', 'xa', attrs)
     return {'LIVE', 1, ''}
   end
   local attrs = h.ra or h.at or ''

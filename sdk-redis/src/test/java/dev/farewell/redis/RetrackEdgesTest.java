@@ -227,53 +227,6 @@ class RetrackEdgesTest {
   }
 
   /**
-   * While the old session is being released (or due, and then found alive: adopted): login (ada),
-   * logout, login (bob), logout, login (carol). Each logout is made once, in order, and carol's
-   * session starts after them.
-   */
-  @ParameterizedTest
-  @ValueSource(booleans = {false, true})
-  void aSecondLogoutDuringTheOldReleaseIsMade(boolean adopted) {
-    slow = r -> true; // every action runs until the test completes it
-    Farewell a = node(16);
-    a.signal(Signal.of(OPEN, "s", "old", 1));
-    time.advance(Duration.ofSeconds(16));
-    if (!adopted) {
-      a.cleanUp(); // the old release, its action running
-    }
-    a.track("s", Map.of("user", "ada"));
-    assertThat(a.release("s")).as("ada's logout").isTrue();
-    a.track("s", Map.of("user", "bob"));
-    RedisSessionStore store = stores.get(0);
-    assertThat(store.writeRelease("s", ReleaseReason.EXPLICIT, "logout-2")).as("bob's logout")
-        .isTrue();
-    assertThat(store.writeRelease("s", ReleaseReason.EXPLICIT, "logout-2"))
-        .as("bob's logout, its reply lost, asked again").isTrue();
-    assertThat(a.release("s")).as("another logout of bob's session").isFalse();
-    a.track("s", Map.of("user", "carol"));
-    if (adopted) {
-      // A hold says the deadline is stale: the old session is alive, the tracks were of it.
-      redis.set(shard + ":hold", "rollback");
-      a.signal(Signal.of(HIDDEN, "s", "old", 2));
-      redis.del(shard + ":hold");
-    }
-    for (int i = 0; i < 6; i++) {
-      running.forEach(done -> done.complete(null));
-      a.cleanUp();
-      time.advance(Duration.ofMillis(10));
-    }
-    List<Release> logouts = released.stream()
-        .filter(r -> r.reason() == ReleaseReason.EXPLICIT).toList();
-    assertThat(logouts).extracting(Release::attributes)
-        .containsExactly(Map.of("user", "ada"), Map.of("user", "bob"));
-    assertThat(logouts.get(1).releaseId()).isEqualTo("logout-2");
-    assertThat(released).hasSize(adopted ? 2 : 3);
-    assertThat(a.signal(Signal.of(OPEN, "s", "carol-page", 1)).status())
-        .as("carol's session").isEqualTo(Status.LIVE);
-    assertThat(a.session("s").orElseThrow().attributes()).containsEntry("user", "carol");
-  }
-
-  /**
    * A login kept by a node cut off from Redis, asked before the logout and written after it, starts
    * no session after the logout.
    */
